@@ -1,0 +1,464 @@
+"""Every assumption of the model, declared once.
+
+Each field of :class:`Scenario` carries its default, bounds, step, unit, group and a one-line
+description. The sidebar sliders, URL query parameters, ``--set`` flags of the command line, JSON
+scenario files, the sensitivity and Monte Carlo ranges and the tests all read these declarations:
+adding an assumption is one edit here.
+
+Amounts are in USD billions (``_usd_bn``), rates and shares are fractions (0.2 = 20%).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+GROUPS = ("OpenAI growth", "Revenue share", "Azure", "Compute commitments", "Equity", "Valuation")
+
+
+class ShortfallRule(StrEnum):
+    """How an OpenAI funding gap is shared among the counterparties it cannot pay."""
+
+    pro_rata = "pro_rata"
+    azure_paid_first = "azure_paid_first"
+    azure_paid_last = "azure_paid_last"
+    oldest_paid_first = "oldest_paid_first"
+
+
+SHORTFALL_RULE_LABELS = {
+    ShortfallRule.pro_rata: "Pro rata to each year's commitments",
+    ShortfallRule.azure_paid_first: "Azure paid first (Microsoft senior)",
+    ShortfallRule.azure_paid_last: "Azure paid last (Microsoft junior)",
+    ShortfallRule.oldest_paid_first: "Oldest contract paid first",
+}
+
+
+def assumption(
+    default: Any,
+    *,
+    low: float,
+    high: float,
+    step: float,
+    unit: str,
+    group: str,
+    label: str,
+    help: str,
+    fmt: str = "%.2f",
+    uncertain: bool = True,
+) -> Any:
+    """A scenario field with everything a control, a parser and a test needs to know about it.
+
+    ``uncertain`` fields take part in sensitivity and Monte Carlo; structural ones (the horizon)
+    do not.
+    """
+    assert group in GROUPS, group
+    return Field(
+        default,
+        ge=low,
+        le=high,
+        description=help,
+        json_schema_extra={
+            "label": label,
+            "unit": unit,
+            "step": step,
+            "group": group,
+            "fmt": fmt,
+            "uncertain": uncertain,
+        },
+    )
+
+
+class Scenario(BaseModel):
+    """The assumptions of one what-if scenario. Reported terms are the defaults."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    # -- OpenAI growth ---------------------------------------------------------------------------
+    openai_revenue_vs_plan: float = assumption(
+        1.0, low=0.2, high=1.5, step=0.05, unit="x plan", group="OpenAI growth",
+        label="OpenAI revenue vs its plan",
+        help="OpenAI's revenue from 2026 as a multiple of its reported plan "
+        "($30B in 2026, $100B in 2029, $200B in 2030).",
+    )
+    openai_revenue_growth_after_plan: float = assumption(
+        0.15, low=-0.2, high=0.6, step=0.01, unit="per year", group="OpenAI growth",
+        label="OpenAI revenue growth after 2030",
+        help="Annual revenue growth once the reported plan ends (assumption).",
+    )
+    openai_noncompute_cost_share: float = assumption(
+        0.35, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
+        label="OpenAI costs other than compute",
+        help="Staff, sales and other costs as a share of revenue (assumption: not reported).",
+    )
+    outside_funding_usd_bn_per_year: float = assumption(
+        50.0, low=0.0, high=300.0, step=5.0, unit="USD bn per year", group="OpenAI growth",
+        label="Outside funding from 2027",
+        help="New equity and debt OpenAI raises each year after the reported rounds (assumption).",
+        fmt="%.0f",
+    )
+    # -- Revenue share ---------------------------------------------------------------------------
+    revenue_share_rate: float = assumption(
+        0.20, low=0.0, high=0.30, step=0.005, unit="of OpenAI revenue", group="Revenue share",
+        label="Revenue share rate now",
+        help="Share of OpenAI's revenue paid to Microsoft (reported: 20%).", fmt="%.3f",
+    )
+    revenue_share_rate_final: float = assumption(
+        0.20, low=0.0, high=0.30, step=0.005, unit="of OpenAI revenue", group="Revenue share",
+        label="Revenue share rate in its last year",
+        help="The rate falls in a straight line from 2026 to this value in the end year "
+        "(amended terms: unchanged; a 2025 report: cut toward 8-10% by 2030).", fmt="%.3f",
+    )
+    revenue_share_end_year: int = assumption(
+        2030, low=2026, high=2040, step=1, unit="year", group="Revenue share",
+        label="Revenue share ends after",
+        help="Last calendar year OpenAI pays a revenue share (amended terms: through 2030).",
+        fmt="%d",
+    )
+    revenue_share_cap_usd_bn: float = assumption(
+        38.0, low=0.0, high=200.0, step=1.0, unit="USD bn", group="Revenue share",
+        label="Revenue share cap",
+        help="Total OpenAI pays from 2026 on (April 2026 amendment; $38B reported, unverified).",
+        fmt="%.0f",
+    )
+    msft_payback_ratio: float = assumption(
+        0.33, low=0.0, high=1.0, step=0.01, unit="per $ received", group="Revenue share",
+        label="Microsoft's share paid back to OpenAI",
+        help="Microsoft's payments to OpenAI (Bing and Azure OpenAI share) per dollar it received, "
+        "until 2026-04-27. Derived from the 2024 leak: (0.2 x $3.7B - $0.494B net) / $0.74B.",
+    )
+    # -- Azure -----------------------------------------------------------------------------------
+    azure_credit_share: float = assumption(
+        0.5, low=0.0, high=1.0, step=0.05, unit="of tranches", group="Azure",
+        label="Tranches paid in Azure credits",
+        help="Share of Microsoft's investment given as Azure credits rather than cash "
+        "(never disclosed: assumption).",
+    )
+    azure_margin: float = assumption(
+        0.40, low=0.0, high=0.8, step=0.01, unit="of Azure revenue", group="Azure",
+        label="Azure margin on OpenAI",
+        help="Microsoft's operating margin on compute sold to OpenAI; credits cost Microsoft "
+        "the rest (assumption).",
+    )
+    azure_commitment_term_years: int = assumption(
+        7, low=3, high=15, step=1, unit="years", group="Azure",
+        label="Years to consume the $250B Azure commitment",
+        help="Term over which OpenAI spends its incremental Azure commitment from 2025-10 "
+        "(not disclosed: assumption).", fmt="%d",
+    )
+    unfunded_commitment_paid_by_year: int = assumption(
+        2027, low=2026, high=2032, step=1, unit="year", group="Azure",
+        label="Unfunded investment paid by",
+        help="Year by which Microsoft funds the rest of its $13B commitment "
+        "($11.8B funded at 2026-03-31; assumption).", fmt="%d",
+    )
+    # -- Compute commitments ---------------------------------------------------------------------
+    usd_bn_per_gw: float = assumption(
+        46.7, low=10.0, high=80.0, step=0.5, unit="USD bn per GW", group="Compute commitments",
+        label="Cost per gigawatt of GPU deals",
+        help="Dollars per GW for deals where only gigawatts are public (AMD, Broadcom, NVIDIA). "
+        "Default: Altman's $1.4T for 30 GW.", fmt="%.1f",
+    )
+    gpu_deployment_end_year: int = assumption(
+        2029, low=2027, high=2035, step=1, unit="year", group="Compute commitments",
+        label="GPU deals deployed by",
+        help="Year the GPU deals finish deploying (Broadcom: end of 2029).", fmt="%d",
+    )
+    nvidia_loi_share: float = assumption(
+        0.0, low=0.0, high=1.0, step=0.05, unit="of 10 GW", group="Compute commitments",
+        label="NVIDIA letter of intent realised",
+        help="Share of the 10 GW NVIDIA letter of intent that becomes purchases "
+        "(reported on ice in 2026-01).",
+    )
+    aws_expansion_additive_share: float = assumption(
+        0.5, low=0.0, high=1.0, step=0.05, unit="of $38B", group="Compute commitments",
+        label="AWS expansion on top of the first deal",
+        help="0: the $100B AWS expansion is the new total; 1: it adds to the $38B. "
+        "Sources disagree.",
+    )
+    stargate_remainder_share: float = assumption(
+        0.5, low=0.0, high=1.0, step=0.05, unit="of $200B", group="Compute commitments",
+        label="Stargate capex beyond Oracle that OpenAI pays",
+        help="Stargate's $500B less Oracle's $300B, the part OpenAI itself must fund "
+        "(the rest: SoftBank's sites and partners; not public).",
+    )
+    shortfall_rule: ShortfallRule = Field(
+        ShortfallRule.pro_rata,
+        description="How a funding gap is shared among the counterparties OpenAI cannot pay.",
+        json_schema_extra={
+            "label": "Shortfall shared", "unit": "rule", "group": "Compute commitments",
+            "uncertain": False,
+        },
+    )
+    # -- Equity ----------------------------------------------------------------------------------
+    msft_stake: float = assumption(
+        0.27, low=0.0, high=0.5, step=0.005, unit="of OpenAI", group="Equity",
+        label="Microsoft's stake",
+        help="Microsoft's share of OpenAI Group PBC (filings: ~27% after the recapitalization).",
+        fmt="%.3f",
+    )
+    openai_valuation_usd_bn: float = assumption(
+        852.0, low=50.0, high=3000.0, step=10.0, unit="USD bn", group="Equity",
+        label="OpenAI valuation now",
+        help="OpenAI's equity value today (latest: $852B post-money, 2026-03-31).", fmt="%.0f",
+    )
+    annual_dilution: float = assumption(
+        0.03, low=0.0, high=0.3, step=0.005, unit="per year", group="Equity",
+        label="Dilution per year",
+        help="Share of Microsoft's stake lost each year to new rounds from 2027 (assumption).",
+        fmt="%.3f",
+    )
+    terminal_revenue_multiple: float = assumption(
+        10.0, low=1.0, high=40.0, step=0.5, unit="x revenue", group="Equity",
+        label="OpenAI value at the horizon",
+        help="OpenAI's equity value in the horizon year as a multiple of that year's revenue "
+        "(assumption).", fmt="%.1f",
+    )
+    msft_tax_rate: float = assumption(
+        0.24, low=0.0, high=0.4, step=0.01, unit="of pre-tax", group="Equity",
+        label="Tax rate on OpenAI results",
+        help="Rate at which OpenAI gains and losses reach Microsoft's net income "
+        "(assumption: 21% federal plus state).",
+    )
+    # -- Valuation -------------------------------------------------------------------------------
+    discount_rate: float = assumption(
+        0.09, low=0.0, high=0.25, step=0.005, unit="per year", group="Valuation",
+        label="Discount rate",
+        help="Rate for NPV of Microsoft's cash flows (assumption).", fmt="%.3f",
+    )
+    horizon_year: int = assumption(
+        2035, low=2030, high=2050, step=1, unit="year", group="Valuation",
+        label="Horizon",
+        help="Last year of the model; the stake is valued at the end of it.", fmt="%d",
+        uncertain=False,
+    )
+
+    @field_validator("revenue_share_end_year", "azure_commitment_term_years",
+                     "unfunded_commitment_paid_by_year", "gpu_deployment_end_year",
+                     "horizon_year", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        # Sliders and URLs may hand over 2030.0 or "2030"; 2030.5 is refused.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("-").replace(".0", "", 1).isdigit():
+            return int(float(value))
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What a control or a parser needs to know about one assumption."""
+
+    name: str
+    label: str
+    unit: str
+    group: str
+    help: str
+    default: Any
+    low: float | None
+    high: float | None
+    step: float | None
+    fmt: str
+    uncertain: bool
+    kind: str  # "float", "int" or "choice"
+    choices: tuple[str, ...] = ()
+
+    def describe_range(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        return f"{self.low:g} to {self.high:g} {self.unit}"
+
+    def format(self, value: Any) -> str:
+        if self.kind == "choice":
+            return str(getattr(value, "value", value))
+        return (self.fmt % value) + f" {self.unit}"
+
+
+def _bound(field, key: str) -> float | None:
+    for item in field.metadata:
+        if hasattr(item, key):
+            return getattr(item, key)
+    return None
+
+
+def field_specs() -> dict[str, FieldSpec]:
+    """Every assumption's declaration, in declaration order."""
+    specs = {}
+    for name, field in Scenario.model_fields.items():
+        extra = field.json_schema_extra or {}
+        if field.annotation is ShortfallRule:
+            kind, choices = "choice", tuple(rule.value for rule in ShortfallRule)
+        else:
+            kind, choices = ("int" if field.annotation is int else "float"), ()
+        specs[name] = FieldSpec(
+            name=name,
+            label=extra["label"],
+            unit=extra["unit"],
+            group=extra["group"],
+            help=field.description or "",
+            default=field.default,
+            low=_bound(field, "ge"),
+            high=_bound(field, "le"),
+            step=extra.get("step"),
+            fmt=extra.get("fmt", "%.2f"),
+            uncertain=extra.get("uncertain", True),
+            kind=kind,
+            choices=choices,
+        )
+    return specs
+
+
+SPECS = field_specs()
+
+
+class ScenarioError(ValueError):
+    """A value that the scenario model refuses, with the field and its allowed range named."""
+
+
+@dataclass(frozen=True)
+class IgnoredValue:
+    """A value from a link or a file that was not used, and why."""
+
+    name: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value!r}: {self.reason}"
+
+
+def _explain(name: str, value: Any, error: ValidationError | None = None) -> str:
+    spec = SPECS.get(name)
+    if spec is None:
+        return f"unknown assumption {name!r}"
+    detail = error.errors()[0]["msg"] if error is not None else "invalid value"
+    return f"{name}={value!r} is not allowed ({detail}); allowed: {spec.describe_range()}"
+
+
+def parse_value(name: str, raw: Any) -> Any:
+    """One value checked against its field, or :class:`ScenarioError` naming field and range."""
+    if name not in SPECS:
+        known = ", ".join(SPECS)
+        raise ScenarioError(f"unknown assumption {name!r}; known assumptions: {known}")
+    try:
+        checked = Scenario.model_validate({name: raw})
+    except ValidationError as error:
+        raise ScenarioError(_explain(name, raw, error)) from None
+    return getattr(checked, name)
+
+
+def with_values(base: Scenario, values: dict[str, Any]) -> Scenario:
+    """``base`` with ``values`` applied, strictly: any bad name or value raises ScenarioError."""
+    checked = {name: parse_value(name, raw) for name, raw in values.items()}
+    return base.model_copy(update=checked)
+
+
+def parse_assignments(assignments: list[str], base: Scenario | None = None) -> Scenario:
+    """``["name=value", ...]`` (the command line's ``--set``) applied to ``base``, strictly."""
+    values = {}
+    for item in assignments:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise ScenarioError(f"{item!r} is not of the form name=value")
+        values[name.strip()] = raw.strip()
+    return with_values(base or Scenario(), values)
+
+
+def lenient(values: dict[str, Any], base: Scenario | None = None) -> tuple[Scenario, list[IgnoredValue]]:
+    """Apply what is valid, keep ``base``'s value for the rest, and say what was ignored.
+
+    For shared links and uploads: a bad value never stops the page from opening.
+    """
+    base = base or Scenario()
+    good: dict[str, Any] = {}
+    ignored: list[IgnoredValue] = []
+    for name, raw in values.items():
+        try:
+            good[name] = parse_value(name, raw)
+        except ScenarioError as error:
+            reason = str(error).split("; known assumptions")[0]
+            ignored.append(IgnoredValue(name, str(raw), reason))
+    return base.model_copy(update=good), ignored
+
+
+def to_strings(scenario: Scenario) -> dict[str, str]:
+    """The scenario as text values, e.g. for query parameters; only values off their default."""
+    out = {}
+    for name, spec in SPECS.items():
+        value = getattr(scenario, name)
+        if value != spec.default:
+            out[name] = str(getattr(value, "value", value))
+    return out
+
+
+def to_json(scenario: Scenario) -> str:
+    return json.dumps(scenario.model_dump(mode="json"), indent=2) + "\n"
+
+
+def from_json(text: str | bytes) -> Scenario:
+    """A scenario file, strictly: anything that is not a valid scenario raises ScenarioError."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"not a JSON scenario file: {error}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError("not a JSON scenario file: expected an object of name: value pairs")
+    return with_values(Scenario(), data)
+
+
+# -- presets ---------------------------------------------------------------------------------------
+
+PRESETS_FILE = Path(__file__).resolve().parent.parent / "data" / "presets.yaml"
+
+
+class Preset(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    title: str
+    story: str
+    values: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def scenario(self) -> Scenario:
+        return with_values(Scenario(), self.values)
+
+
+def load_presets(path: Path = PRESETS_FILE) -> dict[str, Preset]:
+    """The named presets (base, bull, bear, breakup), each checked against the scenario model."""
+    from model.facts import DataFileError  # local: facts imports nothing from here
+
+    try:
+        records = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise DataFileError(f"{path.name}: cannot be read: {error}") from None
+    if not isinstance(records, list):
+        raise DataFileError(f"{path.name}: expected a list of presets")
+    presets = {}
+    for index, record in enumerate(records):
+        where = f"{path.name}: preset {index + 1}"
+        try:
+            preset = Preset.model_validate(record)
+            preset.scenario  # noqa: B018 - validates the values
+        except ValidationError as error:
+            first = error.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise DataFileError(f"{where}, field {loc!r}: {first['msg']}") from None
+        except ScenarioError as error:
+            raise DataFileError(f"{where} ({record.get('name')!r}), values: {error}") from None
+        presets[preset.name] = preset
+    return presets
