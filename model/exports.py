@@ -1,0 +1,368 @@
+"""Tables as files an analyst can open: clean CSV and one Excel workbook.
+
+Every exported cell is safe to open in a spreadsheet: text that a spreadsheet would run as a
+formula is neutralised the way the OWASP CSV-injection guidance recommends (a leading single
+quote), while real numbers, negative ones included, stay numbers.
+
+CSV conventions, the same for every table: one header row (units are in the column names), one
+record per row, no index, UTF-8 without a byte-order mark, ``\\n`` line ends, ISO dates
+(``YYYY-MM-DD``), booleans as ``TRUE``/``FALSE`` (what Excel, LibreOffice and R write and read
+back as booleans; pandas reads them as bool too), empty cells for missing values and numbers
+without thousands separators.
+
+Floats are written with 12 significant digits. A float64 carries about 16, and the last three or
+four of a computed figure are arithmetic noise (``0.1 + 0.2`` is ``0.30000000000000004``); 12
+digits drop that noise yet keep far more precision than any USD-billion figure here has, so a
+round trip through a spreadsheet or ``pandas.read_csv`` gives back the same figures. Values are
+written in plain notation up to 1e12; beyond that (never reached by amounts in USD billions) the
+exponent form ``1.5e+13`` that every spreadsheet reads as a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from model.scenario import SPECS, Scenario
+
+FLOAT_SIGNIFICANT_DIGITS = 12
+SCENARIO_TABLE = "scenario"
+SOURCES_TABLE = "sources"
+WORKBOOK_DATE_FORMAT = "YYYY-MM-DD"
+WORKBOOK_DATETIME_FORMAT = "YYYY-MM-DD HH:MM:SS"
+
+# OWASP CSV injection: a cell starting with one of these may be run as a formula (or, for tab,
+# carriage return and line feed, hide what follows from the eye and then be run).
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Text that is a plain negative decimal ("-3.1", "-0.41") is read as a number by every
+# spreadsheet and cannot carry a formula, so it is left as it is rather than quoted.
+_PLAIN_NEGATIVE_NUMBER = re.compile(r"-\d+(\.\d+)?\Z")
+# Characters the xlsx format cannot hold at all (openpyxl refuses them).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_NAME_INVALID = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+COLUMN_WIDTH_MIN, COLUMN_WIDTH_MAX = 8, 60
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` made safe for a spreadsheet cell: formula-looking text gets a leading quote.
+
+    Only text is changed; numbers, dates, booleans and missing values come back as they are.
+
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> safe_cell("@SUM(A1)"), safe_cell("+1"), safe_cell("-2+3")
+    ("'@SUM(A1)", "'+1", "'-2+3")
+    >>> safe_cell(-1.5), safe_cell("-1.5"), safe_cell("Oracle")
+    (-1.5, '-1.5', 'Oracle')
+    """
+    if isinstance(value, Enum):
+        value = value.value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_TRIGGERS) and not _PLAIN_NEGATIVE_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _round_float(value: float) -> float:
+    """``value`` to 12 significant digits, so that arithmetic noise never reaches a file."""
+    rounded = float(format(value, f".{FLOAT_SIGNIFICANT_DIGITS}g"))
+    return 0.0 if rounded == 0 else rounded  # no "-0"
+
+
+def _format_float(value: float) -> str:
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return format(_round_float(value), f".{FLOAT_SIGNIFICANT_DIGITS}g")
+
+
+def _format_datetime(value: datetime) -> str:
+    if value.tzinfo is None and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+def text_cell(value: Any) -> str:
+    """One value as CSV text, by the conventions in the module docstring."""
+    if _is_missing(value):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return _format_float(float(value))
+    if isinstance(value, datetime):  # pandas.Timestamp included; before date: it is a date too
+        return _format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return _format_datetime(pd.Timestamp(value))
+    return safe_cell(value if isinstance(value, str | Enum) else str(value))
+
+
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose index is data (named) becomes columns; a plain row number is dropped."""
+    if any(name is not None for name in df.index.names):
+        df = df.reset_index()
+    if isinstance(df.columns, pd.MultiIndex):
+        df = df.copy()
+        df.columns = [" / ".join(str(part) for part in col if str(part)) for col in df.columns]
+    return df
+
+
+def _rows(df: pd.DataFrame) -> Iterable[list[Any]]:
+    # itertuples keeps each cell's own Python type (bool stays bool in object columns).
+    for row in df.itertuples(index=False, name=None):
+        yield list(row)
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """``df`` as clean CSV bytes (UTF-8, ``\\n`` line ends), ready for a download button."""
+    df = _tidy(df)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([text_cell(str(column)) for column in df.columns])
+    for row in _rows(df):
+        writer.writerow([text_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+# -- the scenario as a table -----------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def scenario_frame(scenario: Scenario) -> pd.DataFrame:
+    """Every assumption of ``scenario`` with its declaration: one row per assumption."""
+    rows = []
+    for name, spec in SPECS.items():
+        rows.append(
+            {
+                "name": name,
+                "label": spec.label,
+                "value": _plain(getattr(scenario, name)),
+                "unit": spec.unit,
+                "default": _plain(spec.default),
+                "low": spec.low,
+                "high": spec.high,
+                "group": spec.group,
+                "description": spec.help,
+            }
+        )
+    # object dtype keeps ints as ints and the one choice field as text in the mixed columns.
+    return pd.DataFrame(rows, dtype=object)
+
+
+# -- Excel workbook --------------------------------------------------------------------------------
+
+
+def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unique Excel sheet name for ``name``: at most 31 characters, none of []:*?/\\."""
+    base = _SHEET_NAME_INVALID.sub("_", str(name)).strip("'") or "sheet"
+    if base.lower() == "history":  # reserved by Excel
+        base = "history_"
+    taken_lower = {t.lower() for t in taken}
+    candidate, number = base[:SHEET_NAME_MAX], 1
+    while candidate.lower() in taken_lower:
+        number += 1
+        suffix = f"_{number}"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+    return candidate
+
+
+def _workbook_cell(value: Any) -> Any:
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        value = float(value)
+        return _round_float(value) if math.isfinite(value) else _format_float(value)
+    if isinstance(value, datetime):
+        # Excel has no time zones; an aware time is written in UTC.
+        if value.tzinfo is not None:
+            value = pd.Timestamp(value).tz_convert("UTC").tz_localize(None)
+        return value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    text = value.value if isinstance(value, Enum) else str(value)
+    return safe_cell(_XLSX_ILLEGAL.sub("", text))
+
+
+def _workbook_frame(df: pd.DataFrame) -> pd.DataFrame:
+    df = _tidy(df)
+    columns = [_workbook_cell(str(column)) for column in df.columns]
+    rows = [[_workbook_cell(value) for value in row] for row in _rows(df)]
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime | date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _format_sheet(sheet, df: pd.DataFrame) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="left", vertical="top")
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(df.columns, start=1):
+        values = [column, *df.iloc[:, index - 1].tolist()]
+        width = max(_display_width(value) for value in values) + 2
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = min(max(width, COLUMN_WIDTH_MIN), COLUMN_WIDTH_MAX)
+        for cell in sheet[letter][1:]:
+            if isinstance(cell.value, datetime) and cell.value.time() != datetime.min.time():
+                cell.number_format = WORKBOOK_DATETIME_FORMAT
+            elif isinstance(cell.value, datetime | date):
+                cell.number_format = WORKBOOK_DATE_FORMAT
+
+
+def workbook_bytes(tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame) -> bytes:
+    """One .xlsx: a sheet per table, then "scenario" and "sources", ready for a download button."""
+    sheets = _all_tables(tables, scenario, sources)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        taken: list[str] = []
+        for name, df in sheets.items():
+            title = sheet_name(name, taken)
+            taken.append(title)
+            frame = _workbook_frame(df)
+            frame.to_excel(writer, sheet_name=title, index=False)
+            _format_sheet(writer.sheets[title], frame)
+    return buffer.getvalue()
+
+
+def _all_tables(
+    tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    out = dict(tables)
+    # The model's own tables never use these names; if one did, it would keep its sheet and
+    # the scenario or sources sheet would get a numbered name rather than overwrite it.
+    for name, df in ((SCENARIO_TABLE, scenario_frame(scenario)), (SOURCES_TABLE, sources)):
+        key = name
+        while key in out:
+            key += "_"
+        out[key] = df
+    return out
+
+
+# -- files -----------------------------------------------------------------------------------------
+
+
+def _file_name(name: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("._")
+    return cleaned or "table"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    temporary = _temporary_sibling(path)
+    try:
+        with temporary.open("xb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _temporary_sibling(path: Path) -> Path:
+    # Named by hand rather than with tempfile.mkstemp/mkdtemp, which create private (0600/0700)
+    # entries: an export should get the same permissions as any other file the user writes.
+    return path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+
+
+def csv_files(
+    tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame
+) -> dict[str, bytes]:
+    """File name -> CSV bytes for every table plus scenario.csv and sources.csv."""
+    files: dict[str, bytes] = {}
+    for name, df in _all_tables(tables, scenario, sources).items():
+        file_name = _file_name(name) + ".csv"
+        while file_name in files:
+            file_name = file_name[: -len(".csv")] + "_.csv"
+        files[file_name] = csv_bytes(df)
+    return files
+
+
+class ExportError(ValueError):
+    """An export that cannot be written where it was asked to go; nothing was written."""
+
+
+def write_tables(
+    result: Any,
+    scenario: Scenario,
+    sources: pd.DataFrame,
+    out: Path,
+    fmt: Literal["csv", "xlsx"],
+) -> list[Path]:
+    """Write ``result.tables`` (plus the scenario and the sources) and return the paths written.
+
+    ``csv``: ``out`` is a folder holding one ``<table>.csv`` per table. ``xlsx``: ``out`` is one
+    workbook. Everything is rendered in memory first and each file lands through a rename, so a
+    failure leaves nothing half-written; a new folder appears complete or not at all. In an
+    existing folder only this export's own files are replaced; other files are left alone.
+    """
+    out = Path(out)
+    if fmt == "xlsx":
+        if out.is_dir():
+            raise ExportError(f"{out} is a folder; give a file name such as {out / 'model.xlsx'}")
+        data = workbook_bytes(result.tables, scenario, sources)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(out, data)
+        return [out]
+    if fmt != "csv":
+        raise ExportError(f"unknown export format {fmt!r}; allowed: csv, xlsx")
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} is a file; CSV export writes a folder of files")
+    files = csv_files(result.tables, scenario, sources)
+    if out.is_dir():
+        for file_name, data in files.items():
+            _write_atomically(out / file_name, data)
+        return [out / file_name for file_name in files]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = _temporary_sibling(out)
+    try:
+        staging.mkdir()
+        for file_name, data in files.items():
+            (staging / file_name).write_bytes(data)
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [out / file_name for file_name in files]
