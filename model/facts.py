@@ -196,6 +196,9 @@ class Commitment(Sourced):
             raise ValueError("give exactly one of end and end_assumption")
         if self.end is not None and month_index(self.end) < month_index(self.start):
             raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.scaled_by in ("stargate_remainder_share", "aws_expansion_additive_share"):
+            if self.overlap_usd_bn is None or self.total_usd_bn is None:
+                raise ValueError(f"scaled_by {self.scaled_by} needs total_usd_bn and overlap_usd_bn")
         if self.schedule is not None and self.total_usd_bn is not None:
             if abs(sum(self.schedule.values()) - self.total_usd_bn) > 1e-6:
                 raise ValueError("schedule does not add up to total_usd_bn")

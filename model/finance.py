@@ -1,0 +1,110 @@
+"""Spreadsheet-style finance functions on annual cash flows.
+
+Sign convention (the whole model's): from Microsoft's point of view, money in is positive and
+money out negative. ``flows[0]`` falls in the first year; each later element one year later.
+The functions accept a leading axis of draws: ``flows`` of shape (years,) or (draws, years).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def npv(rate: float | np.ndarray, flows: np.ndarray, *, base_offset: int = 0) -> np.ndarray | float:
+    """Net present value in the money of year ``base_offset`` (0 = the first flow's year).
+
+    NPV = sum_t flows[t] / (1 + rate) ** (t - base_offset). Flows before the base year are
+    carried forward at the same rate. With ``base_offset=0`` this is numpy-financial's ``npv``.
+
+    >>> round(npv(0.10, np.array([-100.0, 60.0, 60.0])), 4)
+    4.1322
+    >>> npv(0.0, np.array([-100.0, 60.0, 60.0]))
+    20.0
+    """
+    flows = np.asarray(flows, dtype=float)
+    rate = np.asarray(rate, dtype=float)
+    t = np.arange(flows.shape[-1]) - base_offset
+    if flows.ndim > 1:
+        rate = rate.reshape(-1, 1)
+    result = (flows / (1.0 + rate) ** t).sum(axis=-1)
+    return float(result) if result.ndim == 0 else result
+
+
+def irr(flows: np.ndarray, *, low: float = -0.99, high: float = 10.0) -> float | None:
+    """Internal rate of return of one flow series: the rate at which NPV is zero.
+
+    Scans for the first sign change of NPV from ``low`` upward, then bisects. None when NPV never
+    changes sign (all flows of one sign, say), as a spreadsheet's IRR would give #NUM!.
+
+    >>> round(irr(np.array([-100.0, 60.0, 60.0])), 6)
+    0.130662
+    >>> irr(np.array([100.0, 10.0])) is None
+    True
+    """
+    flows = np.asarray(flows, dtype=float)
+    if not (flows > 0).any() or not (flows < 0).any():
+        return None
+    grid = np.concatenate([np.linspace(low, 1.0, 400), np.linspace(1.0, high, 200)[1:]])
+    t = np.arange(flows.size)
+    values = (flows / (1.0 + grid[:, None]) ** t).sum(axis=1)
+    change = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) <= 0)[0]
+    if change.size == 0:
+        return None
+    a, b = grid[change[0]], grid[change[0] + 1]
+    fa = npv(a, flows)
+    for _ in range(60):
+        mid = (a + b) / 2
+        fm = npv(mid, flows)
+        if fa * fm <= 0:
+            b = mid
+        else:
+            a, fa = mid, fm
+        if b - a < 1e-12:
+            break
+    return (a + b) / 2
+
+
+def moic(flows: np.ndarray) -> np.ndarray | float | None:
+    """Multiple on invested capital: money in divided by money out (undiscounted).
+
+    >>> moic(np.array([-100.0, 60.0, 60.0]))
+    1.2
+    """
+    flows = np.asarray(flows, dtype=float)
+    money_in = np.where(flows > 0, flows, 0.0).sum(axis=-1)
+    money_out = -np.where(flows < 0, flows, 0.0).sum(axis=-1)
+    if flows.ndim == 1:
+        return None if money_out == 0 else float(money_in / money_out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(money_out > 0, money_in / money_out, np.nan)
+
+
+def break_even_index(flows: np.ndarray) -> int | None:
+    """Index of the first year at which cumulative flows, once negative, are back at zero or above.
+
+    >>> break_even_index(np.array([-100.0, 60.0, 60.0]))
+    2
+    >>> break_even_index(np.array([-100.0, 60.0])) is None
+    True
+    """
+    cumulative = np.cumsum(np.asarray(flows, dtype=float))
+    negative = np.nonzero(cumulative < 0)[0]
+    if negative.size == 0:
+        return None
+    after = np.nonzero(cumulative[negative[0]:] >= 0)[0]
+    return None if after.size == 0 else int(negative[0] + after[0])
+
+
+def hhi(amounts: np.ndarray) -> float:
+    """Herfindahl-Hirschman index of concentration, 0 to 10,000 (shares in percent, squared).
+
+    >>> hhi(np.array([50.0, 50.0]))
+    5000.0
+    >>> hhi(np.array([1.0, 0.0]))
+    10000.0
+    """
+    amounts = np.asarray(amounts, dtype=float)
+    total = amounts.sum()
+    if total <= 0:
+        return float("nan")
+    return float((((amounts / total) * 100.0) ** 2).sum())
