@@ -1,0 +1,211 @@
+"""Deal events (data/events.yaml) and the MSFT returns in the sessions after each.
+
+A return here is a price return on the as-traded close: from the close of the last session on or before
+the event date (which may already include the news, if it came out before that close) to the close one
+and five sessions later. Dividends are left out; an MSFT dividend is about 0.2% of the price.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EVENTS_PATH = REPO_ROOT / "data" / "events.yaml"
+RETURN_HORIZONS_SESSIONS = {"return_1d": 1, "return_5d": 5}
+
+Category = Literal["tranche", "partnership", "recapitalization", "amendment", "commitment", "competition"]
+DatePrecision = Literal["day", "month", "year"]
+_PRECISION_PATTERNS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
+
+
+class DataFileError(ValueError):
+    """A data file that cannot be used. The message names the file, the record and the field."""
+
+    def __init__(self, message: str, *, file: str = "", record: int | None = None,
+                 record_id: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.record = record
+        self.record_id = record_id
+        self.field = field
+
+
+def _as_text(value: Any) -> Any:
+    # YAML reads an unquoted 2019-07-22 as a date and 2021 as a number; both mean the same text.
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _reported_date(value: Any) -> Any:
+    text = _as_text(value)
+    if not isinstance(text, str):
+        return text  # the str type check reports it
+    if not any(re.fullmatch(pattern, text) for pattern in _PRECISION_PATTERNS.values()):
+        raise ValueError("expected YYYY-MM-DD, YYYY-MM or YYYY")
+    _period_start(text)  # rejects impossible dates such as 2025-02-30
+    return text
+
+
+ReportedDate = Annotated[str, BeforeValidator(_reported_date)]
+
+
+def _period_start(text: str) -> date:
+    parts = [int(part) for part in text.split("-")] + [1, 1]
+    return date(parts[0], parts[1], parts[2])
+
+
+class DealEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    date: ReportedDate
+    date_precision: DatePrecision
+    label: str = Field(min_length=1, max_length=40)
+    explanation: str = Field(min_length=1, max_length=240)
+    category: Category
+    source: str = Field(min_length=1)
+    as_of: ReportedDate
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DealEvent:
+        if not re.fullmatch(_PRECISION_PATTERNS[self.date_precision], self.date):
+            raise ValueError(f"date {self.date!r} does not have date_precision {self.date_precision!r}")
+        if _period_start(self.as_of) < self.start_date:
+            raise ValueError(f"as_of {self.as_of} is before the event date {self.date}")
+        return self
+
+    @property
+    def start_date(self) -> date:
+        """The first day of the reported period: where the chart marks an event known only by month
+        or year (date_precision says so)."""
+        return _period_start(self.date)
+
+
+class _EventsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    events: list[DealEvent] = Field(min_length=1)
+
+
+def load_events(path: Path = EVENTS_PATH) -> tuple[DealEvent, ...]:
+    """The deal events in date order; DataFileError naming file, record and field if the file is broken."""
+    name = _display_name(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise DataFileError(f"{name}: cannot be read ({error.strerror or error})", file=name) from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise DataFileError(f"{name}: not valid YAML{where}", file=name) from error
+    try:
+        parsed = _EventsFile.model_validate(raw)
+    except ValidationError as error:
+        raise _describe_errors(name, raw, error) from error
+    seen: dict[str, int] = {}
+    for index, event in enumerate(parsed.events):
+        if event.id in seen:
+            raise DataFileError(
+                f"{name}: record {index} (id {event.id!r}), field 'id': repeats record {seen[event.id]}",
+                file=name, record=index, record_id=event.id, field="id")
+        seen[event.id] = index
+    return tuple(sorted(parsed.events, key=lambda event: (event.start_date, event.id)))
+
+
+def _describe_errors(name: str, raw: Any, error: ValidationError) -> DataFileError:
+    records = raw.get("events") if isinstance(raw, dict) else None
+    lines = []
+    first: dict[str, Any] = {}
+    for problem in error.errors():
+        location = problem["loc"]
+        message = problem["msg"]
+        if len(location) >= 2 and location[0] == "events" and isinstance(location[1], int):
+            index = location[1]
+            record = records[index] if isinstance(records, list) and index < len(records) else None
+            record_id = record.get("id") if isinstance(record, dict) else None
+            field = ".".join(str(part) for part in location[2:]) or "(whole record)"
+            lines.append(f"{name}: record {index} (id {record_id!r}), field {field!r}: {message}")
+            first = first or {"record": index, "record_id": record_id, "field": field}
+        else:
+            field = ".".join(str(part) for part in location) or "(top level)"
+            lines.append(f"{name}: field {field!r}: {message}")
+            first = first or {"field": field}
+    return DataFileError("\n".join(lines), file=name, **first)
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def events_frame(events: tuple[DealEvent, ...] | list[DealEvent]) -> pd.DataFrame:
+    """One row per event for the price chart: `chart_date` is the first day of the reported period."""
+    columns = ["event_id", "chart_date", "event_date", "date_precision", "label", "explanation",
+               "category", "source", "as_of"]
+    rows = [
+        {"event_id": event.id, "chart_date": pd.Timestamp(event.start_date), "event_date": event.date,
+         "date_precision": event.date_precision, "label": event.label, "explanation": event.explanation,
+         "category": event.category, "source": event.source, "as_of": event.as_of}
+        for event in events
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass(frozen=True)
+class _Base:
+    position: int
+    session: date
+    close_usd: float
+
+
+def returns_after_events(prices_frame: pd.DataFrame, events: tuple[DealEvent, ...] | list[DealEvent]
+                         ) -> pd.DataFrame:
+    """MSFT price return 1 and 5 sessions after each event.
+
+    Base: the close of the last session on or before the event date. NaN where the prices do not reach
+    (the event is before the first or too near the last session) and for events known only by month or
+    year, whose day, and so whose base session, is unknown.
+
+    Columns: event_id, event_date (as reported: YYYY-MM-DD, YYYY-MM or YYYY), date_precision, event
+    (the label), category, base_session_date, close_before_usd, return_1d, return_5d (fractions).
+    """
+    closes = prices_frame["close"]
+    rows = []
+    for event in events:
+        base = _base_session(closes, event)
+        row: dict[str, Any] = {
+            "event_id": event.id, "event_date": event.date, "date_precision": event.date_precision,
+            "event": event.label, "category": event.category,
+            "base_session_date": base.session if base else None,
+            "close_before_usd": base.close_usd if base else float("nan"),
+        }
+        for column, sessions in RETURN_HORIZONS_SESSIONS.items():
+            later = base.position + sessions if base else len(closes)
+            reached = later < len(closes)
+            row[column] = float(closes.iloc[later]) / base.close_usd - 1 if reached else float("nan")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["event_id", "event_date", "date_precision", "event", "category",
+                                        "base_session_date", "close_before_usd", *RETURN_HORIZONS_SESSIONS])
+    frame["base_session_date"] = pd.to_datetime(frame["base_session_date"])
+    return frame
+
+
+def _base_session(closes: pd.Series, event: DealEvent) -> _Base | None:
+    if event.date_precision != "day":
+        return None
+    position = int(closes.index.searchsorted(pd.Timestamp(event.start_date), side="right")) - 1
+    if position < 0:
+        return None
+    return _Base(position, closes.index[position].date(), float(closes.iloc[position]))
