@@ -1,0 +1,38 @@
+"""The dashboard's entry point: the scenario controls in the sidebar, then the chosen page.
+
+Run with ``./dev start`` (``streamlit run dashboard.py``). The sidebar builds the scenario once per
+run; pages read it with ``ui.controls.current_scenario()``, call the model and draw.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.controls import scenario_controls, show_notes
+from ui.page import section
+
+st.set_page_config(
+    page_title="Microsoft–OpenAI exposure",
+    page_icon=":material/account_balance:",
+    layout="wide",
+)
+
+# One line per page; the first page of the first section opens by default.
+PAGES = {
+    "Exposure": [
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/investment.py", title="Investment", icon=":material/payments:"),
+        st.Page("views/revenue_share.py", title="Revenue share", icon=":material/swap_horiz:"),
+        st.Page("views/commitments.py", title="Compute commitments", icon=":material/dns:"),
+    ],
+    "Market and data": [
+        st.Page("views/market.py", title="Market", icon=":material/show_chart:"),
+        st.Page("views/sources.py", title="Sources", icon=":material/menu_book:"),
+    ],
+}
+
+page = st.navigation(PAGES, position="top")
+with section("the scenario controls"):
+    scenario_controls()
+show_notes()
+page.run()

@@ -1,0 +1,379 @@
+"""The sidebar: every assumption of :mod:`model.scenario` as a control bound to the page's URL.
+
+How the URL and the controls agree
+----------------------------------
+Each control is created with ``key=<field name>`` and ``bind="query-params"``, so the query
+parameter is the field name (``?discount_rate=0.12&horizon_year=2040``). Streamlit writes a
+parameter only while its control is off its default, so the address bar always holds exactly the
+assumptions that differ from the reported terms. The controls live in the entry script, outside
+any page, so their parameters survive page switches.
+
+Streamlit itself drops a URL value that it cannot use (out of range, not a number, not an option)
+silently, and it truncates ``2040.5`` for a whole-number slider. A shared link must instead say
+what it ignored, and must agree with ``model.scenario.lenient`` (the same rules the command line
+and scenario files follow). So on the first run of a session the raw query parameters go through
+``lenient`` before any control exists; after the controls are created, any field where Streamlit's
+reading differs from ``lenient``'s is set once more through ``st.session_state`` (the one way code
+may change a bound control) and the page reruns. Unknown parameter names, which no control owns,
+are removed from the URL. Presets, reset and an uploaded scenario file also set the controls
+through ``st.session_state`` in a callback, before the controls are created; Streamlit then writes
+the new values to the URL itself.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from model.scenario import (
+    GROUPS,
+    SHORTFALL_RULE_LABELS,
+    SPECS,
+    FieldSpec,
+    IgnoredValue,
+    Scenario,
+    ScenarioError,
+    from_json,
+    lenient,
+    load_presets,
+    to_json,
+)
+
+SCENARIO_STATE = "_scenario"
+LINK_CHECKED_STATE = "_link_checked"
+LINK_SCENARIO_STATE = "_link_scenario"
+LINK_PENDING_STATE = "_link_pending"
+NOTES_STATE = "_ignored_notes"
+UPLOAD_KEY = "_scenario_upload"
+DEFAULT_APP_URL = "http://localhost:8501/"
+
+# Choice fields show a readable label; Streamlit's URL carries the label too, while the command
+# line and scenario files use the value. Links accept both.
+CHOICE_LABELS: dict[str, dict[Enum, str]] = {"shortfall_rule": SHORTFALL_RULE_LABELS}
+
+
+def choice_options(name: str) -> list[Enum]:
+    return list(CHOICE_LABELS[name])
+
+
+def choice_label(name: str, option: Any) -> str:
+    labels = CHOICE_LABELS[name]
+    for member, label in labels.items():
+        if option == member or option == member.value:
+            return label
+    return str(option)
+
+
+def control_label(spec: FieldSpec) -> str:
+    if spec.kind == "choice":
+        return spec.label
+    return f"{spec.label} ({spec.unit})"
+
+
+# -- reading a link ------------------------------------------------------------------------------
+
+
+def link_values(query_params: Any) -> dict[str, str]:
+    """The query parameters as ``name: text``, the last one winning, choice labels turned to values."""
+    values: dict[str, str] = {}
+    for name in list(query_params):
+        all_values = query_params.get_all(name)
+        values[name] = all_values[-1] if all_values else ""
+    for name, labels in CHOICE_LABELS.items():
+        if name in values:
+            by_label = {label: member.value for member, label in labels.items()}
+            values[name] = by_label.get(values[name], values[name])
+    return values
+
+
+def _check_link_once() -> None:
+    """On a session's first run, read the link leniently and remember what it ignored."""
+    if LINK_CHECKED_STATE in st.session_state:
+        return
+    st.session_state[LINK_CHECKED_STATE] = True
+    scenario, ignored = lenient(link_values(st.query_params))
+    st.session_state[LINK_SCENARIO_STATE] = scenario
+    if ignored:
+        st.session_state[NOTES_STATE] = ("link", ignored)
+    for item in ignored:
+        # No control owns an unknown name, so nothing else would ever clear it from the URL.
+        if item.name not in SPECS and item.name in st.query_params:
+            del st.query_params[item.name]
+
+
+def _apply_pending_link_values() -> None:
+    pending = st.session_state.pop(LINK_PENDING_STATE, None)
+    for name, value in (pending or {}).items():
+        st.session_state[name] = value
+
+
+def _reconcile_with_link(scenario: Scenario) -> None:
+    link_scenario = st.session_state.pop(LINK_SCENARIO_STATE, None)
+    if link_scenario is None:
+        return
+    differing = {
+        name: getattr(link_scenario, name)
+        for name in SPECS
+        if getattr(link_scenario, name) != getattr(scenario, name)
+    }
+    if differing:
+        st.session_state[LINK_PENDING_STATE] = differing
+        st.rerun()
+
+
+# -- callbacks (run before the script, so they may set bound controls) ----------------------------
+
+
+def set_controls(scenario: Scenario) -> None:
+    for name in SPECS:
+        st.session_state[name] = getattr(scenario, name)
+
+
+def _apply_preset(name: str) -> None:
+    presets, _ = _presets()
+    set_controls(presets[name].scenario)
+    st.session_state.pop(NOTES_STATE, None)
+
+
+def _reset() -> None:
+    set_controls(Scenario())
+    st.session_state.pop(NOTES_STATE, None)
+
+
+def _load_upload() -> None:
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:
+        return
+    try:
+        scenario = from_json(upload.getvalue())
+    except ScenarioError as error:
+        st.session_state[NOTES_STATE] = ("upload", f"{upload.name} was not loaded: {error}")
+        return
+    set_controls(scenario)
+    st.session_state.pop(NOTES_STATE, None)
+
+
+def dismiss_notes() -> None:
+    st.session_state.pop(NOTES_STATE, None)
+
+
+# -- presets -------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _load_presets_cached() -> dict:
+    return load_presets()
+
+
+def _presets() -> tuple[dict, str | None]:
+    """The presets, or none and the reason (a broken presets file must not stop the page)."""
+    try:
+        return _load_presets_cached(), None
+    except Exception as error:  # noqa: BLE001 - any failure here is shown, not raised
+        return {}, f"Presets could not be loaded: {error}"
+
+
+def matching_preset(scenario: Scenario, presets: dict) -> Any:
+    for preset in presets.values():
+        if preset.scenario == scenario:
+            return preset
+    return None
+
+
+# -- the link to share -----------------------------------------------------------------------------
+
+
+def query_pairs(scenario: Scenario) -> dict[str, str]:
+    """The scenario as the query parameters the controls write: only values off their default."""
+    pairs = {}
+    for name, spec in SPECS.items():
+        value = getattr(scenario, name)
+        if value == spec.default:
+            continue
+        if name in CHOICE_LABELS:
+            pairs[name] = choice_label(name, value)
+        elif spec.kind == "int":
+            pairs[name] = str(int(value))
+        else:
+            pairs[name] = repr(float(value))
+    return pairs
+
+
+def share_url(scenario: Scenario, base_url: str | None) -> str:
+    base = base_url or DEFAULT_APP_URL
+    query = urlencode(query_pairs(scenario))
+    return f"{base}?{query}" if query else base
+
+
+# -- the sidebar ---------------------------------------------------------------------------------
+
+
+def _control(spec: FieldSpec) -> Any:
+    if spec.kind == "choice":
+        options = choice_options(spec.name)
+        return st.selectbox(
+            control_label(spec),
+            options,
+            index=options.index(spec.default),
+            format_func=lambda option, name=spec.name: choice_label(name, option),
+            key=spec.name,
+            help=spec.help,
+            bind="query-params",
+        )
+    cast = int if spec.kind == "int" else float
+    return st.slider(
+        control_label(spec),
+        min_value=cast(spec.low),
+        max_value=cast(spec.high),
+        value=cast(spec.default),
+        step=cast(spec.step),
+        format=spec.fmt,
+        key=spec.name,
+        help=spec.help,
+        bind="query-params",
+    )
+
+
+def specs_by_group() -> dict[str, list[FieldSpec]]:
+    groups: dict[str, list[FieldSpec]] = {group: [] for group in GROUPS}
+    for spec in SPECS.values():
+        groups[spec.group].append(spec)
+    return {group: specs for group, specs in groups.items() if specs}
+
+
+def scenario_controls() -> Scenario:
+    """Draw the sidebar and return the scenario it holds; also kept in session state for pages."""
+    _check_link_once()
+    _apply_pending_link_values()
+    presets, presets_error = _presets()
+    sidebar = st.sidebar
+
+    sidebar.markdown("### Scenario")
+    if presets:
+        columns = sidebar.columns(len(presets))
+        for column, preset in zip(columns, presets.values(), strict=True):
+            column.button(
+                preset.title,
+                key=f"_preset_{preset.name}",
+                on_click=_apply_preset,
+                args=(preset.name,),
+                help=preset.story,
+                width="stretch",
+            )
+    elif presets_error:
+        sidebar.error(presets_error)
+    story_box = sidebar.container()
+    sidebar.button(
+        "Reset to the reported terms",
+        key="_reset",
+        on_click=_reset,
+        icon=":material/restart_alt:",
+        width="stretch",
+    )
+    share_box = sidebar.expander("Share this scenario", icon=":material/link:")
+
+    values = {}
+    for index, (group, specs) in enumerate(specs_by_group().items()):
+        with sidebar.expander(group, expanded=index == 0):
+            for spec in specs:
+                values[spec.name] = _control(spec)
+
+    try:
+        scenario = Scenario.model_validate(values)
+    except Exception:  # noqa: BLE001 - a control value the model refuses falls back leniently
+        scenario, _ = lenient(values)
+    _reconcile_with_link(scenario)
+    st.session_state[SCENARIO_STATE] = scenario
+
+    with story_box:
+        preset = matching_preset(scenario, presets)
+        changed = sum(1 for name, spec in SPECS.items() if getattr(scenario, name) != spec.default)
+        if preset is not None:
+            st.caption(f"**{preset.title}.** {preset.story}")
+        else:
+            st.caption(
+                f"**Custom scenario**: {changed} assumption{'s' if changed != 1 else ''} "
+                "changed from the reported terms."
+            )
+    with share_box:
+        st.caption("The whole scenario is in this link (and in the address bar).")
+        st.code(share_url(scenario, st.context.url), language=None, wrap_lines=True)
+
+    _scenario_files(scenario)
+    return scenario
+
+
+def _scenario_files(scenario: Scenario) -> None:
+    with st.sidebar.expander("Scenario file", icon=":material/description:"):
+        st.download_button(
+            "Download scenario (JSON)",
+            data=to_json(scenario),
+            file_name="scenario.json",
+            mime="application/json",
+            key="_download_scenario",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.file_uploader(
+            "Open a scenario file (JSON)",
+            type=["json"],
+            key=UPLOAD_KEY,
+            on_change=_load_upload,
+            help="A file saved with the button above, or any JSON object of name: value pairs.",
+        )
+
+
+def current_scenario() -> Scenario:
+    """The scenario the sidebar built in this run (defaults if a page runs on its own)."""
+    return st.session_state.get(SCENARIO_STATE) or Scenario()
+
+
+# -- notes about values not used -------------------------------------------------------------------
+
+
+def markdown_text(text: str, limit: int = 80) -> str:
+    """Untrusted text (from a link or a file) shown literally in Markdown."""
+    text = str(text)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    specials = "\\`*_{}[]()#+-.!|<>$~:"
+    return "".join("\\" + ch if ch in specials else ch for ch in text)
+
+
+def ignored_line(item: IgnoredValue) -> str:
+    spec = SPECS.get(item.name)
+    if spec is None:
+        return f"`{markdown_text(item.name)}`: not an assumption of this model"
+    shown = markdown_text(item.value) if item.value != "" else "(empty)"
+    default = spec.format(spec.default) if spec.kind != "choice" else choice_label(item.name, spec.default)
+    return (
+        f"**{markdown_text(spec.label)}** (`{item.name}`): {shown} is not allowed "
+        f"(allowed: {markdown_text(spec.describe_range())}); using the default, {markdown_text(default)}"
+    )
+
+
+def show_notes() -> None:
+    """The note about a link's or a file's values that were not used, until dismissed."""
+    note = st.session_state.get(NOTES_STATE)
+    if not note:
+        return
+    kind, detail = note
+    if kind == "link":
+        count = len(detail)
+        lines = "\n".join(f"- {ignored_line(item)}" for item in detail)
+        st.warning(
+            f"This link had {count} value{'s' if count != 1 else ''} that could not be used; "
+            f"the page opened with the default instead:\n\n{lines}",
+            icon=":material/link_off:",
+        )
+    else:
+        st.error(markdown_text(detail, limit=600), icon=":material/description:")
+    st.button("Dismiss", key="_dismiss_notes", on_click=dismiss_notes)
+
+
+def scenario_as_dict(scenario: Scenario) -> dict[str, Any]:
+    return json.loads(scenario.model_dump_json())

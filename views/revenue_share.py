@@ -1,0 +1,6 @@
+import streamlit as st
+
+from ui.controls import current_scenario
+
+st.title("revenue_share")
+st.json(current_scenario().model_dump(mode="json"))
