@@ -114,9 +114,7 @@ def _price(text: str) -> float:
     return value
 
 
-def build_scenario(
-    preset: str | None, scenario_file: Path | None, assignments: list[str]
-) -> tuple[Scenario, str]:
+def build_scenario(preset: str | None, scenario_file: Path | None, assignments: list[str]) -> tuple[Scenario, str]:
     """The scenario the flags describe, and a few words on how it was built."""
     how = []
     scenario = Scenario()
@@ -336,11 +334,7 @@ def _run_prices(args: argparse.Namespace) -> int:
 
 
 register(Command("summary", "print the headline figures of a scenario", _run_summary))
-register(
-    Command(
-        "export", "write every table as CSV files or one Excel workbook", _run_export, _add_export_arguments
-    )
-)
+register(Command("export", "write every table as CSV files or one Excel workbook", _run_export, _add_export_arguments))
 register(
     Command(
         "prices",

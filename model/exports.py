@@ -316,9 +316,7 @@ def _temporary_sibling(path: Path) -> Path:
     return path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
 
 
-def csv_files(
-    tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame
-) -> dict[str, bytes]:
+def csv_files(tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame) -> dict[str, bytes]:
     """File name -> CSV bytes for every table plus scenario.csv and sources.csv."""
     files: dict[str, bytes] = {}
     for name, df in _all_tables(tables, scenario, sources).items():
