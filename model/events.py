@@ -15,7 +15,17 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from model.facts import DataFileError, to_date
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVENTS_PATH = REPO_ROOT / "data" / "events.yaml"
@@ -24,18 +34,6 @@ RETURN_HORIZONS_SESSIONS = {"return_1d": 1, "return_5d": 5}
 Category = Literal["tranche", "partnership", "recapitalization", "amendment", "commitment", "competition"]
 DatePrecision = Literal["day", "month", "year"]
 _PRECISION_PATTERNS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
-
-
-class DataFileError(ValueError):
-    """A data file that cannot be used. The message names the file, the record and the field."""
-
-    def __init__(self, message: str, *, file: str = "", record: int | None = None,
-                 record_id: str | None = None, field: str | None = None) -> None:
-        super().__init__(message)
-        self.file = file
-        self.record = record
-        self.record_id = record_id
-        self.field = field
 
 
 def _as_text(value: Any) -> Any:
@@ -53,16 +51,11 @@ def _reported_date(value: Any) -> Any:
         return text  # the str type check reports it
     if not any(re.fullmatch(pattern, text) for pattern in _PRECISION_PATTERNS.values()):
         raise ValueError("expected YYYY-MM-DD, YYYY-MM or YYYY")
-    _period_start(text)  # rejects impossible dates such as 2025-02-30
+    to_date(text)  # rejects impossible dates such as 2025-02-30
     return text
 
 
 ReportedDate = Annotated[str, BeforeValidator(_reported_date)]
-
-
-def _period_start(text: str) -> date:
-    parts = [int(part) for part in text.split("-")] + [1, 1]
-    return date(parts[0], parts[1], parts[2])
 
 
 class DealEvent(BaseModel):
@@ -77,19 +70,28 @@ class DealEvent(BaseModel):
     source: str = Field(min_length=1)
     as_of: ReportedDate
 
-    @model_validator(mode="after")
-    def _consistent(self) -> DealEvent:
-        if not re.fullmatch(_PRECISION_PATTERNS[self.date_precision], self.date):
-            raise ValueError(f"date {self.date!r} does not have date_precision {self.date_precision!r}")
-        if _period_start(self.as_of) < self.start_date:
-            raise ValueError(f"as_of {self.as_of} is before the event date {self.date}")
-        return self
+    # Field validators rather than a whole-record check, so that an error names the field at fault.
+    @field_validator("date_precision")
+    @classmethod
+    def _precision_matches_date(cls, precision: str, info: ValidationInfo) -> str:
+        reported = info.data.get("date")
+        if reported is not None and not re.fullmatch(_PRECISION_PATTERNS[precision], reported):
+            raise ValueError(f"date {reported!r} is not given to the {precision}")
+        return precision
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_not_before_event(cls, as_of: str, info: ValidationInfo) -> str:
+        reported = info.data.get("date")
+        if reported is not None and to_date(as_of) < to_date(reported):
+            raise ValueError(f"as_of {as_of} is before the event date {reported}")
+        return as_of
 
     @property
     def start_date(self) -> date:
         """The first day of the reported period: where the chart marks an event known only by month
         or year (date_precision says so)."""
-        return _period_start(self.date)
+        return to_date(self.date)
 
 
 class _EventsFile(BaseModel):
@@ -103,11 +105,11 @@ def load_events(path: Path = EVENTS_PATH) -> tuple[DealEvent, ...]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise DataFileError(f"{name}: cannot be read ({error.strerror or error})", file=name) from error
+        raise DataFileError(f"{name}: cannot be read ({error.strerror or error})") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise DataFileError(f"{name}: not valid YAML{where}", file=name) from error
+        raise DataFileError(f"{name}: not valid YAML{where}") from error
     try:
         parsed = _EventsFile.model_validate(raw)
     except ValidationError as error:
@@ -116,31 +118,28 @@ def load_events(path: Path = EVENTS_PATH) -> tuple[DealEvent, ...]:
     for index, event in enumerate(parsed.events):
         if event.id in seen:
             raise DataFileError(
-                f"{name}: record {index} (id {event.id!r}), field 'id': repeats record {seen[event.id]}",
-                file=name, record=index, record_id=event.id, field="id")
+                f"{name}: record {index} (id {event.id!r}), field 'id': repeats record {seen[event.id]}")
         seen[event.id] = index
     return tuple(sorted(parsed.events, key=lambda event: (event.start_date, event.id)))
 
 
 def _describe_errors(name: str, raw: Any, error: ValidationError) -> DataFileError:
+    """One line per problem: file, record (index and id) and field."""
     records = raw.get("events") if isinstance(raw, dict) else None
     lines = []
-    first: dict[str, Any] = {}
     for problem in error.errors():
         location = problem["loc"]
-        message = problem["msg"]
+        message = problem["msg"].removeprefix("Value error, ")
         if len(location) >= 2 and location[0] == "events" and isinstance(location[1], int):
             index = location[1]
             record = records[index] if isinstance(records, list) and index < len(records) else None
             record_id = record.get("id") if isinstance(record, dict) else None
             field = ".".join(str(part) for part in location[2:]) or "(whole record)"
             lines.append(f"{name}: record {index} (id {record_id!r}), field {field!r}: {message}")
-            first = first or {"record": index, "record_id": record_id, "field": field}
         else:
             field = ".".join(str(part) for part in location) or "(top level)"
             lines.append(f"{name}: field {field!r}: {message}")
-            first = first or {"field": field}
-    return DataFileError("\n".join(lines), file=name, **first)
+    return DataFileError("\n".join(lines))
 
 
 def _display_name(path: Path) -> str:

@@ -28,7 +28,7 @@ from typing import Literal, NamedTuple
 
 import pandas as pd
 
-from model.events import DataFileError
+from model.facts import DataFileError
 
 TICKER = "MSFT"
 DEFAULT_START = date(2019, 1, 1)
