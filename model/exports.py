@@ -38,6 +38,8 @@ import pandas as pd
 from model.scenario import SPECS, Scenario
 
 FLOAT_SIGNIFICANT_DIGITS = 12
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCENARIO_TABLE = "scenario"
 SOURCES_TABLE = "sources"
 WORKBOOK_DATE_FORMAT = "YYYY-MM-DD"
