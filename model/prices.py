@@ -403,15 +403,18 @@ def _age(fetched_at: datetime | None, now: datetime) -> str:
 def _explain(error: BaseException) -> str:
     """A short reason for a failed fetch, in words rather than a traceback."""
     kind = type(error).__name__
+    text = str(error).split(" See https://")[0]  # curl appends a link to its error list
     if isinstance(error, PriceFeedError):
         return _short(error)
     if kind == "YFRateLimitError":
         return "rate limited by Yahoo Finance"
-    if isinstance(error, TimeoutError) or "timeout" in kind.lower() or "timed out" in str(error).lower():
+    if isinstance(error, TimeoutError) or "timeout" in kind.lower() or "timed out" in text.lower():
         return "timed out"
-    if isinstance(error, ConnectionError) or "connection" in kind.lower() or "resolve" in str(error).lower():
-        return f"no connection ({_short(error)})"
-    return f"{kind}: {_short(error)}"
+    if "dns" in kind.lower() or "resolve host" in text.lower():
+        return "no connection (server name not found)"
+    if isinstance(error, ConnectionError) or "connection" in kind.lower():
+        return f"no connection ({_short(text)})"
+    return f"{kind}: {_short(text)}"
 
 
 def _short(error: BaseException | str) -> str:
