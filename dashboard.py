@@ -2,14 +2,20 @@
 
 Run with ``./dev start`` (``streamlit run dashboard.py``). The sidebar builds the scenario once per
 run; pages read it with ``ui.controls.current_scenario()``, call the model and draw.
+
+The pages live in ``views/``, not ``pages/``: a folder named ``pages`` beside the entry script
+switches Streamlit to its older page discovery, under which ``AppTest`` reruns a page without
+this entry script (and so without the sidebar).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.controls import scenario_controls, show_notes
+from ui import data
+from ui.controls import current_scenario, scenario_controls, scenario_file_controls, show_notes
 from ui.page import section
+from ui.tables import download_workbook
 
 st.set_page_config(
     page_title="Microsoft–OpenAI exposure",
@@ -34,5 +40,11 @@ PAGES = {
 page = st.navigation(PAGES, position="top")
 with section("the scenario controls"):
     scenario_controls()
+with st.sidebar.expander("Downloads and scenario files", icon=":material/download:"):
+    scenario = current_scenario()
+    with section("the workbook download"):
+        download_workbook(data.result(scenario).tables, scenario, data.sources())
+    with section("the scenario file"):
+        scenario_file_controls(scenario)
 show_notes()
 page.run()

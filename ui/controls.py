@@ -303,28 +303,27 @@ def scenario_controls() -> Scenario:
         st.caption("The whole scenario is in this link (and in the address bar).")
         st.code(share_url(scenario, st.context.url), language=None, wrap_lines=True)
 
-    _scenario_files(scenario)
     return scenario
 
 
-def _scenario_files(scenario: Scenario) -> None:
-    with st.sidebar.expander("Scenario file", icon=":material/description:"):
-        st.download_button(
-            "Download scenario (JSON)",
-            data=to_json(scenario),
-            file_name="scenario.json",
-            mime="application/json",
-            key="_download_scenario",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        st.file_uploader(
-            "Open a scenario file (JSON)",
-            type=["json"],
-            key=UPLOAD_KEY,
-            on_change=_load_upload,
-            help="A file saved with the button above, or any JSON object of name: value pairs.",
-        )
+def scenario_file_controls(scenario: Scenario) -> None:
+    """Save the scenario as JSON, or open one (a file that is not a scenario is refused, with why)."""
+    st.download_button(
+        "Download scenario (JSON)",
+        data=lambda: to_json(scenario),
+        file_name="scenario.json",
+        mime="application/json",
+        key="_download_scenario",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.file_uploader(
+        "Open a scenario file (JSON)",
+        type=["json"],
+        key=UPLOAD_KEY,
+        on_change=_load_upload,
+        help="A file saved with the button above, or any JSON object of name: value pairs.",
+    )
 
 
 def current_scenario() -> Scenario:

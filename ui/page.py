@@ -1,4 +1,4 @@
-"""What every page shares: a guard that turns an error into a message, and the page header."""
+"""What every page shares: a guard that turns an error into a message, the model run, headers."""
 
 from __future__ import annotations
 
@@ -27,3 +27,30 @@ def section(what: str) -> Iterator[None]:
 def header(title: str, summary: str) -> None:
     st.title(title)
     st.caption(summary)
+
+
+def model_result():
+    """The model's run for the sidebar's scenario; if the model cannot run, say why and stop the page."""
+    from ui import data
+    from ui.controls import current_scenario
+
+    try:
+        return data.result(current_scenario())
+    except Exception as error:  # noqa: BLE001 - shown, not raised
+        _LOG.exception("model run failed")
+        st.error(f"The model could not run for this scenario: {error}", icon=":material/error:")
+        st.stop()
+
+
+def ink() -> str:
+    """A neutral colour for lines drawn over coloured bars, readable in the current theme."""
+    theme = getattr(st.context, "theme", None)
+    return "#E0E0E0" if getattr(theme, "type", None) == "dark" else "#333333"
+
+
+def assumption_note(text: str) -> None:
+    st.caption(f":material/tune: **Assumption.** {text}")
+
+
+def derived_note(text: str) -> None:
+    st.caption(f":material/calculate: **Derived.** {text}")

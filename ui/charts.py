@@ -1,0 +1,342 @@
+"""Charts as pure functions: tidy frames in, Altair charts out (tested through ``to_dict()``).
+
+Every chart has a title, axis titles with units and tooltips. Each counterparty has one colour on
+every page, from a fixed domain (model.engine.COUNTERPARTIES) and a colour-blind-safe range
+(Okabe-Ito first, then Paul Tol's muted colours), chosen to read on light and dark backgrounds.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from model.engine import COUNTERPARTIES, FLOW_LABELS
+
+_PALETTE = (
+    "#0072B2",  # blue: Microsoft Azure
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#E69F00",  # orange
+    "#F0C05A",  # light orange, next to its parent deal
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#117733",  # Tol green
+    "#AA4499",  # Tol purple
+    "#999933",  # Tol olive
+    "#888888",  # grey
+    "#882255",  # Tol wine (spare)
+    "#44AA99",  # Tol teal (spare)
+)
+COUNTERPARTY_COLOURS = {
+    name: _PALETTE[index % len(_PALETTE)] for index, name in enumerate(COUNTERPARTIES)
+}
+IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, LINE_COLOUR = "#009E73", "#D55E00", "#0072B2", "#E69F00"
+STATUS_ORDER = ["actual", "committed", "projected"]
+USD_BN = "USD bn"
+
+
+def counterparty_scale() -> alt.Scale:
+    return alt.Scale(domain=list(COUNTERPARTY_COLOURS), range=list(COUNTERPARTY_COLOURS.values()))
+
+
+def counterparty_colour(title: str = "Counterparty") -> alt.Color:
+    return alt.Color("counterparty:N", scale=counterparty_scale(), title=title,
+                     sort=list(COUNTERPARTIES), legend=alt.Legend(orient="bottom", columns=4))
+
+
+def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start")
+
+
+def _year_axis() -> alt.X:
+    return alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0))
+
+
+# -- overview ------------------------------------------------------------------------------------
+
+
+def bridge_frame(cash_flows: pd.DataFrame) -> pd.DataFrame:
+    """Microsoft's undiscounted flows summed by kind, as steps from invested capital to net position."""
+    totals = cash_flows.groupby("flow", sort=False)["amount_usd_bn"].sum()
+    order = [flow for flow in FLOW_LABELS if flow in totals.index]
+    order += [flow for flow in totals.index if flow not in order]
+    rows, running = [], 0.0
+    for flow in order:
+        amount = float(totals[flow])
+        rows.append({"step": FLOW_LABELS.get(flow, flow), "start_usd_bn": running,
+                     "end_usd_bn": running + amount, "amount_usd_bn": amount,
+                     "kind": "money in" if amount >= 0 else "money out"})
+        running += amount
+    rows.append({"step": "Net position", "start_usd_bn": 0.0, "end_usd_bn": running,
+                 "amount_usd_bn": running, "kind": "net position"})
+    return pd.DataFrame(rows)
+
+
+def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.Chart:
+    steps = list(bridge["step"])
+    return (
+        alt.Chart(bridge, title=_title(
+            "From invested capital to net position",
+            f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted; stake valued at the horizon",
+        ))
+        .mark_bar()
+        .encode(
+            x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=220)),
+            y=alt.Y("start_usd_bn:Q", title="Cumulative position (USD bn)"),
+            y2="end_usd_bn:Q",
+            color=alt.Color("kind:N", title="Step",
+                            scale=alt.Scale(domain=["money out", "money in", "net position"],
+                                            range=[OUT_COLOUR, IN_COLOUR, TOTAL_COLOUR]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("step:N", title="Step"),
+                     alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.2f"),
+                     alt.Tooltip("end_usd_bn:Q", title="Position after (USD bn)", format=",.2f")],
+        )
+        .properties(height=360)
+    )
+
+
+def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(by_year, title=_title(
+        "Microsoft's net cash flow with OpenAI by year",
+        "Bars: the year's net flow; line: cumulative. Stake value excluded.",
+    ))
+    tooltip = [alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("net_cash_flow_usd_bn:Q", title="Net cash flow (USD bn)", format=",.2f"),
+               alt.Tooltip("cumulative_net_cash_flow_usd_bn:Q", title="Cumulative (USD bn)", format=",.2f")]
+    bars = base.mark_bar().encode(
+        x=_year_axis(),
+        y=alt.Y("net_cash_flow_usd_bn:Q", title="Net cash flow (USD bn)"),
+        color=alt.condition(alt.datum.net_cash_flow_usd_bn >= 0, alt.value(IN_COLOUR), alt.value(OUT_COLOUR)),
+        tooltip=tooltip,
+    )
+    line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
+        x=_year_axis(), y=alt.Y("cumulative_net_cash_flow_usd_bn:Q", title="USD bn"), tooltip=tooltip,
+    )
+    return alt.layer(bars, line).properties(height=320)
+
+
+# -- investment ----------------------------------------------------------------------------------
+
+
+def tranche_chart(tranches: pd.DataFrame) -> alt.Chart:
+    """Each tranche split into cash and Azure credits (the split is an assumption)."""
+    long = tranches.melt(
+        id_vars=["tranche", "date", "amount_usd_bn", "counted"],
+        value_vars=["cash_usd_bn", "azure_credits_usd_bn"], var_name="part", value_name="part_usd_bn",
+    )
+    long["part"] = long["part"].map({"cash_usd_bn": "Cash (assumed split)",
+                                     "azure_credits_usd_bn": "Azure credits (assumed split)"})
+    long["label"] = long["tranche"] + " · " + long["date"].astype(str)
+    return (
+        alt.Chart(long, title=_title("Investment tranches, cash vs Azure credits",
+                                     "The cash/credit split was never disclosed: it is the sidebar's assumption"))
+        .mark_bar()
+        .encode(
+            x=alt.X("label:N", title="Tranche (date)", sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("part_usd_bn:Q", title="Amount (USD bn)", stack="zero"),
+            color=alt.Color("part:N", title="Paid as",
+                            scale=alt.Scale(range=[TOTAL_COLOUR, "#56B4E9"]),
+                            legend=alt.Legend(orient="bottom")),
+            opacity=alt.condition(alt.datum.counted, alt.value(1.0), alt.value(0.45)),
+            tooltip=[alt.Tooltip("tranche:N", title="Tranche"), alt.Tooltip("date:N", title="Date"),
+                     alt.Tooltip("part:N", title="Paid as"),
+                     alt.Tooltip("part_usd_bn:Q", title="Amount (USD bn)", format=",.3f"),
+                     alt.Tooltip("amount_usd_bn:Q", title="Tranche total (USD bn)", format=",.2f"),
+                     alt.Tooltip("counted:N", title="Counted in the $13B")],
+        )
+        .properties(height=320)
+    )
+
+
+def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> alt.LayerChart:
+    """Cumulative funding against the filed commitment."""
+    base = alt.Chart(funding, title=_title(
+        "Funded vs committed",
+        f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
+    ))
+    tooltip = [alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("funded_usd_bn:Q", title="Funded in the year (USD bn)", format=",.2f"),
+               alt.Tooltip("cumulative_funded_usd_bn:Q", title="Cumulative (USD bn)", format=",.2f"),
+               alt.Tooltip("status:N", title="Status"), alt.Tooltip("derived:N", title="Derived")]
+    bars = base.mark_bar().encode(
+        x=_year_axis(), y=alt.Y("cumulative_funded_usd_bn:Q", title="Cumulative funding (USD bn)"),
+        color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=STATUS_ORDER,
+                        range=[TOTAL_COLOUR, LINE_COLOUR, "#56B4E9"]), legend=alt.Legend(orient="bottom")),
+        tooltip=tooltip,
+    )
+    rule = alt.Chart(pd.DataFrame({"committed_usd_bn": [committed_usd_bn]})).mark_rule(
+        strokeDash=[6, 4], color=OUT_COLOUR
+    ).encode(y="committed_usd_bn:Q",
+             tooltip=[alt.Tooltip("committed_usd_bn:Q", title="Committed (USD bn)", format=",.2f")])
+    return alt.layer(bars, rule).properties(height=300)
+
+
+# -- revenue share -------------------------------------------------------------------------------
+
+
+def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
+    long = revenue_share.melt(id_vars=["year", "status"],
+                              value_vars=["received_usd_bn", "paid_to_openai_usd_bn"],
+                              var_name="direction", value_name="amount_usd_bn")
+    long["direction"] = long["direction"].map({"received_usd_bn": "OpenAI to Microsoft",
+                                               "paid_to_openai_usd_bn": "Microsoft to OpenAI"})
+    long.loc[long["direction"] == "Microsoft to OpenAI", "amount_usd_bn"] *= -1
+    bars = alt.Chart(long).mark_bar().encode(
+        x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="Revenue share (USD bn; Microsoft's view)"),
+        color=alt.Color("direction:N", title="Direction",
+                        scale=alt.Scale(domain=["OpenAI to Microsoft", "Microsoft to OpenAI"],
+                                        range=[IN_COLOUR, OUT_COLOUR]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("direction:N", title="Direction"),
+                 alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.3f"),
+                 alt.Tooltip("status:N", title="Status")],
+    )
+    net = alt.Chart(revenue_share).mark_line(point=True, color=TOTAL_COLOUR).encode(
+        x=_year_axis(), y=alt.Y("net_usd_bn:Q", title="USD bn"),
+        tooltip=[alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("net_usd_bn:Q", title="Net to Microsoft (USD bn)", format=",.3f")],
+    )
+    return alt.layer(bars, net, title=_title(
+        "Revenue share, both directions",
+        "Up: OpenAI pays Microsoft; down: Microsoft pays OpenAI; line: net",
+    )).properties(height=320)
+
+
+def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(revenue_share, title=_title(
+        "Revenue share rate and the cap",
+        "Rate on OpenAI's revenue; red points: years in which the total cap binds",
+    ))
+    tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("rate:Q", title="Rate", format=".1%"),
+               alt.Tooltip("owed_usd_bn:Q", title="Owed at the rate (USD bn)", format=",.2f"),
+               alt.Tooltip("received_usd_bn:Q", title="Received (USD bn)", format=",.2f"),
+               alt.Tooltip("cap_binds:N", title="Cap binds")]
+    line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
+        x=_year_axis(), y=alt.Y("rate:Q", title="Rate (% of OpenAI revenue)", axis=alt.Axis(format="%")),
+        tooltip=tooltip,
+    )
+    binds = base.transform_filter(alt.datum.cap_binds).mark_point(
+        size=140, filled=True, color=OUT_COLOUR
+    ).encode(x=_year_axis(), y="rate:Q", tooltip=tooltip)
+    return alt.layer(line, binds).properties(height=260)
+
+
+def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.LayerChart:
+    base = alt.Chart(revenue_share, title=_title(
+        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B"))
+    area = base.mark_area(opacity=0.6, color=IN_COLOUR).encode(
+        x=_year_axis(),
+        y=alt.Y("cumulative_received_since_2026_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
+        tooltip=[alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("cumulative_received_since_2026_usd_bn:Q", title="Cumulative (USD bn)",
+                             format=",.2f")],
+    )
+    rule = alt.Chart(pd.DataFrame({"cap_usd_bn": [cap_usd_bn]})).mark_rule(
+        strokeDash=[6, 4], color=OUT_COLOUR
+    ).encode(y="cap_usd_bn:Q", tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
+    return alt.layer(area, rule).properties(height=260)
+
+
+# -- compute commitments -------------------------------------------------------------------------
+
+
+def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str = "#333333") -> alt.LayerChart:
+    """OpenAI's commitments stacked by counterparty, with the cash it has to pay them."""
+    bars = alt.Chart(commitments).mark_bar().encode(
+        x=_year_axis(),
+        y=alt.Y("sum(scheduled_usd_bn):Q", title="Commitments due (USD bn)"),
+        color=counterparty_colour(),
+        order=alt.Order("counterparty_rank:Q"),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("counterparty:N", title="Counterparty"),
+                 alt.Tooltip("scheduled_usd_bn:Q", title="Scheduled (USD bn)", format=",.2f"),
+                 alt.Tooltip("status:N", title="Status"), alt.Tooltip("derived:N", title="Schedule derived"),
+                 alt.Tooltip("basis:N", title="Basis")],
+    ).transform_calculate(
+        counterparty_rank=f"indexof({list(COUNTERPARTIES)!r}, datum.counterparty)"
+    )
+    cash = funding.melt(id_vars=["year"], value_vars=["revenue_usd_bn", "cash_available_usd_bn"],
+                        var_name="measure", value_name="amount_usd_bn")
+    cash["measure"] = cash["measure"].map({"revenue_usd_bn": "OpenAI revenue",
+                                           "cash_available_usd_bn": "Cash available for compute"})
+    lines = alt.Chart(cash).mark_line(point=True, strokeWidth=3).encode(
+        x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn"),
+        strokeDash=alt.StrokeDash("measure:N", title="OpenAI's means",
+                                  scale=alt.Scale(domain=["OpenAI revenue", "Cash available for compute"],
+                                                  range=[[1, 0], [6, 3]]),
+                                  legend=alt.Legend(orient="bottom")),
+        color=alt.value(ink),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f")],
+    )
+    return alt.layer(bars, lines, title=_title(
+        "OpenAI's compute commitments by counterparty, and the means to pay them",
+        "Stacked bars: scheduled payments (many schedules derived); lines: revenue and cash available",
+    )).properties(height=380)
+
+
+def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(commitments, title=_title(
+            "Shortfall by counterparty", "What OpenAI cannot pay, shared by the sidebar's shortfall rule"))
+        .mark_bar()
+        .encode(
+            x=_year_axis(),
+            y=alt.Y("sum(shortfall_usd_bn):Q", title="Shortfall (USD bn)"),
+            color=counterparty_colour(),
+            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("counterparty:N", title="Counterparty"),
+                     alt.Tooltip("shortfall_usd_bn:Q", title="Shortfall (USD bn)", format=",.2f"),
+                     alt.Tooltip("scheduled_usd_bn:Q", title="Scheduled (USD bn)", format=",.2f")],
+        )
+        .properties(height=320)
+    )
+
+
+def coverage_chart(funding: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(funding, title=_title(
+        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap"))
+    tooltip = [alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("coverage_ratio:Q", title="Coverage", format=".0%"),
+               alt.Tooltip("funding_gap_usd_bn:Q", title="Funding gap (USD bn)", format=",.1f")]
+    line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
+        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (% of commitments)",
+                                axis=alt.Axis(format="%")), tooltip=tooltip)
+    full = alt.Chart(pd.DataFrame({"coverage_ratio": [1.0]})).mark_rule(
+        strokeDash=[6, 4], color=OUT_COLOUR).encode(y="coverage_ratio:Q")
+    return alt.layer(line, full).properties(height=260)
+
+
+def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(totals, title=_title("Share of OpenAI's commitments", "By counterparty, whole contracts"))
+        .mark_arc(innerRadius=60)
+        .encode(
+            theta=alt.Theta("total_usd_bn:Q", title="Total (USD bn)"),
+            color=counterparty_colour(),
+            tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"),
+                     alt.Tooltip("total_usd_bn:Q", title="Total (USD bn)", format=",.1f"),
+                     alt.Tooltip("share_of_total:Q", title="Share", format=".1%")],
+        )
+        .properties(height=300)
+    )
+
+
+# -- market --------------------------------------------------------------------------------------
+
+
+def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source: str = "") -> alt.LayerChart:
+    """MSFT daily close; deal events as rules with their titles in the tooltip."""
+    frame = prices.reset_index()[["date", "close"]]
+    line = alt.Chart(frame).mark_line(color=TOTAL_COLOUR).encode(
+        x=alt.X("date:T", title="Date"),
+        y=alt.Y("close:Q", title="MSFT close (USD per share)", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("close:Q", title="Close (USD)", format=",.2f")],
+    )
+    layers = [line]
+    if events is not None and not events.empty:
+        rules = alt.Chart(events).mark_rule(color=OUT_COLOUR, strokeDash=[3, 3], opacity=0.7).encode(
+            x=alt.X("date:T", title="Date"),
+            tooltip=[alt.Tooltip("date:T", title="Event date"), alt.Tooltip("title:N", title="Event"),
+                     alt.Tooltip("category:N", title="Kind")],
+        )
+        layers.append(rules)
+    return alt.layer(*layers, title=_title("MSFT share price", source or None)).properties(height=380)

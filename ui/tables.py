@@ -1,0 +1,65 @@
+"""Tables with their CSV download, and the whole model as one Excel workbook.
+
+Downloads are deferred: the file is made only when someone clicks, so a slider change never pays
+for CSV or Excel writing. What each button would send is also kept in session state under
+``DOWNLOADS_STATE`` (name -> function returning bytes), so tests can check it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from model.exports import csv_bytes, workbook_bytes
+from model.scenario import Scenario
+
+DOWNLOADS_STATE = "_downloads"
+
+
+def _register(name: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    st.session_state.setdefault(DOWNLOADS_STATE, {})[name] = make
+    return make
+
+
+def download_csv(df: pd.DataFrame, name: str, label: str | None = None) -> None:
+    make = _register(name, lambda: csv_bytes(df))
+    st.download_button(
+        label or f"Download {name}.csv",
+        data=make,
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"_download_{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def table(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    caption: str | None = None,
+    column_config: Mapping | None = None,
+    height: int | str = "auto",
+) -> None:
+    """A table as it is exported (one record per row, units in the column names), with its CSV."""
+    if caption:
+        st.caption(caption)
+    st.dataframe(df, hide_index=True, column_config=column_config, height=height, width="stretch")
+    download_csv(df, name)
+
+
+def download_workbook(tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame) -> None:
+    make = _register("workbook", lambda: workbook_bytes(tables, scenario, sources))
+    st.download_button(
+        "Download every table (Excel)",
+        data=make,
+        file_name="openai_exposure.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="_download_workbook",
+        on_click="ignore",
+        icon=":material/table_view:",
+        help="One sheet per table, plus the scenario and every source.",
+    )
