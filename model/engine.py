@@ -156,7 +156,9 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
         invested_cash_usd_bn=cash,
         invested_credits_usd_bn=credits,
         invested_cost_to_msft_usd_bn=cash + credits * (1.0 - scenario.azure_margin),
-        funded_to_date_usd_bn=float(funded_cumulative(facts, today, np.array([scenario.unfunded_commitment_paid_by_year]))[0]),
+        funded_to_date_usd_bn=float(
+            funded_cumulative(facts, today, np.array([scenario.unfunded_commitment_paid_by_year]))[0]
+        ),
         revenue_share_received_usd_bn=float((received * elapsed).sum()),
         revenue_share_to_come_usd_bn=float((received * (1.0 - elapsed)).sum()),
         azure_revenue_usd_bn=float(azure_paid.sum()),
@@ -200,11 +202,14 @@ _SUMMARY_ROWS = (
     ("stake_at_horizon", "Stake at horizon", "fraction", False, True, "after dilution"),
     ("stake_value_horizon_usd_bn", "Stake value at horizon", "USD bn", True, True,
      "stake x multiple x horizon-year revenue"),
-    ("npv_usd_bn", "NPV", "USD bn", True, True, "of Microsoft's flows incl. the stake at horizon, in today's money"),
+    ("npv_usd_bn", "NPV", "USD bn", True, True,
+     "of Microsoft's flows incl. the stake at horizon, in today's money"),
     ("irr", "IRR", "per year", False, True, "of Microsoft's flows incl. the stake at horizon"),
     ("moic", "MOIC", "x", False, True, "money in / money out, undiscounted"),
-    ("break_even_year", "Cash break-even year", "year", False, True, "cumulative cash back to zero, stake excluded"),
-    ("hhi", "Concentration of OpenAI's commitments (HHI)", "0-10,000", False, True, "above 2,500: highly concentrated"),
+    ("break_even_year", "Cash break-even year", "year", False, True,
+     "cumulative cash back to zero, stake excluded"),
+    ("hhi", "Concentration of OpenAI's commitments (HHI)", "0-10,000", False, True,
+     "above 2,500: highly concentrated"),
     ("first_funding_gap_year", "First year of an OpenAI funding gap", "year", False, True, ""),
     ("total_funding_gap_usd_bn", "OpenAI funding gap, all years", "USD bn", False, True, ""),
     ("msft_price_usd", "MSFT price used", "USD", False, False, ""),
@@ -364,7 +369,10 @@ def _commitment_totals(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.
     share = in_model / in_model.sum() if in_model.sum() > 0 else in_model
     rows = []
     for k, c in enumerate(facts.commitments.commitments):
-        total = float(commitment_totals(c, by_id, values, 1)[0]) if c.schedule is None else sum(c.schedule.values())
+        if c.schedule is None:
+            total = float(commitment_totals(c, by_id, values, 1)[0])
+        else:
+            total = sum(c.schedule.values())
         rows.append({
             "counterparty": c.counterparty,
             "total_usd_bn": total if c.sizing != "undisclosed" else None,
@@ -373,7 +381,7 @@ def _commitment_totals(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.
             "gigawatts": c.gigawatts,
             "status": c.status,
             "basis": _basis(c),
-            "derived": c.sizing == "gigawatts" or c.scaled_by is not None or c.schedule is None or c.schedule_derived,
+            "derived": bool(c.scaled_by or c.schedule is None or c.schedule_derived),
             "note": c.note or "",
             "source": c.source,
             "as_of": c.as_of,
@@ -411,7 +419,9 @@ def eps_effect(pretax_usd_bn: float, scenario: Scenario, facts: Facts) -> tuple[
 def _equity_method(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.DataFrame:
     rows = []
     for q in facts.microsoft.equity_method:
-        net, eps = (None, None) if q.openai_pretax_usd_bn is None else eps_effect(q.openai_pretax_usd_bn, scenario, facts)
+        net, eps = None, None
+        if q.openai_pretax_usd_bn is not None:
+            net, eps = eps_effect(q.openai_pretax_usd_bn, scenario, facts)
         rows.append({
             "period": q.period, "year": to_date(q.quarter_end).year, "status": "reported",
             "openai_pretax_usd_bn": q.openai_pretax_usd_bn, "net_income_usd_bn": net, "eps_usd": eps,

@@ -184,7 +184,9 @@ class Commitment(Sourced):
     schedule_derived: bool = False
     signed: PartialDate
     status: Literal["committed", "projected"]
-    scaled_by: Literal["aws_expansion_additive_share", "stargate_remainder_share", "nvidia_loi_share"] | None = None
+    scaled_by: Literal[
+        "aws_expansion_additive_share", "stargate_remainder_share", "nvidia_loi_share"
+    ] | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Commitment:
@@ -307,6 +309,9 @@ class MicrosoftFile(Record):
 # -- loading ---------------------------------------------------------------------------------------
 
 
+_RECORD_KEYS = ("id", "name", "period", "item", "year", "date")
+
+
 def _where(data: Any, loc: tuple) -> str:
     """'record commitments[2] (id 'aws'), field total_usd_bn' from a pydantic error location."""
     path, node, record = [], data, None
@@ -317,7 +322,7 @@ def _where(data: Any, loc: tuple) -> str:
             path[-1:] = [f"{path[-1]}[{key}]" if path else f"[{key}]"]
             node = node[key] if key < len(node) else None
             if isinstance(node, dict):
-                label = node.get("id") or node.get("period") or node.get("item") or node.get("date")
+                label = next((node[k] for k in _RECORD_KEYS if node.get(k) is not None), None)
                 record = f"{path[-1]}" + (f" ({label})" if label else "")
         elif isinstance(node, dict):
             path.append(str(key))
@@ -404,7 +409,10 @@ def _walk(topic: str, record_name: str, node: Record, rows: list[dict]) -> None:
             "unit": _unit(field),
             "source": getattr(node, "source", ""),
             "as_of": getattr(node, "as_of", ""),
-            "derived": bool(getattr(node, "derived", False) or (field == "schedule" and getattr(node, "schedule_derived", False))),
+            "derived": bool(
+                getattr(node, "derived", False)
+                or (field == "schedule" and getattr(node, "schedule_derived", False))
+            ),
             "note": getattr(node, "note", None) or getattr(node, "confidence", None) or "",
         })
 

@@ -61,7 +61,7 @@ def irr(flows: np.ndarray, *, low: float = -0.99, high: float = 10.0) -> float |
             a, fa = mid, fm
         if b - a < 1e-12:
             break
-    return (a + b) / 2
+    return float((a + b) / 2)
 
 
 def moic(flows: np.ndarray) -> np.ndarray | float | None:

@@ -160,7 +160,7 @@ class Scenario(BaseModel):
     )
     # -- Compute commitments ---------------------------------------------------------------------
     usd_bn_per_gw: float = assumption(
-        46.7, low=10.0, high=80.0, step=0.5, unit="USD bn per GW", group="Compute commitments",
+        46.7, low=10.0, high=80.0, step=0.1, unit="USD bn per GW", group="Compute commitments",
         label="Cost per gigawatt of GPU deals",
         help="Dollars per GW for deals where only gigawatts are public (AMD, Broadcom, NVIDIA). "
         "Default: Altman's $1.4T for 30 GW.", fmt="%.1f",
@@ -204,7 +204,7 @@ class Scenario(BaseModel):
         fmt="%.3f",
     )
     openai_valuation_usd_bn: float = assumption(
-        852.0, low=50.0, high=3000.0, step=10.0, unit="USD bn", group="Equity",
+        852.0, low=50.0, high=3000.0, step=2.0, unit="USD bn", group="Equity",
         label="OpenAI valuation now",
         help="OpenAI's equity value today (latest: $852B post-money, 2026-03-31).", fmt="%.0f",
     )

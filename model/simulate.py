@@ -168,7 +168,8 @@ def _revenue_share(facts: Facts, years, revenue, v, n):
     received = np.where(counted, np.minimum(owed, room), owed)
     # Microsoft paid its own share back until the end date, then stopped.
     ended = to_date(facts.revenue_share.microsoft_to_openai.ended)
-    paying_share = np.where(years < ended.year, 1.0, np.where(years == ended.year, _year_fraction_before(ended), 0.0))
+    paying_share = np.where(years < ended.year, 1.0,
+                            np.where(years == ended.year, _year_fraction_before(ended), 0.0))
     paid_to_openai = _column(v, "msft_payback_ratio", n) * received * paying_share
     return rate, owed, received, paid_to_openai
 
@@ -255,7 +256,7 @@ def simulate(
     rounds = {}
     for r in facts.openai.funding_rounds:
         rounds[to_date(r.date).year] = rounds.get(to_date(r.date).year, 0.0) + r.raised_usd_bn
-    last_round_year = max(rounds)
+    last_round_year = max(rounds, default=first_year - 1)
     funding = np.where(
         years > last_round_year,
         _column(values, "outside_funding_usd_bn_per_year", n),
@@ -263,7 +264,8 @@ def simulate(
     )
     funding = np.where(years < first_year, 0.0, funding)
     active = years >= first_year
-    noncompute = np.where(active, _column(values, "openai_noncompute_cost_share", n) * np.nan_to_num(revenue), 0.0)
+    noncompute_share = _column(values, "openai_noncompute_cost_share", n)
+    noncompute = np.where(active, noncompute_share * np.nan_to_num(revenue), 0.0)
     tiers = _tiers(shortfall_rule, facts)
     paid = np.zeros_like(scheduled)
     available = np.zeros((n, Y))

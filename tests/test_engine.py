@@ -1,0 +1,237 @@
+"""The engine reproduces what was reported, agrees with independent arithmetic, and keeps its invariants."""
+
+import subprocess
+import sys
+from datetime import date
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.engine import COUNTERPARTIES, eps_effect, run
+from model.scenario import SPECS, Scenario, ShortfallRule, load_presets, with_values
+from model.simulate import FIRST_YEAR, funded_cumulative, scenario_values, simulate
+
+
+@pytest.fixture(scope="module")
+def base(facts):
+    from tests.conftest import TODAY
+    return run(Scenario(), facts, TODAY, msft_price_usd=509.22)
+
+
+# -- back-tests: the model gives back what was reported ------------------------------------------
+
+@pytest.mark.parametrize("on, funded", [
+    (date(2025, 9, 30), 11.6),  # Microsoft 10-Q Q1 FY26: $11.6B funded of $13B
+    (date(2026, 3, 31), 11.8),  # Microsoft 10-Q Q3 FY26
+])
+def test_funded_to_date_matches_the_filings(facts, on, funded):
+    result = run(Scenario(), facts, on)
+    assert result.metrics.funded_to_date_usd_bn == pytest.approx(funded, abs=1e-9)
+    assert result.metrics.invested_usd_bn == 13.0
+
+
+def test_funding_reaches_the_full_commitment_by_the_assumed_year(facts):
+    assert funded_cumulative(facts, date(2028, 12, 31), np.array([2028]))[0] == pytest.approx(13.0)
+    assert funded_cumulative(facts, date(2027, 12, 31), np.array([2028]))[0] < 13.0
+    table = run(Scenario(), facts, date(2026, 11, 21)).tables["investment_funding"]
+    assert table["funded_usd_bn"].sum() == pytest.approx(13.0)
+
+
+def test_stake_value_at_the_recapitalization(facts, today):
+    # Microsoft 10-Q Q1 FY26 Note 17 / CNBC 2025-10-29: ~27% worth ~$135B at a $500B valuation.
+    result = run(with_values(Scenario(), {"openai_valuation_usd_bn": 500}), facts, today)
+    assert result.metrics.stake_value_now_usd_bn == pytest.approx(135.0)
+
+
+@pytest.mark.parametrize("period, pretax, net, eps", [
+    ("Q1 FY26", -4.1, -3.1, -0.41),    # Microsoft 10-Q Q1 FY26 Note 3; CNBC 2025-10-29
+    ("Q1 FY25", -0.688, -0.523, -0.07),  # Microsoft 10-Q Q1 FY26, prior-year comparatives
+])
+def test_equity_method_loss_reaches_net_income_and_eps(facts, base, period, pretax, net, eps):
+    model_net, model_eps = eps_effect(pretax, Scenario(), facts)
+    assert model_net == pytest.approx(net, abs=0.05)
+    assert model_eps == pytest.approx(eps, abs=0.01)
+    row = base.tables["equity_method"].set_index("period").loc[period]
+    assert row["net_income_usd_bn"] == pytest.approx(model_net)
+    assert row["reported_net_income_usd_bn"] == net
+
+
+def test_revenue_share_2024_agrees_with_the_leaked_net_payment(base):
+    # Leaked documents (TechCrunch 2025-11): OpenAI paid Microsoft $493.8M net in 2024.
+    row = base.tables["revenue_share"].set_index("year").loc[2024]
+    assert row["owed_usd_bn"] == pytest.approx(0.2 * 3.7)
+    assert row["net_usd_bn"] == pytest.approx(0.4938, abs=0.01)
+
+
+def test_oracle_uses_its_reported_schedule(base):
+    oracle = base.tables["commitments"].query("counterparty == 'Oracle'")
+    assert oracle["year"].tolist() == [2027, 2028, 2029, 2030, 2031]
+    assert oracle["scheduled_usd_bn"].tolist() == [60.0] * 5
+
+
+def test_spread_schedules_add_up_to_the_contract(facts, today):
+    result = run(with_values(Scenario(), {"horizon_year": 2050}), facts, today)
+    totals = result.tables["commitments"].groupby("counterparty")["scheduled_usd_bn"].sum()
+    assert totals["Microsoft Azure"] == pytest.approx(250.0)   # 10-Q Q1 FY26 Note 17
+    assert totals["CoreWeave"] == pytest.approx(22.4)          # Reuters 2025-09-25
+    assert totals["AWS"] == pytest.approx(38.0)                # TechSpot 2025-11-04
+    # GPU deals: gigawatts x cost per GW (Broadcom 10 GW, AMD 6 GW).
+    assert totals["Broadcom"] == pytest.approx(10 * SPECS["usd_bn_per_gw"].default)
+    assert totals["AMD"] == pytest.approx(6 * SPECS["usd_bn_per_gw"].default)
+    # Stargate counts only the part beyond Oracle's $300B: (500 - 300) x share.
+    assert totals["Stargate (beyond Oracle)"] == pytest.approx(200 * 0.5)
+
+
+def test_counterparties_match_the_data(facts):
+    assert tuple(c.counterparty for c in facts.commitments.commitments) == COUNTERPARTIES
+
+
+# -- cross-checks against independent arithmetic ---------------------------------------------------
+
+def test_npv_and_irr_agree_with_numpy_financial(base, today):
+    flows = base.simulation.msft_net[0]
+    rate = Scenario().discount_rate
+    expected = npf.npv(rate, flows) * (1 + rate) ** (today.year - FIRST_YEAR)
+    assert base.metrics.npv_usd_bn == pytest.approx(expected, rel=1e-9)
+    assert base.metrics.irr == pytest.approx(npf.irr(flows), abs=1e-6)
+
+
+def test_per_share_and_market_value_views(base):
+    summary = base.tables["summary"].set_index("metric")
+    shares = 7_432_377_655  # Microsoft 10-Q Q1 FY26 cover page
+    stake = summary.loc["stake_value_now_usd_bn"]
+    assert stake["per_msft_share_usd"] == pytest.approx(stake["value"] * 1e9 / shares)
+    assert stake["share_of_msft_market_value"] == pytest.approx(stake["value"] * 1e9 / (509.22 * shares))
+
+
+def test_tables_are_tidy(base):
+    expected = {
+        "summary", "msft_cash_flows", "msft_by_year", "tranches", "investment_funding", "revenue_share",
+        "commitments", "commitment_totals", "openai_funding", "equity_method",
+    }
+    assert set(base.tables) == expected
+    for name, table in base.tables.items():
+        assert len(table) > 0, name
+        assert table.columns.is_unique, name
+    flows = base.tables["msft_cash_flows"]
+    assert set(flows["status"]) <= {"actual", "committed", "projected"}
+    by_year = base.tables["msft_by_year"].set_index("year")
+    assert flows.groupby("year")["amount_usd_bn"].sum().sum() == pytest.approx(
+        by_year["cumulative_position_usd_bn"].iloc[-1])
+
+
+def test_presets_tell_different_stories(facts, today):
+    npv = {name: run(p.scenario, facts, today).metrics.npv_usd_bn for name, p in load_presets().items()}
+    assert npv["bull"] > npv["base"] > npv["bear"] > npv["breakup"]
+
+
+# -- invariants ------------------------------------------------------------------------------------
+
+def _draw(data, names):
+    values = {}
+    for name in names:
+        spec = SPECS[name]
+        if spec.kind == "int":
+            values[name] = data.draw(st.integers(int(spec.low), int(spec.high)), label=name)
+        else:
+            values[name] = data.draw(st.floats(spec.low, spec.high), label=name)
+    return with_values(Scenario(), values)
+
+
+UNCERTAIN = [name for name, spec in SPECS.items() if spec.uncertain and spec.kind != "choice"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.sampled_from(list(ShortfallRule)))
+def test_accounts_balance_in_any_scenario(facts, data, rule):
+    scenario = _draw(data, UNCERTAIN).model_copy(update={"shortfall_rule": rule})
+    sim = simulate(scenario_values(scenario), facts, horizon_year=2040, shortfall_rule=rule, today=date(2026, 1, 1))
+    assert (sim.paid >= -1e-9).all() and (sim.shortfall >= -1e-9).all()
+    np.testing.assert_allclose(sim.paid + sim.shortfall, sim.scheduled)
+    assert (sim.funding_gap >= 0).all()
+    since_cap = sim.revenue_share_received[0, sim.years >= 2026].sum()
+    assert since_cap <= scenario.revenue_share_cap_usd_bn + 1e-9
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_zero_discount_rate_makes_npv_the_plain_sum(facts, data):
+    scenario = _draw(data, UNCERTAIN).model_copy(update={"discount_rate": 0.0})
+    result = run(scenario, facts, date(2026, 6, 1))
+    assert result.metrics.npv_usd_bn == pytest.approx(result.simulation.msft_net.sum(), rel=1e-9)
+
+
+def _without_revenue_or_funding(facts, scale=1.0):
+    """Facts in which OpenAI earns and raises nothing, with every commitment scaled."""
+    commitments = [
+        c.model_copy(update={
+            "total_usd_bn": None if c.total_usd_bn is None else c.total_usd_bn * scale,
+            "overlap_usd_bn": None if c.overlap_usd_bn is None else c.overlap_usd_bn * scale,
+            "schedule": None if c.schedule is None else {y: a * scale for y, a in c.schedule.items()},
+        })
+        for c in facts.commitments.commitments
+    ]
+    actuals = [r.model_copy(update={"revenue_usd_bn": 0.0}) for r in facts.openai.revenue_actuals]
+    openai = facts.openai.model_copy(update={"revenue_actuals": actuals, "funding_rounds": []})
+    return facts.model_copy(update={
+        "openai": openai,
+        "commitments": facts.commitments.model_copy(update={"commitments": commitments}),
+    })
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data(), st.sampled_from(list(ShortfallRule)))
+def test_doubling_commitments_doubles_at_risk_revenue_when_openai_has_no_money(facts, data, rule):
+    scenario = _draw(data, ["azure_commitment_term_years", "usd_bn_per_gw", "gpu_deployment_end_year"])
+    values = scenario_values(scenario)
+    values.update(openai_revenue_vs_plan=np.array([0.0]), outside_funding_usd_bn_per_year=np.array([0.0]))
+    once = simulate(values, _without_revenue_or_funding(facts), horizon_year=2045, shortfall_rule=rule,
+                    today=date(2026, 1, 1))
+    values["usd_bn_per_gw"] = values["usd_bn_per_gw"] * 2
+    twice = simulate(values, _without_revenue_or_funding(facts, 2.0), horizon_year=2045, shortfall_rule=rule,
+                     today=date(2026, 1, 1))
+    azure = COUNTERPARTIES.index("Microsoft Azure")
+    assert once.shortfall[0, :, azure].sum() == pytest.approx(250.0)
+    assert twice.shortfall[:, :, azure].sum() == pytest.approx(2 * once.shortfall[:, :, azure].sum())
+    assert twice.shortfall.sum() == pytest.approx(2 * once.shortfall.sum())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_more_outside_funding_never_puts_more_azure_revenue_at_risk(facts, data):
+    scenario = _draw(data, UNCERTAIN)
+    more = scenario.outside_funding_usd_bn_per_year + 25
+    richer = scenario.model_copy(update={"outside_funding_usd_bn_per_year": more})
+    today = date(2026, 1, 1)
+    assert (run(richer, facts, today).metrics.at_risk_azure_revenue_usd_bn
+            <= run(scenario, facts, today).metrics.at_risk_azure_revenue_usd_bn + 1e-9)
+
+
+def test_azure_paid_first_protects_microsoft(facts, today):
+    at_risk = {
+        rule: run(Scenario(shortfall_rule=rule), facts, today).metrics.at_risk_azure_revenue_usd_bn
+        for rule in ShortfallRule
+    }
+    assert at_risk[ShortfallRule.azure_paid_first] <= at_risk[ShortfallRule.pro_rata] <= at_risk[
+        ShortfallRule.azure_paid_last]
+
+
+def test_one_engine_for_one_draw_and_many(facts, today):
+    presets = [p.scenario for p in load_presets().values() if p.scenario.shortfall_rule == ShortfallRule.pro_rata]
+    many = simulate(scenario_values(presets), facts, horizon_year=2035, shortfall_rule=ShortfallRule.pro_rata,
+                    today=today)
+    for k, scenario in enumerate(presets):
+        single = run(scenario, facts, today).simulation
+        np.testing.assert_allclose(many.msft_net[k], single.msft_net[0])
+        np.testing.assert_allclose(many.npv[k], single.npv[0])
+
+
+def test_model_imports_no_streamlit():
+    code = ("import sys, model, model.engine, model.facts, model.scenario, model.simulate, model.finance;"
+            "import model.exports, model.cli, model.prices, model.events;"
+            "print('streamlit' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

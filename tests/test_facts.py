@@ -1,0 +1,81 @@
+"""Data files: loaded through pydantic; a broken file names the file, the record and the field."""
+
+import shutil
+
+import pytest
+
+from model.facts import DATA_DIR, DataFileError, load_facts, to_date
+
+
+def test_facts_load_with_sources(facts):
+    table = facts.sources()
+    assert len(table) > 100
+    assert (table["source"].str.len() > 0).all()
+    assert (table["as_of"].str.len() >= 4).all()
+    # Spot checks against ../shared/reference/deal_facts.yaml.
+    assert facts.tranches.filed_commitment.total_usd_bn == 13.0       # Microsoft 10-Q Q1 FY26
+    assert facts.recapitalization.msft_stake == 0.27                  # Microsoft 10-Q Q1 FY26 Note 17
+    assert facts.microsoft.shares_outstanding.count == 7_432_377_655  # 10-Q Q1 FY26 cover page
+
+
+def test_derived_facts_are_marked(facts):
+    table = facts.sources()
+    oracle = table[(table["record"] == "Oracle") & (table["field"] == "schedule")]
+    assert oracle["derived"].all()
+    q2 = table[(table["record"] == "OpenAI result Q2 FY25") & (table["field"] == "openai_pretax_usd_bn")]
+    assert q2["derived"].all()
+
+
+@pytest.mark.parametrize("text, expected", [("2021", (2021, 1, 1)), ("2024-10", (2024, 10, 1)),
+                                            ("2019-07-22", (2019, 7, 22))])
+def test_partial_dates_mean_their_first_day(text, expected):
+    assert to_date(text).timetuple()[:3] == expected
+
+
+def _broken(tmp_path, file, old, new):
+    for path in DATA_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    target = tmp_path / file
+    text = target.read_text()
+    assert old in text, old
+    target.write_text(text.replace(old, new, 1))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "file, old, new, message",
+    [
+        ("commitments.yaml", "total_usd_bn: 38.0", "total_usd_bn: -38.0",
+         "commitments.yaml: record commitments[3] (aws), field total_usd_bn: Input should be greater than 0"),
+        ("commitments.yaml", 'start: "2025-11"', 'start: "2025-13"',
+         "commitments.yaml: record commitments[3] (aws), field start: expected a month as YYYY-MM"),
+        ("commitments.yaml", 'end: "2028-12"', 'end: "2025-12"',
+         "commitments.yaml: record commitments[5] (cerebras), field (record): end 2025-12 is before start 2026-01"),
+        ("tranches.yaml", "amount_usd_bn: 2.0", "amount_usd_bn: two",
+         "tranches.yaml: record tranches[1] (t2021), field amount_usd_bn: Input should be a valid number"),
+        ("tranches.yaml", "amount_usd_bn: 2.0", "amount_usd_bn: 3.0",
+         "tranches.yaml: whole-file check: tranches in the filed commitment add up to 14"),
+        ("msft.yaml", "count: 7432377655", "count: lots",
+         "msft.yaml: field shares_outstanding.count: Input should be a valid integer"),
+        ("openai.yaml", '{year: 2025, revenue_usd_bn: 13.1,', '{year: 2025,',
+         "openai.yaml: record revenue_actuals[1] (2025), field revenue_usd_bn: Field required"),
+        ("revenue_share.yaml", "rate: 0.20\n  end_year", "rate: 2.0\n  end_year",
+         "revenue_share.yaml: field openai_to_microsoft.rate: Input should be less than or equal to 1"),
+        ("recapitalization.yaml", "msft_stake: 0.27", "msft_stake: 0.27\nextra_field: 1",
+         "recapitalization.yaml: field extra_field: Extra inputs are not permitted"),
+        ("msft.yaml", "shares_outstanding:", "shares_outstanding: [\n",
+         "msft.yaml: not valid YAML at line"),
+    ],
+)
+def test_broken_file_names_file_record_and_field(tmp_path, file, old, new, message):
+    with pytest.raises(DataFileError) as error:
+        load_facts(_broken(tmp_path, file, old, new))
+    assert message in str(error.value)
+
+
+def test_missing_file_is_named(tmp_path):
+    for path in DATA_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    (tmp_path / "openai.yaml").unlink()
+    with pytest.raises(DataFileError, match="openai.yaml: cannot be read"):
+        load_facts(tmp_path)
