@@ -324,7 +324,7 @@ def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
 
 
 def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source: str = "") -> alt.LayerChart:
-    """MSFT daily close; deal events as rules with their titles in the tooltip."""
+    """MSFT daily close; deal events (model.events.events_frame) as rules, explained in tooltips."""
     frame = prices.reset_index()[["date", "close"]]
     line = alt.Chart(frame).mark_line(color=TOTAL_COLOUR).encode(
         x=alt.X("date:T", title="Date"),
@@ -334,9 +334,9 @@ def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source
     layers = [line]
     if events is not None and not events.empty:
         rules = alt.Chart(events).mark_rule(color=OUT_COLOUR, strokeDash=[3, 3], opacity=0.7).encode(
-            x=alt.X("date:T", title="Date"),
-            tooltip=[alt.Tooltip("date:T", title="Event date"), alt.Tooltip("title:N", title="Event"),
-                     alt.Tooltip("category:N", title="Kind")],
+            x=alt.X("chart_date:T", title="Date"),
+            tooltip=[alt.Tooltip("event_date:N", title="Event date"), alt.Tooltip("label:N", title="Event"),
+                     alt.Tooltip("category:N", title="Kind"), alt.Tooltip("explanation:N", title="What happened")],
         )
         layers.append(rules)
     return alt.layer(*layers, title=_title("MSFT share price", source or None)).properties(height=380)

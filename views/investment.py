@@ -1,6 +1,58 @@
+"""Investment: Microsoft's tranches, funded vs committed, cash vs Azure credits, and returns."""
+
 import streamlit as st
 
-from ui.controls import current_scenario
+from ui import charts
+from ui import format as fmt
+from ui.page import assumption_note, derived_note, header, model_result, section
+from ui.tables import table
 
-st.title("investment")
-st.json(current_scenario().model_dump(mode="json"))
+header("Investment", "Microsoft's tranches into OpenAI, how much is funded, and what it returns. "
+       "Amounts in USD billions.")
+result = model_result()
+metrics, scenario = result.metrics, result.scenario
+
+with section("the investment figures"):
+    cols = st.columns(4)
+    cols[0].metric("Committed (USD bn)", fmt.usd_bn(metrics.invested_usd_bn), border=True,
+                   help="Microsoft's filed funding commitment.")
+    cols[1].metric("Funded to date (USD bn)", fmt.usd_bn(metrics.funded_to_date_usd_bn), border=True,
+                   help="From the filings' cumulative figures; between and after them, derived.")
+    cols[2].metric("Paid as cash (USD bn)", fmt.usd_bn(metrics.invested_cash_usd_bn), border=True,
+                   help="Assumption: the cash/credit split was never disclosed.")
+    cols[3].metric("Cost to Microsoft (USD bn)", fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn), border=True,
+                   help="Cash plus what the Azure credits cost Microsoft to run (derived).")
+    assumption_note(
+        f"{fmt.percent(scenario.azure_credit_share, 0)} of each tranche is taken as Azure credits, which "
+        f"cost Microsoft {fmt.percent(1 - scenario.azure_margin, 0)} of their face value "
+        "(the sidebar's Azure group). Neither was disclosed."
+    )
+
+left, right = st.columns(2)
+with left, section("the tranches"):
+    st.altair_chart(charts.tranche_chart(result.tables["tranches"]), width="stretch")
+    st.caption("Faded bars: reported tranches not counted in the filed commitment.")
+with right, section("funding against the commitment"):
+    st.altair_chart(charts.funding_chart(result.tables["investment_funding"], metrics.invested_usd_bn),
+                    width="stretch")
+    derived_note("Yearly funding between the filings' cumulative figures is spread by the model.")
+
+with section("the returns"):
+    st.subheader("Returns on the investment")
+    cols = st.columns(4)
+    cols[0].metric("NPV (USD bn)", fmt.usd_bn(metrics.npv_usd_bn), border=True,
+                   help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
+    cols[1].metric("IRR (per year)", fmt.percent(metrics.irr), border=True)
+    cols[2].metric("MOIC (x invested)", fmt.multiple(metrics.moic), border=True)
+    cols[3].metric("Stake at the horizon (of OpenAI)", fmt.percent(metrics.stake_at_horizon), border=True,
+                   help=f"{fmt.percent(scenario.msft_stake)} now, diluted {fmt.percent(scenario.annual_dilution)} "
+                        "a year from 2027 (assumption).")
+    derived_note("All returns include the stake valued at the horizon as the last flow.")
+
+with section("the tables"):
+    table(result.tables["tranches"], "tranches",
+          caption="Tranches with source and confidence; the cash/credit columns are an assumption.")
+    table(result.tables["investment_funding"], "investment_funding", caption="Funding by year (USD bn).")
+    table(result.tables["equity_method"], "equity_method",
+          caption="Microsoft's share of OpenAI's result as it hits net income and EPS, against what "
+                  "Microsoft reported (reported periods) and as projected.")

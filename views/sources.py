@@ -1,6 +1,21 @@
+"""Sources: every fact the model uses, with its source and the date it speaks for."""
+
 import streamlit as st
 
-from ui.controls import current_scenario
+from ui import data
+from ui.page import header, section
+from ui.tables import table
 
-st.title("sources")
-st.json(current_scenario().model_dump(mode="json"))
+header("Sources", "Every fact the model uses, with where it comes from and the date it speaks for. "
+       "Figures the model works out are marked as derived.")
+
+with section("the sources"):
+    sources = data.sources()
+    topics = sorted(sources["topic"].dropna().unique())
+    chosen = st.multiselect("Topics", topics, key="_source_topics", placeholder="All topics")
+    shown = sources[sources["topic"].isin(chosen)] if chosen else sources
+    derived_count = int(shown["derived"].astype(bool).sum())
+    st.caption(f"{len(shown)} facts shown, {derived_count} of them derived.")
+    table(shown, "sources", column_config={
+        "derived": st.column_config.CheckboxColumn("derived", help="Worked out by the model, not reported"),
+    }, height=600)
