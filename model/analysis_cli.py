@@ -1,0 +1,222 @@
+"""The command line's scenario analysis: ``compare``, ``sensitivity`` and ``montecarlo``.
+
+Each writes its tables as CSV files into a folder (``--out``, default ``./out``), with the same
+conventions as ``export`` (model/exports.py), and takes the same scenario flags (``--preset``,
+``--scenario``, ``--set``, ``--today``, ``--price``/``--live``). The commands register themselves
+with :func:`model.cli.register` when model/cli.py imports this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from model.cli import DEFAULT_OUT, EXIT_OK, Command, Context, UsageError, register
+
+
+def write_csv_tables(tables: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Each table as ``<name>.csv`` in the folder ``out``; all are rendered before any is written,
+    and each lands through a rename, so a failure never leaves a half-written file."""
+    from model.exports import csv_bytes
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out: {out} is a file; CSV output goes to a folder")
+    files = {out / f"{name}.csv": csv_bytes(df) for name, df in tables.items()}
+    out.mkdir(parents=True, exist_ok=True)
+    for path, data in files.items():
+        temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    return list(files)
+
+
+def _relative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a range width; expected a fraction above 0, at most 1")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a seed; expected a whole number of at least 0")
+    return value
+
+
+def _add_out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", metavar="FOLDER", type=Path, help="folder for the CSV files (default ./out)")
+
+
+def _report(written: list[Path], out: Path, context: Context, extra: str = "") -> None:
+    names = ", ".join(path.name for path in written)
+    print(f"wrote {out}/ ({names}): scenario from {context.scenario_source}; today {context.today}{extra}")
+
+
+# -- compare ---------------------------------------------------------------------------------------
+
+
+def _add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_out(parser)
+    parser.add_argument(
+        "--all-assumptions",
+        action="store_true",
+        help="a row for every assumption, not only those that differ between scenarios",
+    )
+
+
+def _run_compare(args: argparse.Namespace, context: Context) -> int:
+    from model.compare import compare, preset_columns, wide
+
+    long = compare(
+        preset_columns(context.scenario),
+        context.facts,
+        context.today,
+        context.price.price_usd,
+        all_assumptions=args.all_assumptions,
+    )
+    out = args.out or DEFAULT_OUT["csv"]
+    tables = {"scenario_comparison": long, "scenario_comparison_wide": wide(long, "amount")}
+    _report(write_csv_tables(tables, out), out, context)
+    return EXIT_OK
+
+
+# -- sensitivity -----------------------------------------------------------------------------------
+
+
+def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
+    from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES
+
+    _add_out(parser)
+    parser.add_argument(
+        "--range",
+        dest="relative",
+        metavar="FRACTION",
+        type=_relative,
+        default=DEFAULT_RELATIVE,
+        help=f"how far each assumption moves either way (default {DEFAULT_RELATIVE})",
+    )
+    parser.add_argument(
+        "--grid", nargs=2, metavar=("ROW", "COLUMN"), help="also write a two-way table of two assumptions"
+    )
+    parser.add_argument(
+        "--outcome",
+        choices=list(OUTCOMES),
+        default="npv_usd_bn",
+        help="the result in the two-way table (default npv_usd_bn)",
+    )
+    parser.add_argument("--points", type=_positive_int, default=5, help="values per side of the grid (default 5)")
+
+
+def _run_sensitivity(args: argparse.Namespace, context: Context) -> int:
+    from model.sensitivity import tornado, two_way
+
+    tables = {"sensitivity": tornado(context.scenario, context.facts, context.today, args.relative)}
+    if args.grid:
+        try:
+            grid = two_way(
+                context.scenario, context.facts, context.today, *args.grid, outcome=args.outcome, points=args.points
+            )
+        except ValueError as error:
+            raise UsageError(f"--grid: {error}") from None
+        tables["sensitivity_grid"] = grid.long
+    out = args.out or DEFAULT_OUT["csv"]
+    _report(write_csv_tables(tables, out), out, context)
+    return EXIT_OK
+
+
+# -- Monte Carlo -----------------------------------------------------------------------------------
+
+
+def _add_montecarlo_arguments(parser: argparse.ArgumentParser) -> None:
+    from model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
+    from model.sensitivity import DEFAULT_RELATIVE
+
+    _add_out(parser)
+    parser.add_argument(
+        "--draws", type=_positive_int, default=DEFAULT_DRAWS, help=f"number of draws (default {DEFAULT_DRAWS})"
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=DEFAULT_SEED,
+        help=f"random seed; the same seed gives the same draws (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--range",
+        dest="relative",
+        metavar="FRACTION",
+        type=_relative,
+        default=DEFAULT_RELATIVE,
+        help=f"width of each triangular range either way (default {DEFAULT_RELATIVE})",
+    )
+
+
+def _run_montecarlo(args: argparse.Namespace, context: Context) -> int:
+    from model.montecarlo import RangeError, default_ranges, run_monte_carlo
+
+    try:
+        result = run_monte_carlo(
+            context.scenario,
+            context.facts,
+            context.today,
+            draws=args.draws,
+            seed=args.seed,
+            chosen=default_ranges(context.scenario, args.relative),
+        )
+    except RangeError as error:
+        raise UsageError(str(error)) from None
+    out = args.out or DEFAULT_OUT["csv"]
+    _report(write_csv_tables(result.tables(), out), out, context, f"; {result.draws} draws, seed {result.seed}")
+    return EXIT_OK
+
+
+register(
+    Command(
+        "compare",
+        "write the presets and the scenario side by side, with variance against the base",
+        _run_compare,
+        _add_compare_arguments,
+    )
+)
+register(
+    Command(
+        "sensitivity",
+        "write a tornado of each assumption's effect (and optionally a two-way table)",
+        _run_sensitivity,
+        _add_sensitivity_arguments,
+    )
+)
+register(
+    Command(
+        "montecarlo",
+        "write Monte Carlo percentiles, fan, funding-gap probability and histogram",
+        _run_montecarlo,
+        _add_montecarlo_arguments,
+    )
+)
