@@ -344,6 +344,9 @@ register(
     )
 )
 
+# compare, sensitivity and montecarlo register themselves (they need the names above).
+import model.analysis_cli  # noqa: E402, F401
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Microsoft's exposure to OpenAI, from the command line.")
