@@ -1,0 +1,171 @@
+"""Monte Carlo: seeded and reproducible, consistent with the single-run engine, sane percentiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import model.montecarlo as montecarlo
+from model.cli import main
+from model.engine import run
+from model.montecarlo import Range, RangeError, check_ranges, default_ranges, draw, percentile_value, run_monte_carlo
+from model.scenario import SPECS, Scenario, with_values
+from model.sensitivity import OUTCOMES, outcomes, simulate_scenarios
+
+DRAWS = 2000
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def mc(facts):
+    from tests.conftest import TODAY
+
+    return run_monte_carlo(Scenario(), facts, TODAY, draws=DRAWS, seed=SEED)
+
+
+def test_fixed_seed_gives_pinned_percentiles(mc):
+    # Golden values: computed once with this code, data/ as committed and numpy 2.x, by
+    # run_monte_carlo(Scenario(), load_facts(), date(2026, 11, 21), draws=2000, seed=7).
+    # A change here means the draws, the ranges, the engine or the data changed: check which.
+    assert percentile_value(mc, "npv_usd_bn", "p10") == pytest.approx(368.8989326262491, rel=1e-9)
+    assert percentile_value(mc, "npv_usd_bn", "p50") == pytest.approx(444.5162383137239, rel=1e-9)
+    assert percentile_value(mc, "npv_usd_bn", "p90") == pytest.approx(536.2947299639399, rel=1e-9)
+    row = mc.fan.set_index("year").loc[2030]
+    assert row["p50_cumulative_position_usd_bn"] == pytest.approx(67.46513607948553, rel=1e-9)
+    assert mc.gap_probability.set_index("year").at[2030, "probability_funding_gap"] == pytest.approx(0.139)
+
+
+def test_same_seed_same_result_other_seed_other_result(facts, today, mc):
+    again = run_monte_carlo(Scenario(), facts, today, draws=DRAWS, seed=SEED)
+    pd.testing.assert_frame_equal(again.percentiles, mc.percentiles)
+    pd.testing.assert_frame_equal(again.fan, mc.fan)
+    other = run_monte_carlo(Scenario(), facts, today, draws=DRAWS, seed=SEED + 1)
+    assert percentile_value(other, "npv_usd_bn", "p50") != percentile_value(mc, "npv_usd_bn", "p50")
+
+
+def test_structure(mc, facts):
+    years = list(range(2019, Scenario().horizon_year + 1))
+    assert list(mc.fan["year"]) == years
+    assert set(mc.percentiles["outcome"]) == set(OUTCOMES)
+    assert set(mc.percentiles["statistic"]) == {"p5", "p10", "p25", "p50", "p75", "p90", "p95", "mean"}
+    for outcome in OUTCOMES:
+        bins = mc.histogram[mc.histogram["outcome"] == outcome]
+        assert bins["draws"].sum() == DRAWS
+        assert np.allclose(bins["bin_end_usd_bn"].iloc[:-1].to_numpy(), bins["bin_start_usd_bn"].iloc[1:].to_numpy())
+        assert len(mc.outcomes[outcome]) == DRAWS
+    assert mc.gap_probability["probability_funding_gap"].between(0, 1).all()
+    assert set(mc.tables()) == {
+        "monte_carlo_ranges",
+        "monte_carlo_fan",
+        "monte_carlo_gap_probability",
+        "monte_carlo_percentiles",
+        "monte_carlo_histogram",
+    }
+
+
+def test_p50_lies_within_p10_and_p90_every_year(mc):
+    fan = mc.fan
+    assert (fan["p10_cumulative_position_usd_bn"] <= fan["p50_cumulative_position_usd_bn"] + 1e-12).all()
+    assert (fan["p50_cumulative_position_usd_bn"] <= fan["p90_cumulative_position_usd_bn"] + 1e-12).all()
+    # And the band is a real band once the assumptions bite, not a line.
+    assert (fan["p90_cumulative_position_usd_bn"] - fan["p10_cumulative_position_usd_bn"]).iloc[-1] > 1.0
+
+
+def test_draws_stay_in_their_ranges_and_whole_numbers_stay_whole():
+    scenario = Scenario()
+    chosen = default_ranges(scenario)
+    values = draw(scenario, chosen, 5000, seed=1)
+    for name, r in chosen.items():
+        assert values[name].min() >= r.low and values[name].max() <= r.high, name
+        if SPECS[name].kind == "int":
+            assert np.all(values[name] == np.rint(values[name])), name
+            # Every whole value in the range is drawn, the ends included.
+            assert set(np.unique(values[name])) == set(range(int(r.low), int(r.high) + 1)), name
+    # Structural assumptions are not drawn.
+    assert np.all(values["horizon_year"] == scenario.horizon_year)
+
+
+def test_vectorised_draws_agree_with_single_runs(facts, today):
+    """The draws Monte Carlo evaluates at once give what run() gives for each one alone."""
+    scenario = Scenario()
+    values = draw(scenario, default_ranges(scenario), 4, seed=3)
+    results = outcomes(simulate_scenarios(values, scenario, facts, today), facts)
+    for i in range(4):
+        one = {name: values[name][i] for name in default_ranges(scenario)}
+        one = {name: int(v) if SPECS[name].kind == "int" else float(v) for name, v in one.items()}
+        metrics = run(with_values(scenario, one), facts, today).metrics
+        assert results["npv_usd_bn"][i] == pytest.approx(metrics.npv_usd_bn, rel=1e-12)
+        assert results["at_risk_azure_revenue_usd_bn"][i] == pytest.approx(metrics.at_risk_azure_revenue_usd_bn)
+        assert results["stake_value_horizon_usd_bn"][i] == pytest.approx(metrics.stake_value_horizon_usd_bn)
+
+
+def test_one_simulation_call_for_all_draws(facts, today, monkeypatch):
+    calls = []
+    real = montecarlo.simulate_scenarios
+
+    def counting(values, *args, **kwargs):
+        calls.append(max(np.size(v) for v in values.values()))
+        return real(values, *args, **kwargs)
+
+    monkeypatch.setattr(montecarlo, "simulate_scenarios", counting)
+    run_monte_carlo(Scenario(), facts, today, draws=300, seed=1)
+    assert calls == [300]
+
+
+def test_zero_width_range_holds_the_value(facts, today):
+    chosen = {"discount_rate": Range("discount_rate", 0.1, 0.1, 0.1)}
+    values = draw(Scenario(), chosen, 10, seed=0)
+    assert np.all(values["discount_rate"] == 0.1)
+    fixed = run_monte_carlo(Scenario(), facts, today, draws=50, seed=0, chosen={})
+    npv = run(Scenario(), facts, today).metrics.npv_usd_bn
+    assert np.allclose(fixed.outcomes["npv_usd_bn"], npv)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [
+        ({"discount_rate": Range("discount_rate", 0.2, 0.1, 0.3)}, "low <= most likely <= high"),
+        ({"discount_rate": Range("discount_rate", 0.1, 0.2, 0.9)}, "outside"),
+        ({"horizon_year": Range("horizon_year", 2030, 2035, 2040)}, "not an uncertain assumption"),
+        ({"nonsense": Range("nonsense", 0, 0, 1)}, "not an uncertain assumption"),
+        ({"revenue_share_end_year": Range("revenue_share_end_year", 2027.5, 2030, 2033)}, "whole-number"),
+        ({"discount_rate": Range("discount_rate", float("nan"), 0.1, 0.2)}, "numbers"),
+    ],
+)
+def test_bad_ranges_are_refused_naming_the_field(chosen, message):
+    with pytest.raises(RangeError, match=message):
+        check_ranges(chosen)
+
+
+def test_draw_count_is_bounded(facts, today):
+    with pytest.raises(RangeError, match="draws"):
+        run_monte_carlo(Scenario(), facts, today, draws=0)
+
+
+def test_command_line_writes_the_same_tables(tmp_path, facts, today, capsys):
+    out = tmp_path / "mc"
+    status = main(
+        [
+            "montecarlo",
+            "--today",
+            today.isoformat(),
+            "--price",
+            "500",
+            "--draws",
+            "500",
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0
+    expected = run_monte_carlo(Scenario(), facts, today, draws=500, seed=5)
+    for name, table in expected.tables().items():
+        written = pd.read_csv(out / f"{name}.csv")
+        assert list(written.columns) == list(table.columns)
+        assert len(written) == len(table)
+    fan = pd.read_csv(out / "monte_carlo_fan.csv")
+    assert np.allclose(fan["p50_cumulative_position_usd_bn"], expected.fan["p50_cumulative_position_usd_bn"])
+    assert "500 draws, seed 5" in capsys.readouterr().out
