@@ -31,6 +31,11 @@ PAGES = {
         st.Page("views/revenue_share.py", title="Revenue share", icon=":material/swap_horiz:"),
         st.Page("views/commitments.py", title="Compute commitments", icon=":material/dns:"),
     ],
+    "Scenario analysis": [
+        st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("views/sensitivity.py", title="Sensitivity", icon=":material/tune:"),
+        st.Page("views/monte_carlo.py", title="Monte Carlo", icon=":material/casino:"),
+    ],
     "Market and data": [
         st.Page("views/market.py", title="Market", icon=":material/show_chart:"),
         st.Page("views/sources.py", title="Sources", icon=":material/menu_book:"),

@@ -1,0 +1,81 @@
+"""Scenario analysis as the dashboard calls it: comparison, sensitivity and Monte Carlo, cached.
+
+Each result is cached with ``st.cache_data`` keyed on the scenario's JSON (plus today, the price
+and the analysis' own settings), so moving to another page and back costs nothing, and a shared
+link with the same settings gives the same numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from model import compare as comparison
+from model import montecarlo, sensitivity
+from model.scenario import Scenario
+from ui import data
+
+# Query parameters that the Monte Carlo page binds to the URL. ui/controls.py's link check must pass
+# them through (its PAGE_QUERY_PARAMS); tests/test_saved_scenarios.py opens such a link.
+MC_DRAWS_KEY, MC_SEED_KEY, MC_RANGE_KEY = "mc_draws", "mc_seed", "mc_range"
+
+
+def _price() -> float | None:
+    quote = data.msft_quote()
+    return quote.close_usd if quote is not None else None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _comparison(scenario_json: str, today_iso: str, price: float | None) -> pd.DataFrame:
+    current = Scenario.model_validate_json(scenario_json)
+    return comparison.compare(comparison.preset_columns(current), data.facts(), date.fromisoformat(today_iso), price)
+
+
+def comparison_table(scenario: Scenario) -> pd.DataFrame:
+    """The presets and ``scenario`` side by side (model.compare's tidy long form)."""
+    return _comparison(scenario.model_dump_json(), data.today().isoformat(), _price())
+
+
+def workbook_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """This analysis' tables for the Excel workbook: the scenario comparison."""
+    return {"scenario_comparison": comparison_table(scenario)}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _tornado(scenario_json: str, today_iso: str, relative: float) -> pd.DataFrame:
+    scenario = Scenario.model_validate_json(scenario_json)
+    return sensitivity.tornado(scenario, data.facts(), date.fromisoformat(today_iso), relative)
+
+
+def tornado_table(scenario: Scenario, relative: float = sensitivity.DEFAULT_RELATIVE) -> pd.DataFrame:
+    return _tornado(scenario.model_dump_json(), data.today().isoformat(), relative)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _grid(scenario_json: str, today_iso: str, row: str, column: str, outcome: str, points: int):
+    scenario = Scenario.model_validate_json(scenario_json)
+    return sensitivity.two_way(
+        scenario, data.facts(), date.fromisoformat(today_iso), row, column, outcome=outcome, points=points
+    )
+
+
+def grid(scenario: Scenario, row: str, column: str, outcome: str, points: int = 5) -> sensitivity.Grid:
+    return _grid(scenario.model_dump_json(), data.today().isoformat(), row, column, outcome, points)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _monte_carlo(scenario_json: str, today_iso: str, draws: int, seed: int, ranges_key: tuple) -> montecarlo.MonteCarlo:
+    scenario = Scenario.model_validate_json(scenario_json)
+    chosen = {name: montecarlo.Range(name, low, mode, high) for name, low, mode, high in ranges_key}
+    return montecarlo.run_monte_carlo(
+        scenario, data.facts(), date.fromisoformat(today_iso), draws=draws, seed=seed, chosen=chosen
+    )
+
+
+def monte_carlo(
+    scenario: Scenario, draws: int, seed: int, chosen: dict[str, montecarlo.Range]
+) -> montecarlo.MonteCarlo:
+    key = tuple((r.name, float(r.low), float(r.mode), float(r.high)) for r in chosen.values())
+    return _monte_carlo(scenario.model_dump_json(), data.today().isoformat(), draws, seed, key)

@@ -1,0 +1,196 @@
+"""Charts of the scenario analysis: tornado, two-way heat map, Monte Carlo fan, gap probability and
+histogram. Pure functions: tidy frames in, Altair charts out (tested through ``to_dict()``).
+Every chart has a title, axis titles with units and tooltips."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR
+
+LOW_COLOUR, HIGH_COLOUR = "#D55E00", "#0072B2"
+
+
+def _title(text: str, subtitle: str = "") -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
+
+
+def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -> pd.DataFrame:
+    """One outcome's rows as bars: one bar per end (low, high) from the current result."""
+    rows = tornado[tornado["outcome"] == outcome].sort_values("rank")
+    if top:
+        rows = rows.head(top)
+    bars = []
+    for end in ("low", "high"):
+        part = rows[["label", "name", "assumption_unit", "value", end, "outcome_now", f"outcome_at_{end}", "swing"]]
+        part = part.rename(columns={end: "assumption_at", f"outcome_at_{end}": "outcome_at"})
+        part.insert(0, "end", f"{end} end")
+        bars.append(part)
+    frame = pd.concat(bars, ignore_index=True)
+    frame["change"] = frame["outcome_at"] - frame["outcome_now"]
+    return frame
+
+
+def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit: str) -> alt.LayerChart:
+    frame = tornado_frame(tornado, outcome)
+    order = list(dict.fromkeys(frame.sort_values("swing", ascending=False, kind="stable")["label"]))
+    now = float(frame["outcome_now"].iloc[0]) if len(frame) else 0.0
+    base = alt.Chart(frame)
+    bars = base.mark_bar().encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X("outcome_at:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(zero=False)),
+        x2=alt.X2("outcome_now:Q"),
+        color=alt.Color(
+            "end:N",
+            title="Assumption at its",
+            scale=alt.Scale(domain=["low end", "high end"], range=[LOW_COLOUR, HIGH_COLOUR]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title="Assumption"),
+            alt.Tooltip("end:N", title="Moved to"),
+            alt.Tooltip("assumption_at:Q", title="Assumption value", format=",.4g"),
+            alt.Tooltip("assumption_unit:N", title="Unit"),
+            alt.Tooltip("outcome_at:Q", title=f"{outcome_label} ({unit})", format=",.2f"),
+            alt.Tooltip("change:Q", title=f"Change ({unit})", format="+,.2f"),
+        ],
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"now": [now]}))
+        .mark_rule(color="#888888")
+        .encode(x="now:Q", tooltip=[alt.Tooltip("now:Q", title=f"Current {outcome_label} ({unit})", format=",.2f")])
+    )
+    height = max(200, 22 * frame["label"].nunique())
+    return alt.layer(
+        bars,
+        rule,
+        title=_title(
+            f"What moves {outcome_label}",
+            "Each assumption alone moved to the low and high ends of its range; widest swing on top; "
+            f"grey line: the current scenario ({unit})",
+        ),
+    ).properties(height=height)
+
+
+def grid_chart(long: pd.DataFrame, row_label: str, column_label: str, outcome_label: str, unit: str) -> alt.LayerChart:
+    base = alt.Chart(long)
+    tooltip = [
+        alt.Tooltip("row_value:O", title=row_label),
+        alt.Tooltip("column_value:O", title=column_label),
+        alt.Tooltip("value_usd_bn:Q", title=f"{outcome_label} ({unit})", format=",.2f"),
+    ]
+    rects = base.mark_rect().encode(
+        y=alt.Y("row_value:O", title=row_label),
+        x=alt.X("column_value:O", title=column_label, axis=alt.Axis(labelAngle=0)),
+        color=alt.Color("value_usd_bn:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(scheme="blueorange")),
+        tooltip=tooltip,
+    )
+    text = base.mark_text(fontSize=11).encode(
+        y="row_value:O", x="column_value:O", text=alt.Text("value_usd_bn:Q", format=",.1f"), tooltip=tooltip
+    )
+    return alt.layer(
+        rects,
+        text,
+        title=_title(
+            f"{outcome_label} over two assumptions", f"Every other assumption as in the current scenario ({unit})"
+        ),
+    ).properties(height=300)
+
+
+def fan_chart(fan: pd.DataFrame, draws: int) -> alt.LayerChart:
+    base = alt.Chart(fan)
+    x = alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("p10_cumulative_position_usd_bn:Q", title="P10 (USD bn)", format=",.2f"),
+        alt.Tooltip("p50_cumulative_position_usd_bn:Q", title="P50 (USD bn)", format=",.2f"),
+        alt.Tooltip("p90_cumulative_position_usd_bn:Q", title="P90 (USD bn)", format=",.2f"),
+    ]
+    band = base.mark_area(opacity=0.3, color=TOTAL_COLOUR).encode(
+        x=x,
+        y=alt.Y("p10_cumulative_position_usd_bn:Q", title="Cumulative position (USD bn)"),
+        y2="p90_cumulative_position_usd_bn:Q",
+        tooltip=tooltip,
+    )
+    median = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
+        x=x, y="p50_cumulative_position_usd_bn:Q", tooltip=tooltip
+    )
+    return alt.layer(
+        band,
+        median,
+        title=_title(
+            "Microsoft's cumulative position with OpenAI: P10 to P90",
+            f"{draws:,} draws; line: median; band: 10th to 90th percentile; the stake's value lands in the "
+            "horizon year (USD bn, undiscounted)",
+        ),
+    ).properties(height=340)
+
+
+def gap_probability_chart(gap: pd.DataFrame, draws: int) -> alt.Chart:
+    return (
+        alt.Chart(
+            gap,
+            title=_title(
+                "Probability that OpenAI cannot fund its commitments",
+                f"Share of {draws:,} draws with a funding gap in the year",
+            ),
+        )
+        .mark_bar(color=OUT_COLOUR)
+        .encode(
+            x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "probability_funding_gap:Q",
+                title="Probability of a funding gap (share of draws)",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("probability_funding_gap:Q", title="Probability", format=".1%"),
+                alt.Tooltip("mean_funding_gap_usd_bn:Q", title="Mean gap (USD bn)", format=",.2f"),
+                alt.Tooltip("p90_funding_gap_usd_bn:Q", title="P90 gap (USD bn)", format=",.2f"),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome: str, label: str) -> alt.LayerChart:
+    bins = histogram[histogram["outcome"] == outcome]
+    marks = percentiles[(percentiles["outcome"] == outcome) & percentiles["statistic"].isin(["p10", "p50", "p90"])]
+    marks = marks.assign(name=marks["statistic"].str.upper())
+    bars = (
+        alt.Chart(bins)
+        .mark_bar(color=IN_COLOUR, opacity=0.8)
+        .encode(
+            x=alt.X("bin_start_usd_bn:Q", title=f"{label} (USD bn)", bin="binned"),
+            x2="bin_end_usd_bn:Q",
+            y=alt.Y("draws:Q", title="Draws (count)"),
+            tooltip=[
+                alt.Tooltip("bin_start_usd_bn:Q", title="From (USD bn)", format=",.1f"),
+                alt.Tooltip("bin_end_usd_bn:Q", title="To (USD bn)", format=",.1f"),
+                alt.Tooltip("draws:Q", title="Draws"),
+                alt.Tooltip("share_of_draws:Q", title="Share of draws", format=".1%"),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(color=LINE_COLOUR, strokeWidth=2, strokeDash=[4, 3])
+        .encode(
+            x="value_usd_bn:Q",
+            tooltip=[
+                alt.Tooltip("name:N", title="Percentile"),
+                alt.Tooltip("value_usd_bn:Q", title=f"{label} (USD bn)", format=",.2f"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(marks)
+        .mark_text(align="left", dx=3, dy=-6, color=LINE_COLOUR)
+        .encode(x="value_usd_bn:Q", y=alt.value(8), text="name:N")
+    )
+    return alt.layer(
+        bars, rules, text, title=_title(f"Distribution of {label}", "Dashed lines: P10, P50 and P90 (USD bn)")
+    ).properties(height=300)

@@ -1,0 +1,60 @@
+"""Compare: the presets and the current scenario side by side, with variance against the base."""
+
+import streamlit as st
+
+from model.compare import wide
+from ui import analysis
+from ui.controls import current_scenario
+from ui.page import header, section
+from ui.tables import download_csv
+
+header(
+    "Compare scenarios",
+    "The presets and your current scenario side by side, in the layout of Excel's Scenario Summary: "
+    "the assumptions that differ between them, then the headline results, each against the base. "
+    "Amounts in USD billions; from Microsoft's side, money in is positive.",
+)
+
+with section("the scenario comparison"):
+    long = analysis.comparison_table(current_scenario())
+    mode = (
+        st.segmented_control(
+            "Variance against the base",
+            ["amount", "percentage"],
+            default="amount",
+            format_func=lambda option: {"amount": "Amount (in each row's unit)", "percentage": "Percentage"}[option],
+            key="compare_variance",
+        )
+        or "amount"
+    )
+    table = wide(long, mode)
+    suffix = "vs base" if mode == "amount" else "vs base (%)"
+    config = {
+        "section": st.column_config.TextColumn("Section"),
+        "name": None,
+        "label": st.column_config.TextColumn("Row", width="large"),
+        "unit": st.column_config.TextColumn("Unit"),
+    }
+    for column in table.columns:
+        if column.endswith(suffix):
+            config[column] = st.column_config.NumberColumn(
+                column, format="percent" if mode == "percentage" else "%+.3f"
+            )
+    for title in ("assumption", "result"):
+        part = table[table["section"] == title].drop(columns=["section"])
+        st.subheader("Assumptions that differ (changing cells)" if title == "assumption" else "Results")
+        # Values mix numbers and text (the shortfall rule): shown as text, exported as they are.
+        shown = part.copy()
+        for column in shown.columns[3:]:
+            if not column.endswith(suffix):
+                shown[column] = shown[column].map(
+                    lambda v: "" if v is None else (f"{v:,.4g}" if isinstance(v, float) else str(v))
+                )
+        st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    st.caption(
+        "A percentage is left empty where it has no meaning: a base of zero, a calendar year, a missing value "
+        "or a rule. Results that are the same in every scenario by construction (MSFT price, market value) "
+        "are left out."
+    )
+    download_csv(long, "scenario_comparison", "Download the comparison (CSV, one record per scenario and row)")
+    download_csv(table, f"scenario_comparison_wide_{mode}", "Download this layout (CSV)")

@@ -1,0 +1,105 @@
+"""Monte Carlo: thousands of scenarios around the current one, as percentile fans and probabilities."""
+
+import streamlit as st
+
+from model import montecarlo
+from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES
+from ui import analysis
+from ui import analysis_charts as charts
+from ui.controls import current_scenario
+from ui.page import header, section
+from ui.tables import download_csv
+
+header(
+    "Monte Carlo",
+    "Every uncertain assumption drawn at random around its sidebar value (triangular: most likely at the "
+    "sidebar value), all draws run at once. Draws, seed and range width are in the link, so a shared link "
+    "gives the same numbers. Amounts in USD billions.",
+)
+scenario = current_scenario()
+
+left, middle, right = st.columns(3)
+draws = left.number_input(
+    "Draws",
+    min_value=100,
+    max_value=montecarlo.MAX_DRAWS,
+    value=montecarlo.DEFAULT_DRAWS,
+    step=1000,
+    key=analysis.MC_DRAWS_KEY,
+    bind="query-params",
+)
+seed = middle.number_input(
+    "Seed",
+    min_value=0,
+    max_value=2**32 - 1,
+    value=montecarlo.DEFAULT_SEED,
+    step=1,
+    key=analysis.MC_SEED_KEY,
+    bind="query-params",
+    help="The same seed gives the same draws.",
+)
+relative = right.slider(
+    "Range either way (share of each value)",
+    min_value=0.05,
+    max_value=0.5,
+    value=DEFAULT_RELATIVE,
+    step=0.05,
+    key=analysis.MC_RANGE_KEY,
+    bind="query-params",
+    help="Each assumption's low and high ends, as for the sensitivity tornado; clipped to its bounds.",
+)
+
+chosen = montecarlo.default_ranges(scenario, float(relative))
+with st.expander("Ranges (edit to narrow or widen one assumption)", icon=":material/tune:"):
+    st.caption("Edited ranges apply to this session only: they are not part of the link.")
+    frame = montecarlo.ranges_frame(chosen)
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        disabled=["name", "label", "unit", "most_likely", "distribution"],
+        column_config={"name": None, "label": st.column_config.TextColumn("Assumption", width="large")},
+        key="mc_ranges_editor",
+        width="stretch",
+    )
+    edited_ranges = {
+        record["name"]: montecarlo.Range(
+            record["name"], float(record["low"]), float(record["most_likely"]), float(record["high"])
+        )
+        for record in edited.to_dict("records")
+    }
+    try:
+        montecarlo.check_ranges(edited_ranges)
+        chosen = edited_ranges
+    except montecarlo.RangeError as error:
+        st.error(f"That range cannot be used, so the default ranges apply: {error}", icon=":material/error:")
+
+result = None
+with section("the Monte Carlo run"), st.spinner(f"Running {int(draws):,} draws…"):
+    result = analysis.monte_carlo(scenario, int(draws), int(seed), chosen)
+
+if result is not None:
+    with section("the percentiles"):
+        cols = st.columns(3)
+        for column, statistic in zip(cols, ("p10", "p50", "p90"), strict=True):
+            value = montecarlo.percentile_value(result, "npv_usd_bn", statistic)
+            column.metric(f"NPV {statistic.upper()} (USD bn)", f"{value:,.1f}", border=True)
+    with section("the fan chart"):
+        st.altair_chart(charts.fan_chart(result.fan, result.draws), width="stretch")
+        download_csv(result.fan, "monte_carlo_fan")
+    with section("the funding gap probability"):
+        st.altair_chart(charts.gap_probability_chart(result.gap_probability, result.draws), width="stretch")
+        download_csv(result.gap_probability, "monte_carlo_gap_probability")
+    with section("the histogram"):
+        outcome = st.selectbox(
+            "Distribution of", list(OUTCOMES), format_func=lambda name: OUTCOMES[name][0], key="mc_outcome"
+        )
+        st.altair_chart(
+            charts.histogram_chart(result.histogram, result.percentiles, outcome, OUTCOMES[outcome][0]),
+            width="stretch",
+        )
+        download_csv(result.histogram, "monte_carlo_histogram")
+    with section("the tables"):
+        st.dataframe(result.percentiles, hide_index=True, width="stretch")
+        download_csv(result.percentiles, "monte_carlo_percentiles")
+        st.dataframe(result.ranges, hide_index=True, width="stretch")
+        download_csv(result.ranges, "monte_carlo_ranges")

@@ -1,0 +1,74 @@
+"""Sensitivity: a tornado of every uncertain assumption, and a two-way table of any two."""
+
+import streamlit as st
+
+from model.scenario import SPECS
+from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES, uncertain_names
+from ui import analysis
+from ui import analysis_charts as charts
+from ui.controls import current_scenario
+from ui.page import header, section
+from ui.tables import download_csv
+
+header(
+    "Sensitivity",
+    "Which assumptions matter most: each uncertain assumption alone moves to the low and high ends of "
+    "its range while every other stays as in the sidebar. Amounts in USD billions.",
+)
+scenario = current_scenario()
+outcome = st.selectbox(
+    "Result",
+    list(OUTCOMES),
+    format_func=lambda name: f"{OUTCOMES[name][0]} ({OUTCOMES[name][1]})",
+    key="sensitivity_outcome",
+)
+label, unit = OUTCOMES[outcome]
+
+with section("the tornado"):
+    tornado = analysis.tornado_table(scenario)
+    st.altair_chart(charts.tornado_chart(tornado, outcome, label, unit), width="stretch")
+    st.caption(
+        f"Range rule: a quantity moves {DEFAULT_RELATIVE:.0%} of its current value either way (of its allowed "
+        f"span when it is zero); a number of years moves by whole years; a calendar year moves "
+        f"{DEFAULT_RELATIVE:.0%} of its allowed span in whole years; every end stays within the slider's "
+        "bounds. All variants run in one vectorised pass of the model."
+    )
+    rows = tornado[tornado["outcome"] == outcome]
+    st.dataframe(
+        rows[
+            ["rank", "label", "assumption_unit", "low", "value", "high", "outcome_at_low", "outcome_at_high", "swing"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "label": st.column_config.TextColumn("Assumption", width="large"),
+            "assumption_unit": "Unit",
+            "outcome_at_low": st.column_config.NumberColumn(f"At low ({unit})", format="%.2f"),
+            "outcome_at_high": st.column_config.NumberColumn(f"At high ({unit})", format="%.2f"),
+            "swing": st.column_config.NumberColumn(f"Swing ({unit})", format="%.2f"),
+        },
+    )
+    download_csv(tornado, "sensitivity", "Download the tornado, every result (CSV)")
+
+with section("the two-way table"):
+    st.subheader("Two-way table")
+    st.caption("Like a spreadsheet data table: the result for every pair of values of two assumptions.")
+    names = uncertain_names()
+    left, right = st.columns(2)
+    row_name = left.selectbox(
+        "Rows", names, index=names.index("discount_rate"), format_func=lambda n: SPECS[n].label, key="grid_rows"
+    )
+    column_names = [n for n in names if n != row_name]
+    default_column = "openai_revenue_vs_plan" if row_name != "openai_revenue_vs_plan" else "discount_rate"
+    column_name = right.selectbox(
+        "Columns",
+        column_names,
+        index=column_names.index(default_column),
+        format_func=lambda n: SPECS[n].label,
+        key="grid_columns",
+    )
+    grid = analysis.grid(scenario, row_name, column_name, outcome)
+    row_label = f"{SPECS[row_name].label} ({SPECS[row_name].unit})"
+    column_label = f"{SPECS[column_name].label} ({SPECS[column_name].unit})"
+    st.altair_chart(charts.grid_chart(grid.long, row_label, column_label, label, unit), width="stretch")
+    download_csv(grid.long, "sensitivity_grid", "Download the two-way table (CSV)")
