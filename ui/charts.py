@@ -33,6 +33,8 @@ COUNTERPARTY_COLOURS = {
 IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, LINE_COLOUR = "#009E73", "#D55E00", "#0072B2", "#E69F00"
 STATUS_ORDER = ["actual", "committed", "projected"]
 USD_BN = "USD bn"
+# Titles and legends inside the given height, so a chart never spills over its neighbours.
+_FIT = alt.AutoSizeParams(type="fit", contains="padding")
 
 
 def counterparty_scale() -> alt.Scale:
@@ -41,7 +43,11 @@ def counterparty_scale() -> alt.Scale:
 
 def counterparty_colour(title: str = "Counterparty") -> alt.Color:
     return alt.Color("counterparty:N", scale=counterparty_scale(), title=title,
-                     sort=list(COUNTERPARTIES), legend=alt.Legend(orient="bottom", columns=4))
+                     sort=list(COUNTERPARTIES), legend=_legend(columns=4))
+
+
+def _legend(columns: int | None = None) -> alt.Legend:
+    return alt.Legend(orient="bottom", labelLimit=320, **({"columns": columns} if columns else {}))
 
 
 def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
@@ -72,35 +78,34 @@ def bridge_frame(cash_flows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.Chart:
+def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.LayerChart:
+    """A waterfall laid on its side, so that every step's name can be read in full."""
     steps = list(bridge["step"])
-    return (
-        alt.Chart(bridge, title=_title(
-            "From invested capital to net position",
-            f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted; stake valued at the horizon",
-        ))
-        .mark_bar()
-        .encode(
-            x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=220)),
-            y=alt.Y("start_usd_bn:Q", title="Cumulative position (USD bn)"),
-            y2="end_usd_bn:Q",
-            color=alt.Color("kind:N", title="Step",
-                            scale=alt.Scale(domain=["money out", "money in", "net position"],
-                                            range=[OUT_COLOUR, IN_COLOUR, TOTAL_COLOUR]),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("step:N", title="Step"),
-                     alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.2f"),
-                     alt.Tooltip("end_usd_bn:Q", title="Position after (USD bn)", format=",.2f")],
-        )
-        .properties(height=360)
+    base = alt.Chart(bridge)
+    y = alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=260))
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("start_usd_bn:Q", title="Cumulative position (USD bn)"),
+        x2="end_usd_bn:Q",
+        color=alt.Color("kind:N", title="Step",
+                        scale=alt.Scale(domain=["money out", "money in", "net position"],
+                                        range=[OUT_COLOUR, IN_COLOUR, TOTAL_COLOUR]),
+                        legend=_legend()),
+        tooltip=[alt.Tooltip("step:N", title="Step"),
+                 alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.2f"),
+                 alt.Tooltip("end_usd_bn:Q", title="Position after (USD bn)", format=",.2f")],
     )
+    labels = base.mark_text(align="left", dx=4, color="#888888").encode(
+        y=y, x=alt.X("label_at_usd_bn:Q"), text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
+    ).transform_calculate(label_at_usd_bn="max(datum.start_usd_bn, datum.end_usd_bn)")
+    return alt.layer(bars, labels, title=_title(
+        "From invested capital to net position",
+        f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted, USD bn; stake valued at the horizon",
+    )).properties(height=320, autosize=_FIT)
 
 
 def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(by_year, title=_title(
-        "Microsoft's net cash flow with OpenAI by year",
-        "Bars: the year's net flow; line: cumulative. Stake value excluded.",
-    ))
+    base = alt.Chart(by_year)
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("net_cash_flow_usd_bn:Q", title="Net cash flow (USD bn)", format=",.2f"),
                alt.Tooltip("cumulative_net_cash_flow_usd_bn:Q", title="Cumulative (USD bn)", format=",.2f")]
@@ -111,9 +116,13 @@ def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
         tooltip=tooltip,
     )
     line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
-        x=_year_axis(), y=alt.Y("cumulative_net_cash_flow_usd_bn:Q", title="USD bn"), tooltip=tooltip,
+        x=_year_axis(), y=alt.Y("cumulative_net_cash_flow_usd_bn:Q", title="Net cash flow (USD bn)"),
+        tooltip=tooltip,
     )
-    return alt.layer(bars, line).properties(height=320)
+    return alt.layer(bars, line, title=_title(
+        "Microsoft's net cash flow with OpenAI by year",
+        "Bars: the year's net flow; line: cumulative. Stake value excluded.",
+    )).properties(height=320, autosize=_FIT)
 
 
 # -- investment ----------------------------------------------------------------------------------
@@ -137,7 +146,7 @@ def tranche_chart(tranches: pd.DataFrame) -> alt.Chart:
             y=alt.Y("part_usd_bn:Q", title="Amount (USD bn)", stack="zero"),
             color=alt.Color("part:N", title="Paid as",
                             scale=alt.Scale(range=[TOTAL_COLOUR, "#56B4E9"]),
-                            legend=alt.Legend(orient="bottom")),
+                            legend=_legend()),
             opacity=alt.condition(alt.datum.counted, alt.value(1.0), alt.value(0.45)),
             tooltip=[alt.Tooltip("tranche:N", title="Tranche"), alt.Tooltip("date:N", title="Date"),
                      alt.Tooltip("part:N", title="Paid as"),
@@ -145,16 +154,13 @@ def tranche_chart(tranches: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("amount_usd_bn:Q", title="Tranche total (USD bn)", format=",.2f"),
                      alt.Tooltip("counted:N", title="Counted in the $13B")],
         )
-        .properties(height=320)
+        .properties(height=320, autosize=_FIT)
     )
 
 
 def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> alt.LayerChart:
     """Cumulative funding against the filed commitment."""
-    base = alt.Chart(funding, title=_title(
-        "Funded vs committed",
-        f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
-    ))
+    base = alt.Chart(funding)
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("funded_usd_bn:Q", title="Funded in the year (USD bn)", format=",.2f"),
                alt.Tooltip("cumulative_funded_usd_bn:Q", title="Cumulative (USD bn)", format=",.2f"),
@@ -162,14 +168,17 @@ def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> alt.LayerCh
     bars = base.mark_bar().encode(
         x=_year_axis(), y=alt.Y("cumulative_funded_usd_bn:Q", title="Cumulative funding (USD bn)"),
         color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=STATUS_ORDER,
-                        range=[TOTAL_COLOUR, LINE_COLOUR, "#56B4E9"]), legend=alt.Legend(orient="bottom")),
+                        range=[TOTAL_COLOUR, LINE_COLOUR, "#56B4E9"]), legend=_legend()),
         tooltip=tooltip,
     )
     rule = alt.Chart(pd.DataFrame({"committed_usd_bn": [committed_usd_bn]})).mark_rule(
         strokeDash=[6, 4], color=OUT_COLOUR
     ).encode(y="committed_usd_bn:Q",
              tooltip=[alt.Tooltip("committed_usd_bn:Q", title="Committed (USD bn)", format=",.2f")])
-    return alt.layer(bars, rule).properties(height=300)
+    return alt.layer(bars, rule, title=_title(
+        "Funded vs committed",
+        f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
+    )).properties(height=300, autosize=_FIT)
 
 
 # -- revenue share -------------------------------------------------------------------------------
@@ -186,7 +195,7 @@ def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
         x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="Revenue share (USD bn; Microsoft's view)"),
         color=alt.Color("direction:N", title="Direction",
                         scale=alt.Scale(domain=["OpenAI to Microsoft", "Microsoft to OpenAI"],
-                                        range=[IN_COLOUR, OUT_COLOUR]), legend=alt.Legend(orient="bottom")),
+                                        range=[IN_COLOUR, OUT_COLOUR]), legend=_legend()),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("direction:N", title="Direction"),
                  alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.3f"),
                  alt.Tooltip("status:N", title="Status")],
@@ -199,14 +208,11 @@ def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, net, title=_title(
         "Revenue share, both directions",
         "Up: OpenAI pays Microsoft; down: Microsoft pays OpenAI; line: net",
-    )).properties(height=320)
+    )).properties(height=320, autosize=_FIT)
 
 
 def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(revenue_share, title=_title(
-        "Revenue share rate and the cap",
-        "Rate on OpenAI's revenue; red points: years in which the total cap binds",
-    ))
+    base = alt.Chart(revenue_share)
     tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("rate:Q", title="Rate", format=".1%"),
                alt.Tooltip("owed_usd_bn:Q", title="Owed at the rate (USD bn)", format=",.2f"),
                alt.Tooltip("received_usd_bn:Q", title="Received (USD bn)", format=",.2f"),
@@ -218,12 +224,14 @@ def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     binds = base.transform_filter(alt.datum.cap_binds).mark_point(
         size=140, filled=True, color=OUT_COLOUR
     ).encode(x=_year_axis(), y="rate:Q", tooltip=tooltip)
-    return alt.layer(line, binds).properties(height=260)
+    return alt.layer(line, binds, title=_title(
+        "Revenue share rate and the cap",
+        "Rate on OpenAI's revenue; red points: years in which the total cap binds",
+    )).properties(height=260, autosize=_FIT)
 
 
 def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.LayerChart:
-    base = alt.Chart(revenue_share, title=_title(
-        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B"))
+    base = alt.Chart(revenue_share)
     area = base.mark_area(opacity=0.6, color=IN_COLOUR).encode(
         x=_year_axis(),
         y=alt.Y("cumulative_received_since_2026_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
@@ -234,7 +242,8 @@ def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.
     rule = alt.Chart(pd.DataFrame({"cap_usd_bn": [cap_usd_bn]})).mark_rule(
         strokeDash=[6, 4], color=OUT_COLOUR
     ).encode(y="cap_usd_bn:Q", tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
-    return alt.layer(area, rule).properties(height=260)
+    return alt.layer(area, rule, title=_title(
+        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B")).properties(height=260, autosize=_FIT)
 
 
 # -- compute commitments -------------------------------------------------------------------------
@@ -263,7 +272,7 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
         strokeDash=alt.StrokeDash("measure:N", title="OpenAI's means",
                                   scale=alt.Scale(domain=["OpenAI revenue", "Cash available for compute"],
                                                   range=[[1, 0], [6, 3]]),
-                                  legend=alt.Legend(orient="bottom")),
+                                  legend=_legend()),
         color=alt.value(ink),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f")],
@@ -271,7 +280,7 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
     return alt.layer(bars, lines, title=_title(
         "OpenAI's compute commitments by counterparty, and the means to pay them",
         "Stacked bars: scheduled payments (many schedules derived); lines: revenue and cash available",
-    )).properties(height=380)
+    )).properties(height=380, autosize=_FIT)
 
 
 def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
@@ -287,28 +296,29 @@ def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("shortfall_usd_bn:Q", title="Shortfall (USD bn)", format=",.2f"),
                      alt.Tooltip("scheduled_usd_bn:Q", title="Scheduled (USD bn)", format=",.2f")],
         )
-        .properties(height=320)
+        .properties(height=320, autosize=_FIT)
     )
 
 
 def coverage_chart(funding: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(funding, title=_title(
-        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap"))
+    base = alt.Chart(funding)
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("coverage_ratio:Q", title="Coverage", format=".0%"),
                alt.Tooltip("funding_gap_usd_bn:Q", title="Funding gap (USD bn)", format=",.1f")]
     line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
-        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (% of commitments)",
-                                axis=alt.Axis(format="%")), tooltip=tooltip)
+        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (% of commitments, capped at 300%)",
+                                axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 3], clamp=True)),
+        tooltip=tooltip)
     full = alt.Chart(pd.DataFrame({"coverage_ratio": [1.0]})).mark_rule(
         strokeDash=[6, 4], color=OUT_COLOUR).encode(y="coverage_ratio:Q")
-    return alt.layer(line, full).properties(height=260)
+    return alt.layer(line, full, title=_title(
+        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap")).properties(height=260, autosize=_FIT)
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(totals, title=_title("Share of OpenAI's commitments", "By counterparty, whole contracts"))
-        .mark_arc(innerRadius=60)
+        .mark_arc(innerRadius=55, outerRadius=120)
         .encode(
             theta=alt.Theta("total_usd_bn:Q", title="Total (USD bn)"),
             color=counterparty_colour(),
@@ -316,7 +326,7 @@ def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("total_usd_bn:Q", title="Total (USD bn)", format=",.1f"),
                      alt.Tooltip("share_of_total:Q", title="Share", format=".1%")],
         )
-        .properties(height=300)
+        .properties(height=300, autosize=_FIT)
     )
 
 
@@ -339,4 +349,4 @@ def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source
                      alt.Tooltip("category:N", title="Kind"), alt.Tooltip("explanation:N", title="What happened")],
         )
         layers.append(rules)
-    return alt.layer(*layers, title=_title("MSFT share price", source or None)).properties(height=380)
+    return alt.layer(*layers, title=_title("MSFT share price", source or None)).properties(height=380, autosize=_FIT)

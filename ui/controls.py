@@ -9,15 +9,17 @@ assumptions that differ from the reported terms. The controls live in the entry 
 any page, so their parameters survive page switches.
 
 Streamlit itself drops a URL value that it cannot use (out of range, not a number, not an option)
-silently, and it truncates ``2040.5`` for a whole-number slider. A shared link must instead say
-what it ignored, and must agree with ``model.scenario.lenient`` (the same rules the command line
-and scenario files follow). So on the first run of a session the raw query parameters go through
-``lenient`` before any control exists; after the controls are created, any field where Streamlit's
-reading differs from ``lenient``'s is set once more through ``st.session_state`` (the one way code
-may change a bound control) and the page reruns. Unknown parameter names, which no control owns,
-are removed from the URL. Presets, reset and an uploaded scenario file also set the controls
-through ``st.session_state`` in a callback, before the controls are created; Streamlit then writes
-the new values to the URL itself.
+silently, truncates ``2040.5`` for a whole-number slider, and writes a choice by its label. A shared
+link must instead say what it ignored, and must agree with ``model.scenario.lenient`` (the rules
+the command line and scenario files follow). So on the first run of a session, before any control
+exists (and so before any parameter is bound), the raw parameters go through ``lenient``; if the
+link is not already in the controls' own form (``query_pairs``), the URL is rewritten to that form
+and the run starts again. Controls are seeded only from a URL both readers agree on, and the note
+naming each ignored value is kept in session state until dismissed.
+
+Presets, reset and an uploaded scenario file set the controls through ``st.session_state`` in a
+callback, before the controls are created (the one way code may change a bound control);
+Streamlit then writes the new values to the URL itself.
 """
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ from model.scenario import (
 
 SCENARIO_STATE = "_scenario"
 LINK_CHECKED_STATE = "_link_checked"
-LINK_SCENARIO_STATE = "_link_scenario"
-LINK_PENDING_STATE = "_link_pending"
 NOTES_STATE = "_ignored_notes"
 UPLOAD_KEY = "_scenario_upload"
 DEFAULT_APP_URL = "http://localhost:8501/"
+# Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
+# not assumptions, so the link check passes them through untouched.
+PAGE_QUERY_PARAMS = ("mc_draws", "mc_seed", "mc_range")
 
 # Choice fields show a readable label; Streamlit's URL carries the label too, while the command
 # line and scenario files use the value. Links accept both.
@@ -91,37 +94,24 @@ def link_values(query_params: Any) -> dict[str, str]:
 
 
 def _check_link_once() -> None:
-    """On a session's first run, read the link leniently and remember what it ignored."""
+    """On a session's first run, before any control exists, read the link leniently.
+
+    If the link is not already in the controls' own form (a value ignored, an unknown name, a
+    choice given by value, a value written differently), the URL is rewritten to that form and the
+    run starts again, so that the controls are seeded from a link both readers agree on.
+    """
     if LINK_CHECKED_STATE in st.session_state:
         return
     st.session_state[LINK_CHECKED_STATE] = True
-    scenario, ignored = lenient(link_values(st.query_params))
-    st.session_state[LINK_SCENARIO_STATE] = scenario
+    raw = {name: st.query_params.get_all(name) for name in list(st.query_params) if name not in PAGE_QUERY_PARAMS}
+    page_owned = {name: st.query_params[name] for name in PAGE_QUERY_PARAMS if name in st.query_params}
+    scenario, ignored = lenient({k: v for k, v in link_values(st.query_params).items() if k not in PAGE_QUERY_PARAMS})
     if ignored:
         st.session_state[NOTES_STATE] = ("link", ignored)
-    for item in ignored:
-        # No control owns an unknown name, so nothing else would ever clear it from the URL.
-        if item.name not in SPECS and item.name in st.query_params:
-            del st.query_params[item.name]
-
-
-def _apply_pending_link_values() -> None:
-    pending = st.session_state.pop(LINK_PENDING_STATE, None)
-    for name, value in (pending or {}).items():
-        st.session_state[name] = value
-
-
-def _reconcile_with_link(scenario: Scenario) -> None:
-    link_scenario = st.session_state.pop(LINK_SCENARIO_STATE, None)
-    if link_scenario is None:
-        return
-    differing = {
-        name: getattr(link_scenario, name)
-        for name in SPECS
-        if getattr(link_scenario, name) != getattr(scenario, name)
-    }
-    if differing:
-        st.session_state[LINK_PENDING_STATE] = differing
+    canonical = query_pairs(scenario)
+    if raw != {name: [value] for name, value in canonical.items()}:
+        # No control is bound yet in a new session, so the URL may still be written directly.
+        st.query_params.from_dict({**canonical, **page_owned})
         st.rerun()
 
 
@@ -248,15 +238,15 @@ def specs_by_group() -> dict[str, list[FieldSpec]]:
 def scenario_controls() -> Scenario:
     """Draw the sidebar and return the scenario it holds; also kept in session state for pages."""
     _check_link_once()
-    _apply_pending_link_values()
     presets, presets_error = _presets()
     sidebar = st.sidebar
 
     sidebar.markdown("### Scenario")
     if presets:
-        columns = sidebar.columns(len(presets))
-        for column, preset in zip(columns, presets.values(), strict=True):
-            column.button(
+        sidebar.caption("Start from a preset")
+        columns = sidebar.columns(2)
+        for index, preset in enumerate(presets.values()):
+            columns[index % 2].button(
                 preset.title,
                 key=f"_preset_{preset.name}",
                 on_click=_apply_preset,
@@ -286,7 +276,6 @@ def scenario_controls() -> Scenario:
         scenario = Scenario.model_validate(values)
     except Exception:  # noqa: BLE001 - a control value the model refuses falls back leniently
         scenario, _ = lenient(values)
-    _reconcile_with_link(scenario)
     st.session_state[SCENARIO_STATE] = scenario
 
     with story_box:

@@ -48,9 +48,14 @@ def ink() -> str:
     return "#E0E0E0" if getattr(theme, "type", None) == "dark" else "#333333"
 
 
+def money_markdown(text: str) -> str:
+    """Dollar signs shown as dollars: Streamlit's Markdown would read a pair of them as maths."""
+    return text.replace("$", "\\$")
+
+
 def assumption_note(text: str) -> None:
-    st.caption(f":material/tune: **Assumption.** {text}")
+    st.caption(f":material/tune: **Assumption.** {money_markdown(text)}")
 
 
 def derived_note(text: str) -> None:
-    st.caption(f":material/calculate: **Derived.** {text}")
+    st.caption(f":material/calculate: **Derived.** {money_markdown(text)}")

@@ -18,11 +18,11 @@ totals = result.tables["commitment_totals"]
 
 with section("the commitment figures"):
     cols = st.columns(4)
-    cols[0].metric("Commitments, all counterparties (USD bn)", fmt.usd_bn(totals["total_usd_bn"].sum(), 0),
+    cols[0].metric("Commitments, all counterparties", fmt.usd_bn(totals["total_usd_bn"].sum(), 0),
                    border=True)
-    cols[1].metric("Funding gap, all years (USD bn)", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0),
+    cols[1].metric("Funding gap, all years", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0),
                    border=True, help=f"First gap: {fmt.year(metrics.first_funding_gap_year, never='none')}.")
-    cols[2].metric("At-risk Azure revenue (USD bn)", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+    cols[2].metric("At-risk Azure revenue", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn),
                    border=True, help="Microsoft's part of the shortfall.")
     cols[3].metric("Concentration (HHI, 0–10,000)", fmt.number(metrics.hhi), border=True,
                    help="Herfindahl-Hirschman index of the commitments by counterparty; above 2,500 is "

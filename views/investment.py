@@ -14,13 +14,13 @@ metrics, scenario = result.metrics, result.scenario
 
 with section("the investment figures"):
     cols = st.columns(4)
-    cols[0].metric("Committed (USD bn)", fmt.usd_bn(metrics.invested_usd_bn), border=True,
+    cols[0].metric("Committed", fmt.usd_bn(metrics.invested_usd_bn), border=True,
                    help="Microsoft's filed funding commitment.")
-    cols[1].metric("Funded to date (USD bn)", fmt.usd_bn(metrics.funded_to_date_usd_bn), border=True,
+    cols[1].metric("Funded to date", fmt.usd_bn(metrics.funded_to_date_usd_bn), border=True,
                    help="From the filings' cumulative figures; between and after them, derived.")
-    cols[2].metric("Paid as cash (USD bn)", fmt.usd_bn(metrics.invested_cash_usd_bn), border=True,
+    cols[2].metric("Paid as cash", fmt.usd_bn(metrics.invested_cash_usd_bn), border=True,
                    help="Assumption: the cash/credit split was never disclosed.")
-    cols[3].metric("Cost to Microsoft (USD bn)", fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn), border=True,
+    cols[3].metric("Cost to Microsoft", fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn), border=True,
                    help="Cash plus what the Azure credits cost Microsoft to run (derived).")
     assumption_note(
         f"{fmt.percent(scenario.azure_credit_share, 0)} of each tranche is taken as Azure credits, which "
@@ -40,7 +40,7 @@ with right, section("funding against the commitment"):
 with section("the returns"):
     st.subheader("Returns on the investment")
     cols = st.columns(4)
-    cols[0].metric("NPV (USD bn)", fmt.usd_bn(metrics.npv_usd_bn), border=True,
+    cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
                    help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
     cols[1].metric("IRR (per year)", fmt.percent(metrics.irr), border=True)
     cols[2].metric("MOIC (x invested)", fmt.multiple(metrics.moic), border=True)

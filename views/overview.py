@@ -4,13 +4,13 @@ import streamlit as st
 
 from ui import charts, data
 from ui import format as fmt
-from ui.page import header, model_result, section
+from ui.page import header, model_result, money_markdown, section
 from ui.tables import table
 
 header(
     "Microsoft's exposure to OpenAI",
     "One cash-flow model of the investment, the revenue share, the Azure business and the stake. "
-    "Money in to Microsoft is positive. Amounts in USD billions (B) unless said.",
+    "Money in to Microsoft is positive. Amounts such as \\$13.0B are in USD billions.",
 )
 result = model_result()
 metrics = result.metrics
@@ -20,17 +20,17 @@ summary = result.tables["summary"]
 with section("the headline numbers"):
     rows = [
         [
-            ("Invested (USD bn)", fmt.usd_bn(metrics.invested_usd_bn),
+            ("Invested", fmt.usd_bn(metrics.invested_usd_bn),
              f"Filed commitment; {fmt.usd_bn(metrics.funded_to_date_usd_bn)} funded to date (derived)."),
-            ("Stake value now (USD bn)", fmt.usd_bn(metrics.stake_value_now_usd_bn),
+            ("Stake value now", fmt.usd_bn(metrics.stake_value_now_usd_bn),
              f"{fmt.percent(scenario.msft_stake)} of OpenAI at {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)}."),
-            ("Revenue share to come (USD bn)", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn),
+            ("Revenue share to come", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn),
              f"After the cap; {fmt.usd_bn(metrics.revenue_share_received_usd_bn)} received so far (derived)."),
-            ("At-risk Azure revenue (USD bn)", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+            ("At-risk Azure revenue", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn),
              "Microsoft's share of what OpenAI cannot pay on its commitments (derived)."),
         ],
         [
-            ("NPV (USD bn)", fmt.usd_bn(metrics.npv_usd_bn),
+            ("NPV", fmt.usd_bn(metrics.npv_usd_bn),
              f"Microsoft's flows incl. the stake at the horizon, at {fmt.percent(scenario.discount_rate)} a year."),
             ("IRR (per year)", fmt.percent(metrics.irr), "Of Microsoft's flows incl. the stake at the horizon."),
             ("MOIC (x invested)", fmt.multiple(metrics.moic), "Money in over money out, undiscounted."),
@@ -48,18 +48,18 @@ with section("the exposure per MSFT share"):
         st.info("No MSFT price is available, so figures per share and as a share of Microsoft's "
                 "market value are not shown.")
     else:
-        st.markdown(
+        st.markdown(money_markdown(
             f"**Per MSFT share** at **{fmt.usd(quote.close_usd)}** (close of {quote.close_date}; "
             f"{quote.description}); {fmt.number(metrics.msft_shares_outstanding / 1e9, 2)} bn shares, "
             f"market value {fmt.usd_bn(metrics.msft_market_value_usd_bn, 0)}."
-        )
+        ))
         per_share = summary.set_index("metric")
         picks = [("stake_value_now_usd_bn", "Stake value now"), ("npv_usd_bn", "NPV"),
                  ("at_risk_azure_revenue_usd_bn", "At-risk Azure revenue"),
                  ("invested_usd_bn", "Invested")]
         for column, (metric, label) in zip(st.columns(len(picks)), picks, strict=True):
             row = per_share.loc[metric]
-            column.metric(f"{label} (USD per MSFT share)", fmt.usd(row["per_msft_share_usd"]),
+            column.metric(f"{label}, per MSFT share", fmt.usd(row["per_msft_share_usd"]),
                           delta=f"{fmt.percent(row['share_of_msft_market_value'], 2)} of market value",
                           delta_color="off", delta_arrow="off", border=True)
 

@@ -16,9 +16,9 @@ revenue_share = result.tables["revenue_share"]
 with section("the revenue share figures"):
     binding = revenue_share.loc[revenue_share["cap_binds"].astype(bool), "year"]
     cols = st.columns(4)
-    cols[0].metric("Received so far (USD bn)", fmt.usd_bn(metrics.revenue_share_received_usd_bn), border=True)
-    cols[1].metric("To come (USD bn)", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn), border=True)
-    cols[2].metric("Cap from 2026 (USD bn)", fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0), border=True)
+    cols[0].metric("Received so far", fmt.usd_bn(metrics.revenue_share_received_usd_bn), border=True)
+    cols[1].metric("To come", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn), border=True)
+    cols[2].metric("Cap from 2026", fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0), border=True)
     cols[3].metric("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
                    border=True)
     assumption_note(
