@@ -33,8 +33,6 @@ COUNTERPARTY_COLOURS = {
 IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, LINE_COLOUR = "#009E73", "#D55E00", "#0072B2", "#E69F00"
 STATUS_ORDER = ["actual", "committed", "projected"]
 USD_BN = "USD bn"
-# Titles and legends inside the given height, so a chart never spills over its neighbours.
-_FIT = alt.AutoSizeParams(type="fit", contains="padding")
 
 
 def counterparty_scale() -> alt.Scale:
@@ -47,7 +45,9 @@ def counterparty_colour(title: str = "Counterparty") -> alt.Color:
 
 
 def _legend(columns: int | None = None) -> alt.Legend:
-    return alt.Legend(orient="bottom", labelLimit=320, **({"columns": columns} if columns else {}))
+    # On the right: a legend below the plot adds height that Streamlit does not reserve, and the
+    # chart's title is then pushed out of its frame.
+    return alt.Legend(orient="right", labelLimit=320)
 
 
 def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
@@ -101,7 +101,7 @@ def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.LayerChart:
     return alt.layer(bars, labels, title=_title(
         "From invested capital to net position",
         f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted, USD bn; stake valued at the horizon",
-    )).properties(height=320, autosize=_FIT)
+    )).properties(height=320)
 
 
 def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
@@ -122,7 +122,7 @@ def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, line, title=_title(
         "Microsoft's net cash flow with OpenAI by year",
         "Bars: the year's net flow; line: cumulative. Stake value excluded.",
-    )).properties(height=320, autosize=_FIT)
+    )).properties(height=320)
 
 
 # -- investment ----------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def tranche_chart(tranches: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("amount_usd_bn:Q", title="Tranche total (USD bn)", format=",.2f"),
                      alt.Tooltip("counted:N", title="Counted in the $13B")],
         )
-        .properties(height=320, autosize=_FIT)
+        .properties(height=320)
     )
 
 
@@ -178,7 +178,7 @@ def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> alt.LayerCh
     return alt.layer(bars, rule, title=_title(
         "Funded vs committed",
         f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
-    )).properties(height=300, autosize=_FIT)
+    )).properties(height=300)
 
 
 # -- revenue share -------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, net, title=_title(
         "Revenue share, both directions",
         "Up: OpenAI pays Microsoft; down: Microsoft pays OpenAI; line: net",
-    )).properties(height=320, autosize=_FIT)
+    )).properties(height=320)
 
 
 def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
@@ -227,7 +227,7 @@ def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(line, binds, title=_title(
         "Revenue share rate and the cap",
         "Rate on OpenAI's revenue; red points: years in which the total cap binds",
-    )).properties(height=260, autosize=_FIT)
+    )).properties(height=260)
 
 
 def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.LayerChart:
@@ -243,7 +243,7 @@ def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.
         strokeDash=[6, 4], color=OUT_COLOUR
     ).encode(y="cap_usd_bn:Q", tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
     return alt.layer(area, rule, title=_title(
-        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B")).properties(height=260, autosize=_FIT)
+        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B")).properties(height=260)
 
 
 # -- compute commitments -------------------------------------------------------------------------
@@ -280,7 +280,7 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
     return alt.layer(bars, lines, title=_title(
         "OpenAI's compute commitments by counterparty, and the means to pay them",
         "Stacked bars: scheduled payments (many schedules derived); lines: revenue and cash available",
-    )).properties(height=380, autosize=_FIT)
+    )).properties(height=380)
 
 
 def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
@@ -296,29 +296,31 @@ def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("shortfall_usd_bn:Q", title="Shortfall (USD bn)", format=",.2f"),
                      alt.Tooltip("scheduled_usd_bn:Q", title="Scheduled (USD bn)", format=",.2f")],
         )
-        .properties(height=320, autosize=_FIT)
+        .properties(height=320)
     )
 
 
 def coverage_chart(funding: pd.DataFrame) -> alt.LayerChart:
+    # A year with nothing due has infinite coverage; it is left out rather than drawn.
+    funding = funding.replace([float("inf"), float("-inf")], float("nan"))
     base = alt.Chart(funding)
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("coverage_ratio:Q", title="Coverage", format=".0%"),
                alt.Tooltip("funding_gap_usd_bn:Q", title="Funding gap (USD bn)", format=",.1f")]
     line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
-        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (% of commitments, capped at 300%)",
+        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (%, axis capped at 300%)",
                                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 3], clamp=True)),
         tooltip=tooltip)
     full = alt.Chart(pd.DataFrame({"coverage_ratio": [1.0]})).mark_rule(
         strokeDash=[6, 4], color=OUT_COLOUR).encode(y="coverage_ratio:Q")
     return alt.layer(line, full, title=_title(
-        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap")).properties(height=260, autosize=_FIT)
+        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap")).properties(height=260)
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(totals, title=_title("Share of OpenAI's commitments", "By counterparty, whole contracts"))
-        .mark_arc(innerRadius=55, outerRadius=120)
+        .mark_arc(innerRadius=50, outerRadius=100)
         .encode(
             theta=alt.Theta("total_usd_bn:Q", title="Total (USD bn)"),
             color=counterparty_colour(),
@@ -326,7 +328,7 @@ def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("total_usd_bn:Q", title="Total (USD bn)", format=",.1f"),
                      alt.Tooltip("share_of_total:Q", title="Share", format=".1%")],
         )
-        .properties(height=300, autosize=_FIT)
+        .properties(height=260, width=260)
     )
 
 
@@ -349,4 +351,4 @@ def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source
                      alt.Tooltip("category:N", title="Kind"), alt.Tooltip("explanation:N", title="What happened")],
         )
         layers.append(rules)
-    return alt.layer(*layers, title=_title("MSFT share price", source or None)).properties(height=380, autosize=_FIT)
+    return alt.layer(*layers, title=_title("MSFT share price", source or None)).properties(height=380)

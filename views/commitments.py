@@ -41,8 +41,8 @@ with right, section("the shortfall by counterparty"):
     st.altair_chart(charts.shortfall_chart(commitments), width="stretch")
 
 with section("the concentration"):
-    left, right = st.columns([2, 3])
-    left.altair_chart(charts.commitment_share_chart(totals), width="stretch")
+    left, right = st.columns([1, 1])
+    left.altair_chart(charts.commitment_share_chart(totals), width="content")
     with right:
         table(totals, "commitment_totals", caption="Whole contracts by counterparty, with basis and source.")
 
