@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -169,3 +171,21 @@ def test_command_line_writes_the_same_tables(tmp_path, facts, today, capsys):
     fan = pd.read_csv(out / "monte_carlo_fan.csv")
     assert np.allclose(fan["p50_cumulative_position_usd_bn"], expected.fan["p50_cumulative_position_usd_bn"])
     assert "500 draws, seed 5" in capsys.readouterr().out
+
+
+def test_charts_have_titles_axis_units_and_tooltips(mc):
+    from ui import analysis_charts as charts
+
+    specs = [
+        charts.fan_chart(mc.fan, mc.draws).to_dict(),
+        charts.gap_probability_chart(mc.gap_probability, mc.draws).to_dict(),
+        charts.histogram_chart(mc.histogram, mc.percentiles, "npv_usd_bn", "NPV").to_dict(),
+    ]
+    for spec in specs:
+        assert spec["title"]["text"]
+        text = json.dumps(spec)
+        assert "tooltip" in text
+        assert "(USD bn)" in text or "share of draws" in text
+    # The histogram marks P10, P50 and P90.
+    rules = [layer for layer in specs[2]["layer"] if layer["mark"]["type"] == "rule"]
+    assert rules and rules[0]["encoding"]["x"]["field"] == "value_usd_bn"

@@ -163,3 +163,16 @@ def test_command_line(tmp_path, facts, today):
     assert np.allclose(written["swing"], expected["swing"])
     assert len(pd.read_csv(out / "sensitivity_grid.csv")) == 9
     assert main(["sensitivity", *flags, "--grid", "discount_rate", "discount_rate"]) == 2
+
+
+def test_tornado_chart_orders_by_swing_and_labels_units(table):
+    from ui.analysis_charts import tornado_chart, tornado_frame
+
+    frame = tornado_frame(table, "npv_usd_bn")
+    assert len(frame) == 2 * len(uncertain_names())
+    spec = tornado_chart(table, "npv_usd_bn", "NPV", "USD bn").to_dict()
+    bars = spec["layer"][0]["encoding"]
+    rows = table[table["outcome"] == "npv_usd_bn"]
+    assert bars["y"]["sort"] == list(rows["label"])
+    assert bars["x"]["title"] == "NPV (USD bn)"
+    assert bars["tooltip"] and spec["title"]["text"]

@@ -28,14 +28,17 @@ def _price() -> float | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _comparison(scenario_json: str, today_iso: str, price: float | None) -> pd.DataFrame:
+def _comparison(scenario_json: str, today_iso: str, price: float | None, extra: tuple) -> pd.DataFrame:
     current = Scenario.model_validate_json(scenario_json)
-    return comparison.compare(comparison.preset_columns(current), data.facts(), date.fromisoformat(today_iso), price)
+    columns = comparison.preset_columns(current)
+    columns += [comparison.Column(key, title, Scenario.model_validate_json(text)) for key, title, text in extra]
+    return comparison.compare(columns, data.facts(), date.fromisoformat(today_iso), price)
 
 
-def comparison_table(scenario: Scenario) -> pd.DataFrame:
-    """The presets and ``scenario`` side by side (model.compare's tidy long form)."""
-    return _comparison(scenario.model_dump_json(), data.today().isoformat(), _price())
+def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None = None) -> pd.DataFrame:
+    """The presets, ``scenario`` and any ``extra`` columns side by side (model.compare's long form)."""
+    key = tuple((c.key, c.title, c.scenario.model_dump_json()) for c in extra or [])
+    return _comparison(scenario.model_dump_json(), data.today().isoformat(), _price(), key)
 
 
 def workbook_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:

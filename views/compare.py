@@ -3,7 +3,7 @@
 import streamlit as st
 
 from model.compare import wide
-from ui import analysis
+from ui import analysis, saved_scenarios
 from ui.controls import current_scenario
 from ui.page import header, section
 from ui.tables import download_csv
@@ -15,8 +15,11 @@ header(
     "Amounts in USD billions; from Microsoft's side, money in is positive.",
 )
 
+with section("the saved scenarios"):
+    saved_scenarios.panel(current_scenario())
+
 with section("the scenario comparison"):
-    long = analysis.comparison_table(current_scenario())
+    long = analysis.comparison_table(current_scenario(), saved_scenarios.columns())
     mode = (
         st.segmented_control(
             "Variance against the base",
