@@ -96,11 +96,14 @@ def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.LayerChart:
                  alt.Tooltip("end_usd_bn:Q", title="Position after (USD bn)", format=",.2f")],
     )
     labels = base.mark_text(align="left", dx=4, color="#888888").encode(
-        y=y, x=alt.X("label_at_usd_bn:Q"), text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
+        y=y,
+        x=alt.X("label_at_usd_bn:Q", title="Cumulative position (USD bn)"),
+        text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
     ).transform_calculate(label_at_usd_bn="max(datum.start_usd_bn, datum.end_usd_bn)")
     return alt.layer(bars, labels, title=_title(
         "From invested capital to net position",
         f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted, USD bn; stake valued at the horizon",
+    ),
     )).properties(height=320)
 
 
@@ -122,6 +125,7 @@ def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, line, title=_title(
         "Microsoft's net cash flow with OpenAI by year",
         "Bars: the year's net flow; line: cumulative. Stake value excluded.",
+    ),
     )).properties(height=320)
 
 
@@ -173,11 +177,12 @@ def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> alt.LayerCh
     )
     rule = alt.Chart(pd.DataFrame({"committed_usd_bn": [committed_usd_bn]})).mark_rule(
         strokeDash=[6, 4], color=OUT_COLOUR
-    ).encode(y="committed_usd_bn:Q",
+    ).encode(y=alt.Y("committed_usd_bn:Q", title="Cumulative funding (USD bn)"),
              tooltip=[alt.Tooltip("committed_usd_bn:Q", title="Committed (USD bn)", format=",.2f")])
     return alt.layer(bars, rule, title=_title(
         "Funded vs committed",
         f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
+    ),
     )).properties(height=300)
 
 
@@ -208,6 +213,7 @@ def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, net, title=_title(
         "Revenue share, both directions",
         "Up: OpenAI pays Microsoft; down: Microsoft pays OpenAI; line: net",
+    ),
     )).properties(height=320)
 
 
@@ -223,10 +229,11 @@ def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     )
     binds = base.transform_filter(alt.datum.cap_binds).mark_point(
         size=140, filled=True, color=OUT_COLOUR
-    ).encode(x=_year_axis(), y="rate:Q", tooltip=tooltip)
+    ).encode(x=_year_axis(), y=alt.Y("rate:Q", title="Rate (% of OpenAI revenue)"), tooltip=tooltip)
     return alt.layer(line, binds, title=_title(
         "Revenue share rate and the cap",
         "Rate on OpenAI's revenue; red points: years in which the total cap binds",
+    ),
     )).properties(height=260)
 
 
@@ -241,9 +248,11 @@ def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.
     )
     rule = alt.Chart(pd.DataFrame({"cap_usd_bn": [cap_usd_bn]})).mark_rule(
         strokeDash=[6, 4], color=OUT_COLOUR
-    ).encode(y="cap_usd_bn:Q", tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
+    ).encode(y=alt.Y("cap_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
+             tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
     return alt.layer(area, rule, title=_title(
-        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B")).properties(height=260)
+        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B"),
+    )).properties(height=260)
 
 
 # -- compute commitments -------------------------------------------------------------------------
@@ -280,6 +289,7 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
     return alt.layer(bars, lines, title=_title(
         "OpenAI's compute commitments by counterparty, and the means to pay them",
         "Stacked bars: scheduled payments (many schedules derived); lines: revenue and cash available",
+    ),
     )).properties(height=380)
 
 
@@ -312,9 +322,11 @@ def coverage_chart(funding: pd.DataFrame) -> alt.LayerChart:
                                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 3], clamp=True)),
         tooltip=tooltip)
     full = alt.Chart(pd.DataFrame({"coverage_ratio": [1.0]})).mark_rule(
-        strokeDash=[6, 4], color=OUT_COLOUR).encode(y="coverage_ratio:Q")
+        strokeDash=[6, 4], color=OUT_COLOUR).encode(
+        y=alt.Y("coverage_ratio:Q", title="Coverage (%, axis capped at 300%)"))
     return alt.layer(line, full, title=_title(
-        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap")).properties(height=260)
+        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap"),
+    )).properties(height=260)
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
@@ -351,4 +363,5 @@ def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source
                      alt.Tooltip("category:N", title="Kind"), alt.Tooltip("explanation:N", title="What happened")],
         )
         layers.append(rules)
-    return alt.layer(*layers, title=_title("MSFT share price", source or None)).properties(height=380)
+    return alt.layer(*layers, title=_title("MSFT share price", source or None),
+    )).properties(height=380)

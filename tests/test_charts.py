@@ -1,0 +1,87 @@
+"""Charts as specs: each has a title, axis titles with units, tooltips, and counterparty colours
+from one fixed scale."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.engine import COUNTERPARTIES, run
+from model.scenario import Scenario
+from tests.conftest import TODAY
+from ui import charts
+
+
+@pytest.fixture(scope="module")
+def tables(facts):
+    return run(Scenario(), facts, TODAY, 500.0).tables
+
+
+def _charts(tables):
+    return {
+        "bridge": charts.bridge_chart(charts.bridge_frame(tables["msft_cash_flows"]), 2035),
+        "cumulative_cash": charts.cumulative_cash_chart(tables["msft_by_year"]),
+        "tranches": charts.tranche_chart(tables["tranches"]),
+        "funding": charts.funding_chart(tables["investment_funding"], 13.0),
+        "revenue_share": charts.revenue_share_chart(tables["revenue_share"]),
+        "rate_path": charts.rate_path_chart(tables["revenue_share"]),
+        "cap": charts.cumulative_cap_chart(tables["revenue_share"], 38.0),
+        "commitments": charts.commitments_chart(tables["commitments"], tables["openai_funding"]),
+        "shortfall": charts.shortfall_chart(tables["commitments"]),
+        "coverage": charts.coverage_chart(tables["openai_funding"]),
+        "commitment_share": charts.commitment_share_chart(tables["commitment_totals"]),
+    }
+
+
+COUNTERPARTY_CHARTS = {"commitments", "shortfall", "commitment_share"}
+
+
+def _encodings(spec: dict) -> list[dict]:
+    """Every encoding block in a spec, layers included."""
+    found = [spec["encoding"]] if "encoding" in spec else []
+    for layer in spec.get("layer", []):
+        found += _encodings(layer)
+    return found
+
+
+def test_every_chart_has_a_title_axis_titles_and_tooltips(tables):
+    for name, chart in _charts(tables).items():
+        spec = chart.to_dict()
+        assert spec["title"]["text"], name
+        encodings = _encodings(spec)
+        assert any("tooltip" in e for e in encodings), name
+        for encoding in encodings:
+            for channel in ("x", "y"):
+                if channel in encoding and "field" in encoding[channel]:
+                    title = encoding[channel].get("title", "missing")
+                    assert title is None or title == "Year" or "(" in title or "USD" in title, (name, title)
+
+
+def test_counterparties_have_one_colour_everywhere(tables):
+    built = _charts(tables)
+    scales = []
+    for name in COUNTERPARTY_CHARTS:
+        (color,) = [e["color"] for e in _encodings(built[name].to_dict()) if "color" in e and
+                    e["color"].get("field") == "counterparty"]
+        scales.append((color["scale"]["domain"], color["scale"]["range"]))
+    domain, colour_range = scales[0]
+    assert domain == list(COUNTERPARTIES)
+    assert len(set(colour_range)) == len(COUNTERPARTIES)  # no two counterparties share a colour
+    assert all(scale == scales[0] for scale in scales)
+
+
+def test_the_bridge_ends_at_the_sum_of_the_flows(tables):
+    bridge = charts.bridge_frame(tables["msft_cash_flows"])
+    net = bridge.iloc[-1]
+    assert net["step"] == "Net position"
+    assert net["end_usd_bn"] == pytest.approx(tables["msft_cash_flows"]["amount_usd_bn"].sum())
+    steps = bridge.iloc[:-1]
+    assert (steps["start_usd_bn"].iloc[1:].to_numpy() == steps["end_usd_bn"].iloc[:-1].to_numpy()).all()
+
+
+def test_coverage_leaves_out_years_with_nothing_due(tables):
+    funding = tables["openai_funding"].copy()
+    funding.loc[funding.index[-1], "coverage_ratio"] = float("inf")
+    spec = charts.coverage_chart(funding).to_dict()
+    rows = [row for data in spec.get("datasets", {}).values() for row in data if "year" in row]
+    assert len(rows) == len(funding)
+    assert rows[-1]["coverage_ratio"] is None

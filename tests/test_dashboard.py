@@ -1,0 +1,186 @@
+"""The dashboard through AppTest: every page runs, the numbers shown are the model's, links and
+presets set the scenario, a bad link says what it ignored, downloads are the model's tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import model.prices as price_feed
+import ui.data
+from model.engine import run
+from model.exports import csv_bytes
+from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule, lenient, load_presets
+from tests.conftest import TODAY
+from ui import format as fmt
+from ui.controls import link_values, share_url
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+VIEWS = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "views").glob("*.py"))
+
+
+def _offline(start):
+    raise price_feed.PriceFeedError("no network in tests")
+
+
+@pytest.fixture(autouse=True)
+def offline_and_fixed_day(monkeypatch, tmp_path):
+    # The price feed is faked at its one boundary; the snapshot in data/ is then what is shown.
+    monkeypatch.setattr(price_feed, "fetch_live", _offline)
+    monkeypatch.setenv(price_feed.CACHE_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(ui.data, "today", lambda: TODAY)
+
+
+@pytest.fixture(scope="module")
+def snapshot_close_usd():
+    return price_feed.latest_close(price_feed.load_snapshot().frame).close_usd
+
+
+def app(query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if query_params:
+        at.query_params = dict(query_params)
+    return at.run()
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_pages_live_outside_a_pages_folder():
+    # A "pages" folder beside dashboard.py turns on Streamlit's older page discovery, under which
+    # AppTest reruns a page without the entry script (and so without the sidebar).
+    assert not (ROOT / "pages").exists()
+
+
+@pytest.mark.parametrize("page", VIEWS)
+def test_every_page_runs_without_an_exception(page):
+    at = app()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if "Could not show" in e.value]
+    assert at.slider(key="discount_rate").value == Scenario().discount_rate  # sidebar on every page
+
+
+def test_overview_shows_the_models_numbers(facts, snapshot_close_usd):
+    at = app()
+    expected = run(Scenario(), facts, TODAY, snapshot_close_usd).metrics
+    shown = metric_values(at)
+    assert shown["Invested"] == fmt.usd_bn(expected.invested_usd_bn)
+    assert shown["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
+    assert shown["IRR (per year)"] == fmt.percent(expected.irr)
+    assert shown["At-risk Azure revenue"] == fmt.usd_bn(expected.at_risk_azure_revenue_usd_bn)
+
+
+def test_a_slider_change_redraws_the_numbers(facts, snapshot_close_usd):
+    at = app()
+    before = metric_values(at)["NPV"]
+    at.slider(key="discount_rate").set_value(0.15).run()
+    expected = run(Scenario(discount_rate=0.15), facts, TODAY, snapshot_close_usd).metrics
+    assert metric_values(at)["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
+    assert metric_values(at)["NPV"] != before
+
+
+def test_a_link_opens_its_scenario(facts, snapshot_close_usd):
+    at = app({"discount_rate": "0.12", "msft_stake": "0.3", "shortfall_rule": "azure_paid_last"})
+    scenario = Scenario(discount_rate=0.12, msft_stake=0.3, shortfall_rule=ShortfallRule.azure_paid_last)
+    assert at.session_state["_scenario"] == scenario
+    expected = run(scenario, facts, TODAY, snapshot_close_usd).metrics
+    assert metric_values(at)["Stake value now"] == fmt.usd_bn(expected.stake_value_now_usd_bn)
+    assert not at.warning  # nothing was ignored
+    # The URL now holds the controls' own form: the choice by its label.
+    assert at.query_params == {
+        "discount_rate": "0.12", "msft_stake": "0.3",
+        "shortfall_rule": SHORTFALL_RULE_LABELS[ShortfallRule.azure_paid_last],
+    }
+
+
+def test_a_bad_link_opens_on_defaults_and_names_each_ignored_value():
+    at = app({"discount_rate": "0.12", "horizon_year": "2040.5", "azure_margin": "abc",
+              "revenue_share_rate": "9", "nonsense": "1"})
+    assert not at.exception
+    assert at.session_state["_scenario"] == Scenario(discount_rate=0.12)
+    (note,) = [w.value for w in at.warning if "could not be used" in w.value]
+    for name in ("horizon_year", "azure_margin", "revenue_share_rate", "nonsense"):
+        assert name in note
+    assert "discount_rate" not in note
+    assert at.query_params == {"discount_rate": "0.12"}
+    at.button(key="_dismiss_notes").click().run()
+    assert not [w for w in at.warning if "could not be used" in w.value]
+
+
+def test_switching_pages_keeps_the_scenario():
+    at = app({"discount_rate": "0.12"})
+    at.slider(key="horizon_year").set_value(2040).run()
+    at.switch_page("views/commitments.py").run()
+    assert at.session_state["_scenario"] == Scenario(discount_rate=0.12, horizon_year=2040)
+    assert at.slider(key="horizon_year").value == 2040
+
+
+def test_presets_and_reset_set_every_control():
+    presets = load_presets()
+    at = app()
+    at.button(key="_preset_bear").click().run()
+    assert at.session_state["_scenario"] == presets["bear"].scenario
+    assert presets["bear"].story in " ".join(c.value for c in at.caption)
+    at.button(key="_reset").click().run()
+    assert at.session_state["_scenario"] == Scenario()
+
+
+@pytest.mark.parametrize("page, table", [
+    ("views/overview.py", "summary"),
+    ("views/commitments.py", "commitments"),
+    ("views/revenue_share.py", "revenue_share"),
+    ("views/investment.py", "tranches"),
+])
+def test_downloads_are_the_models_tables(page, table, facts, snapshot_close_usd):
+    at = app({"discount_rate": "0.11"})
+    at.switch_page(page).run()
+    made = at.session_state["_downloads"][table]()
+    expected = run(Scenario(discount_rate=0.11), facts, TODAY, snapshot_close_usd).tables[table]
+    assert made == csv_bytes(expected)
+
+
+def test_the_workbook_download_holds_every_table():
+    import io
+
+    import pandas as pd
+
+    at = app()
+    sheets = pd.read_excel(io.BytesIO(at.session_state["_downloads"]["workbook"]()), sheet_name=None)
+    assert {"summary", "commitments", "scenario", "sources"} <= set(sheets)
+
+
+def test_a_failing_part_becomes_a_message_and_the_rest_renders(monkeypatch):
+    import ui.charts
+
+    def broken(*args, **kwargs):
+        raise ValueError("chart data missing")
+
+    monkeypatch.setattr(ui.charts, "bridge_chart", broken)
+    at = app()
+    assert not at.exception
+    assert any("chart data missing" in e.value for e in at.error)
+    assert metric_values(at)["Invested"]  # the headline numbers still show
+
+
+@pytest.mark.parametrize("scenario", [
+    Scenario(),
+    Scenario(discount_rate=0.123, horizon_year=2044, shortfall_rule=ShortfallRule.oldest_paid_first),
+    Scenario(openai_revenue_vs_plan=0.35000000000000003, revenue_share_cap_usd_bn=0.0),
+])
+def test_the_share_link_rebuilds_the_scenario(scenario):
+    link = share_url(scenario, "http://example.test/commitments")
+    params = {name: values[-1] for name, values in parse_qs(urlparse(link).query).items()}
+
+    class Params(dict):
+        def get_all(self, name):
+            return [self[name]]
+
+    rebuilt, ignored = lenient(link_values(Params(params)))
+    assert ignored == []
+    assert rebuilt == scenario
