@@ -104,7 +104,7 @@ def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.LayerChart:
         "From invested capital to net position",
         f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted, USD bn; stake valued at the horizon",
     ),
-    )).properties(height=320)
+    ).properties(height=320)
 
 
 def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
@@ -126,7 +126,7 @@ def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
         "Microsoft's net cash flow with OpenAI by year",
         "Bars: the year's net flow; line: cumulative. Stake value excluded.",
     ),
-    )).properties(height=320)
+    ).properties(height=320)
 
 
 # -- investment ----------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> alt.LayerCh
         "Funded vs committed",
         f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
     ),
-    )).properties(height=300)
+    ).properties(height=300)
 
 
 # -- revenue share -------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
         "Revenue share, both directions",
         "Up: OpenAI pays Microsoft; down: Microsoft pays OpenAI; line: net",
     ),
-    )).properties(height=320)
+    ).properties(height=320)
 
 
 def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
@@ -234,7 +234,7 @@ def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
         "Revenue share rate and the cap",
         "Rate on OpenAI's revenue; red points: years in which the total cap binds",
     ),
-    )).properties(height=260)
+    ).properties(height=260)
 
 
 def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.LayerChart:
@@ -252,7 +252,7 @@ def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.
              tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
     return alt.layer(area, rule, title=_title(
         "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B"),
-    )).properties(height=260)
+    ).properties(height=260)
 
 
 # -- compute commitments -------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
         "OpenAI's compute commitments by counterparty, and the means to pay them",
         "Stacked bars: scheduled payments (many schedules derived); lines: revenue and cash available",
     ),
-    )).properties(height=380)
+    ).properties(height=380)
 
 
 def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
@@ -326,7 +326,7 @@ def coverage_chart(funding: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("coverage_ratio:Q", title="Coverage (%, axis capped at 300%)"))
     return alt.layer(line, full, title=_title(
         "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap"),
-    )).properties(height=260)
+    ).properties(height=260)
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
@@ -364,4 +364,4 @@ def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source
         )
         layers.append(rules)
     return alt.layer(*layers, title=_title("MSFT share price", source or None),
-    )).properties(height=380)
+    ).properties(height=380)
