@@ -174,34 +174,40 @@ def _revenue_share(facts: Facts, years, revenue, v, n):
     return rate, owed, received, paid_to_openai
 
 
-def funded_cumulative(facts: Facts, on: date, paid_by_year: np.ndarray) -> np.ndarray:
-    """Microsoft's investment funded by ``on`` (n,).
+def funded_cumulative(facts: Facts, on: date | np.ndarray, paid_by_year: np.ndarray) -> np.ndarray:
+    """Microsoft's investment funded by ``on``, one value per draw of ``paid_by_year``.
 
     Tranches before the last are funded on their dates. The last counted tranche is funded
     gradually: straight lines between the cumulative amounts in the filings, then on to the full
     commitment at the end of ``paid_by_year`` (an assumption). Derived between filing dates.
+    ``on`` may be one date or an array of day ordinals (then the result is (draws, dates)).
     """
     counted = [t for t in facts.tranches.tranches if t.in_filed_commitment]
     total = facts.tranches.filed_commitment.total_usd_bn
-    stepped = sum(t.amount_usd_bn for t in counted[:-1] if to_date(t.date) <= on)
-    knots = [(to_date(counted[-1].date), sum(t.amount_usd_bn for t in counted[:-1]))]
-    knots += [(to_date(p.date), p.funded_usd_bn) for p in facts.tranches.funded_points]
-    if on < knots[0][0]:
-        return np.full(paid_by_year.shape, float(stepped))
-    ordinal = on.toordinal()
-    xs = [d.toordinal() for d, _ in knots]
-    ys = [value for _, value in knots]
-    if ordinal <= xs[-1]:
-        return np.full(paid_by_year.shape, float(np.interp(ordinal, xs, ys)))
-    end = np.array([date(int(y), 12, 31).toordinal() for y in paid_by_year], dtype=float)
-    share = np.clip((ordinal - xs[-1]) / np.maximum(end - xs[-1], 1.0), 0.0, 1.0)
-    return ys[-1] + (total - ys[-1]) * share
+    days = np.atleast_1d(np.asarray(on.toordinal() if isinstance(on, date) else on, dtype=float))
+    steps = [(to_date(t.date).toordinal(), t.amount_usd_bn) for t in counted[:-1]]
+    stepped = sum(np.where(days >= day, amount, 0.0) for day, amount in steps)
+    xs = [to_date(counted[-1].date).toordinal()] + [to_date(p.date).toordinal() for p in facts.tranches.funded_points]
+    ys = [sum(amount for _, amount in steps)] + [p.funded_usd_bn for p in facts.tranches.funded_points]
+    known = np.where(days < xs[0], stepped, np.interp(days, xs, ys))
+    paid_by = np.asarray(paid_by_year, dtype=float).reshape(-1, 1)
+    end = _days_to_year_end(paid_by)
+    share = np.clip((days - xs[-1]) / np.maximum(end - xs[-1], 1.0), 0.0, 1.0)
+    after = ys[-1] + (total - ys[-1]) * share
+    result = np.where(days > xs[-1], after, known)
+    return result[:, 0] if isinstance(on, date) else result
+
+
+def _days_to_year_end(year: np.ndarray) -> np.ndarray:
+    """Ordinal of 31 December of ``year`` (proleptic Gregorian, as ``date.toordinal``), vectorised."""
+    y = year.astype(np.int64)
+    return (y * 365 + y // 4 - y // 100 + y // 400).astype(float)
 
 
 def _funded_by_year(facts: Facts, years: np.ndarray, v, n: int) -> np.ndarray:
     paid_by = _column(v, "unfunded_commitment_paid_by_year", n)[:, 0]
-    ends = [funded_cumulative(facts, date(int(y), 12, 31), paid_by) for y in years]
-    cumulative = np.stack(ends, axis=1)
+    year_ends = np.array([date(int(y), 12, 31).toordinal() for y in years], dtype=float)
+    cumulative = funded_cumulative(facts, year_ends, paid_by)
     return np.diff(cumulative, axis=1, prepend=0.0)
 
 
