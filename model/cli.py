@@ -29,7 +29,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from model.scenario import SPECS, Scenario, ScenarioError, load_presets, parse_assignments, with_values
+from model.scenario import GROUPS, SPECS, Scenario, ScenarioError, load_presets, parse_assignments, with_values
 
 PROG = "python -m model"
 DEFAULT_OUT = {"csv": Path("out"), "xlsx": Path("openai-exposure.xlsx")}
@@ -333,7 +333,21 @@ def _run_prices(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_assumptions(args: argparse.Namespace) -> int:
+    """Every assumption: the names --set and scenario files take, with default and range."""
+    for group in GROUPS:
+        print(group)
+        for name, spec in SPECS.items():
+            if spec.group == group:
+                print(f"  {name:<36} default {spec.format(spec.default):<22} {spec.describe_range()}")
+                print(f"  {'':<36} {spec.label}: {spec.help}")
+        print()
+    return EXIT_OK
+
+
 register(Command("summary", "print the headline figures of a scenario", _run_summary))
+register(Command("assumptions", "list every assumption with its default and allowed range", _run_assumptions,
+                 uses_scenario=False))
 register(Command("export", "write every table as CSV files or one Excel workbook", _run_export, _add_export_arguments))
 register(
     Command(

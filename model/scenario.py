@@ -10,6 +10,7 @@ Amounts are in USD billions (``_usd_bn``), rates and shares are fractions (0.2 =
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from dataclasses import dataclass
@@ -352,8 +353,9 @@ def _explain(name: str, value: Any, error: ValidationError | None = None) -> str
 def parse_value(name: str, raw: Any) -> Any:
     """One value checked against its field, or :class:`ScenarioError` naming field and range."""
     if name not in SPECS:
-        known = ", ".join(SPECS)
-        raise ScenarioError(f"unknown assumption {name!r}; known assumptions: {known}")
+        close = difflib.get_close_matches(str(name), SPECS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; `python -m model assumptions` lists them"
+        raise ScenarioError(f"unknown assumption {name!r}{hint}")
     try:
         checked = Scenario.model_validate({name: raw})
     except ValidationError as error:
@@ -390,8 +392,7 @@ def lenient(values: dict[str, Any], base: Scenario | None = None) -> tuple[Scena
         try:
             good[name] = parse_value(name, raw)
         except ScenarioError as error:
-            reason = str(error).split("; known assumptions")[0]
-            ignored.append(IgnoredValue(name, str(raw), reason))
+            ignored.append(IgnoredValue(name, str(raw), str(error)))
     return base.model_copy(update=good), ignored
 
 

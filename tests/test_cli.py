@@ -188,7 +188,8 @@ def scenario_file(tmp_path: Path, text: str) -> str:
 
 BAD_INPUTS = {
     "unknown preset": (["--preset", "moon"], ["'moon'", "base, bull, bear, breakup"]),
-    "unknown assumption": (["--set", "bogus=1"], ["'bogus'", "discount_rate"]),
+    "unknown assumption": (["--set", "bogus=1"], ["'bogus'", "python -m model assumptions"]),
+    "misspelt assumption": (["--set", "discount_rat=0.1"], ["'discount_rat'", "did you mean 'discount_rate'"]),
     "out of range": (["--set", "discount_rate=0.9"], ["discount_rate", "0 to 0.25 per year"]),
     "not a number": (["--set", "msft_stake=lots"], ["msft_stake", "0 to 0.5"]),
     "not whole": (["--set", "horizon_year=2040.5"], ["horizon_year", "2030 to 2050 year"]),
@@ -276,3 +277,11 @@ def test_python_dash_m_model_bad_input():
     assert completed.returncode == 2
     assert completed.stderr.strip().endswith("allowed: 0 to 0.25 per year")
     assert completed.stdout == ""
+
+
+def test_assumptions_lists_every_name_with_its_range(capsys):
+    assert main(["assumptions"]) == 0
+    out = capsys.readouterr().out
+    for name, spec in SPECS.items():
+        assert name in out
+        assert spec.describe_range() in out
