@@ -51,7 +51,8 @@ def _legend(columns: int | None = None) -> alt.Legend:
 
 
 def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start")
+    # A mid grey: the default subtitle colour all but disappears on the dark theme.
+    return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start", subtitleColor="#8A8F98")
 
 
 def _year_axis() -> alt.X:
