@@ -152,7 +152,7 @@ def test_the_workbook_download_holds_every_table():
 
     at = app()
     sheets = pd.read_excel(io.BytesIO(at.session_state["_downloads"]["workbook"]()), sheet_name=None)
-    assert {"summary", "commitments", "scenario", "sources"} <= set(sheets)
+    assert {"summary", "commitments", "scenario_comparison", "scenario", "sources"} <= set(sheets)
 
 
 def test_a_failing_part_becomes_a_message_and_the_rest_renders(monkeypatch):

@@ -51,8 +51,11 @@ def table(
     download_csv(df, name)
 
 
-def download_workbook(tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame) -> None:
-    make = _register("workbook", lambda: workbook_bytes(tables, scenario, sources))
+def download_workbook(
+    tables: Callable[[], Mapping[str, pd.DataFrame]], scenario: Scenario, sources: pd.DataFrame
+) -> None:
+    """``tables`` is called only on click: some (the scenario comparison) take a run per preset."""
+    make = _register("workbook", lambda: workbook_bytes(tables(), scenario, sources))
     st.download_button(
         "Download every table (Excel)",
         data=make,
