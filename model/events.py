@@ -14,18 +14,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
 )
 
-from model.facts import DataFileError, to_date
+from model.facts import DataFileError, load_file, to_date
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVENTS_PATH = REPO_ROOT / "data" / "events.yaml"
@@ -101,52 +99,15 @@ class _EventsFile(BaseModel):
 
 def load_events(path: Path = EVENTS_PATH) -> tuple[DealEvent, ...]:
     """The deal events in date order; DataFileError naming file, record and field if the file is broken."""
-    name = _display_name(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DataFileError(f"{name}: cannot be read ({error.strerror or error})") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise DataFileError(f"{name}: not valid YAML{where}") from error
-    try:
-        parsed = _EventsFile.model_validate(raw)
-    except ValidationError as error:
-        raise _describe_errors(name, raw, error) from error
+    parsed = load_file(path, _EventsFile)
+    name = path.name
     seen: dict[str, int] = {}
     for index, event in enumerate(parsed.events):
         if event.id in seen:
             raise DataFileError(
-                f"{name}: record {index} (id {event.id!r}), field 'id': repeats record {seen[event.id]}")
+                f"{name}: record events[{index}] ({event.id}), field id: repeats events[{seen[event.id]}]")
         seen[event.id] = index
     return tuple(sorted(parsed.events, key=lambda event: (event.start_date, event.id)))
-
-
-def _describe_errors(name: str, raw: Any, error: ValidationError) -> DataFileError:
-    """One line per problem: file, record (index and id) and field."""
-    records = raw.get("events") if isinstance(raw, dict) else None
-    lines = []
-    for problem in error.errors():
-        location = problem["loc"]
-        message = problem["msg"].removeprefix("Value error, ")
-        if len(location) >= 2 and location[0] == "events" and isinstance(location[1], int):
-            index = location[1]
-            record = records[index] if isinstance(records, list) and index < len(records) else None
-            record_id = record.get("id") if isinstance(record, dict) else None
-            field = ".".join(str(part) for part in location[2:]) or "(whole record)"
-            lines.append(f"{name}: record {index} (id {record_id!r}), field {field!r}: {message}")
-        else:
-            field = ".".join(str(part) for part in location) or "(top level)"
-            lines.append(f"{name}: field {field!r}: {message}")
-    return DataFileError("\n".join(lines))
-
-
-def _display_name(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def events_frame(events: tuple[DealEvent, ...] | list[DealEvent]) -> pd.DataFrame:

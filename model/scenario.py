@@ -18,7 +18,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 GROUPS = ("OpenAI growth", "Revenue share", "Azure", "Compute commitments", "Equity", "Valuation")
@@ -434,32 +433,23 @@ class Preset(BaseModel):
     story: str
     values: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("values")
+    @classmethod
+    def _valid_scenario(cls, values: dict[str, Any]) -> dict[str, Any]:
+        with_values(Scenario(), values)  # raises ScenarioError (a ValueError) naming the field
+        return values
+
     @property
     def scenario(self) -> Scenario:
         return with_values(Scenario(), self.values)
 
 
+class _PresetFile(BaseModel):
+    presets: list[Preset] = Field(min_length=1)
+
+
 def load_presets(path: Path = PRESETS_FILE) -> dict[str, Preset]:
     """The named presets (base, bull, bear, breakup), each checked against the scenario model."""
-    from model.facts import DataFileError  # local: facts imports nothing from here
+    from model.facts import load_file  # facts needs nothing from here; importing late keeps it so
 
-    try:
-        records = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as error:
-        raise DataFileError(f"{path.name}: cannot be read: {error}") from None
-    if not isinstance(records, list):
-        raise DataFileError(f"{path.name}: expected a list of presets")
-    presets = {}
-    for index, record in enumerate(records):
-        where = f"{path.name}: preset {index + 1}"
-        try:
-            preset = Preset.model_validate(record)
-            preset.scenario  # noqa: B018 - validates the values
-        except ValidationError as error:
-            first = error.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"])
-            raise DataFileError(f"{where}, field {loc!r}: {first['msg']}") from None
-        except ScenarioError as error:
-            raise DataFileError(f"{where} ({record.get('name')!r}), values: {error}") from None
-        presets[preset.name] = preset
-    return presets
+    return {preset.name: preset for preset in load_file(path, _PresetFile, wrap="presets").presets}

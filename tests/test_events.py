@@ -106,21 +106,21 @@ def test_broken_record_names_file_record_and_field(tmp_path, change, drop, field
     with pytest.raises(DataFileError) as caught:
         load_events(path)
     message = str(caught.value)
-    assert message.startswith(f"{path}: record 1 (id 'tranche_2021'), field '{field}': ")
+    assert message.startswith(f"events.yaml: record events[1] (tranche_2021), field {field}: ")
     assert says in message
 
 
 def test_repeated_id_names_both_records(tmp_path):
     text = _records_with({"id": "tranche_2019"})
-    with pytest.raises(DataFileError, match=r"record 1 \(id 'tranche_2019'\), field 'id': repeats record 0"):
+    with pytest.raises(DataFileError, match=r"record events\[1\] \(tranche_2019\), field id: repeats events\[0\]"):
         load_events(_write(tmp_path, text))
 
 
 @pytest.mark.parametrize(("text", "says"), [
     ("events: [\n  {id: a,\n", "events.yaml: not valid YAML at line"),
-    ("happenings: []\n", "field 'events': Field required"),
-    ("events: []\n", "field 'events': List should have at least 1 item"),
-    ("- just a list\n", "field '(top level)'"),
+    ("happenings: []\n", "field events: Field required"),
+    ("events: []\n", "field events: List should have at least 1 item"),
+    ("- just a list\n", "whole-file check"),
 ])
 def test_broken_file_names_file_and_field(tmp_path, text, says):
     with pytest.raises(DataFileError) as caught:

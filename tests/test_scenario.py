@@ -119,11 +119,11 @@ def test_presets_load_and_tell_a_story():
     "text, message",
     [
         ("- {name: x, title: X, story: s, values: {msft_stake: 3}}",
-         "presets.yaml: preset 1 ('x'), values: msft_stake"),
-        ("- {name: x, title: X}", "presets.yaml: preset 1, field 'story'"),
+         "presets.yaml: record presets[0] (x), field values: msft_stake=3 is not allowed"),
+        ("- {name: x, title: X}", "presets.yaml: record presets[0] (x), field story: Field required"),
         ("- {name: x, title: X, story: s, values: {wat: 1}}", "unknown assumption 'wat'"),
-        ("name: [", "presets.yaml: cannot be read"),
-        ("{a: 1}", "expected a list of presets"),
+        ("name: [", "presets.yaml: not valid YAML"),
+        ("{a: 1}", "presets.yaml: field presets: Input should be a valid list"),
     ],
 )
 def test_broken_presets_file_names_the_problem(tmp_path, text, message):
