@@ -2,13 +2,17 @@
 
 ``run`` results are cached with ``st.cache_data`` keyed on the scenario's JSON (a string hashes
 in microseconds; a pydantic object would be pickled to hash), today's date and the MSFT price.
-Prices come through model.prices, the one boundary with the live feed, cached for minutes.
+Prices come through model.prices, the one boundary with the live feed, cached for minutes (see
+``_prices``: a page waits on the feed at most once, and never while an older answer can be shown).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +22,7 @@ from model.engine import Result, run
 from model.facts import Facts, load_facts
 from model.scenario import Scenario
 
-PRICE_TTL_SECONDS = 600
+_LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,12 +55,95 @@ class Quote:
     close_date: date
     source: str  # live, cached or snapshot
     description: str  # e.g. "offline snapshot, as of 2026-09-28 (live feed failed: ...)"
+    badge: str = ""  # the same without the reason: "live, 2 min ago", "offline snapshot, as of 2026-09-28"
+    detail: str = ""  # the feed's name, or why the live feed was not used
 
 
-@st.cache_data(ttl=PRICE_TTL_SECONDS, show_spinner="Fetching MSFT prices…")
+# How prices are cached. The page reads them through st.cache_data with a short ttl and
+# refresh_mode="background": once an answer is older than the ttl, Streamlit hands the page the old
+# answer at once and recomputes it in a worker thread; only a page opened after 2 x ttl with no
+# visits in between (the hard expiry) waits for a new answer. A fallback answer (cached download or
+# snapshot) is therefore retried every RECHECK_SECONDS without any page waiting on the dead feed,
+# while a live answer is kept for LIVE_TTL_SECONDS so that Yahoo is asked at most that often.
+LIVE_TTL_SECONDS = 600
+RECHECK_SECONDS = 60
+# The Market page offers "max": everything the snapshot holds (it starts 2010-01-04). A saved
+# download or a live answer that starts later is shown from where it starts.
+PRICES_START = date(2010, 1, 1)
+
+
+class _LiveAnswers:
+    """The last live answer per cache directory, shared by every session of this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answers: dict[str, price_feed.Prices] = {}
+
+    def fresh(self, key: str, now: datetime) -> price_feed.Prices | None:
+        with self._lock:
+            held = self._answers.get(key)
+        fetched_at = held.provenance.fetched_at if held is not None else None
+        if fetched_at is None or (now - fetched_at).total_seconds() >= LIVE_TTL_SECONDS:
+            return None
+        return held
+
+    def keep(self, key: str, answer: price_feed.Prices) -> None:
+        with self._lock:
+            self._answers[key] = answer
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+_LIVE_ANSWERS = _LiveAnswers()
+
+
+@st.cache_data(ttl=RECHECK_SECONDS, refresh_mode="background", max_entries=8,
+               show_spinner="Fetching MSFT prices…")
+def _prices(cache_dir: str, _provider: price_feed.Provider) -> price_feed.Prices:
+    # The provider and the cache directory are arguments, not looked up in here, because a
+    # background refresh runs later in another thread with the arguments of the call that found
+    # the answer stale: it must use the same feed and folder as that call.
+    now = datetime.now(UTC)
+    held = _LIVE_ANSWERS.fresh(cache_dir, now)
+    if held is not None:
+        return held
+    answer = price_feed.load_prices(provider=_provider, cache_dir=Path(cache_dir), now=now,
+                                    start=PRICES_START)
+    if answer.provenance.source == "live":
+        _LIVE_ANSWERS.keep(cache_dir, answer)
+    return answer
+
+
 def msft_prices() -> price_feed.Prices:
+    """MSFT daily prices since PRICES_START with their provenance (live, cached or snapshot).
+
+    Raises DataFileError only if the snapshot shipped in data/ is itself broken.
+    """
     # fetch_live is looked up at call time so tests can replace the feed at this one boundary.
-    return price_feed.load_prices(provider=price_feed.fetch_live, now=datetime.now(UTC))
+    return _prices(str(price_feed.default_cache_dir()), price_feed.fetch_live)
+
+
+def forget_prices() -> None:
+    """Drop every cached price answer, so that the next page asks the feed again."""
+    _prices.clear()
+    _LIVE_ANSWERS.clear()
+
+
+def quote_of(loaded: price_feed.Prices, now: datetime) -> Quote:
+    """The latest close of ``loaded``, described as of ``now``."""
+    close = price_feed.latest_close(loaded.frame)
+    provenance = loaded.provenance
+    short = price_feed.Prices(loaded.frame, replace(provenance, detail=""))
+    return Quote(
+        close_usd=close.close_usd,
+        close_date=close.date,
+        source=provenance.source,
+        description=price_feed.describe(loaded, now),
+        badge=price_feed.describe(short, now),
+        detail=provenance.detail,
+    )
 
 
 def msft_quote() -> Quote | None:
@@ -64,14 +151,9 @@ def msft_quote() -> Quote | None:
     try:
         loaded = msft_prices()
     except Exception:  # noqa: BLE001 - numbers without a price are still shown
+        _LOG.exception("no MSFT price could be loaded")
         return None
-    close = price_feed.latest_close(loaded.frame)
-    return Quote(
-        close_usd=close.close_usd,
-        close_date=close.date,
-        source=loaded.provenance.source,
-        description=price_feed.describe(loaded, datetime.now(UTC)),
-    )
+    return quote_of(loaded, datetime.now(UTC))
 
 
 def sources() -> pd.DataFrame:

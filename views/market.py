@@ -1,33 +1,118 @@
-"""Market: MSFT's share price, where it came from, and the deal events on it."""
+"""Market: MSFT's share price with the deal events, Microsoft's market value, the OpenAI stake as a
+share of it, and how MSFT moved after each event."""
+
+from datetime import UTC, datetime
 
 import streamlit as st
 
-from model.events import events_frame, load_events
-from ui import charts, data
+from model.events import events_frame, load_events, returns_after_events
+from model.facts import to_date
+from ui import data
 from ui import format as fmt
-from ui.page import header, section
-from ui.tables import table
+from ui import market_charts as mc
+from ui.controls import current_scenario
+from ui.page import derived_note, header, section
+from ui.price_badge import price_badge
+from ui.tables import download_csv, table
 
-header("Market", "MSFT's daily close beside the deal's events. Prices in USD per share, as traded.")
+header("Market", "MSFT's daily close beside the deal's events, Microsoft's market value and the OpenAI stake "
+       "within it. Prices in USD per share, as traded (not adjusted for dividends).")
 
-with section("the MSFT price"):
+try:
     loaded = data.msft_prices()
-    quote = data.msft_quote()
-    provenance = loaded.provenance
-    note = {"live": st.success, "cached": st.warning, "snapshot": st.warning}[provenance.source]
-    note(f"Showing **{quote.description}**. Latest close {fmt.usd(quote.close_usd)} on {quote.close_date}.",
-         icon=":material/info:")
-    try:
-        events = events_frame(load_events())
-    except Exception as error:  # noqa: BLE001 - the chart is still useful without events
-        st.warning(f"Deal events could not be loaded: {error}")
-        events = None
-    st.altair_chart(charts.price_chart(loaded.frame, events, source=quote.description), width="stretch")
-    prices_table = loaded.frame.reset_index()
-    prices_table["date"] = prices_table["date"].dt.date
+except Exception as error:  # noqa: BLE001 - said on the page, never a traceback
+    price_badge(None)
+    st.error(f"No MSFT prices can be shown: {error}", icon=":material/error:")
+    st.stop()
+quote = data.quote_of(loaded, datetime.now(UTC))
+price_badge(quote, "every figure on this page uses these prices")
+
+try:
+    deal_events = load_events()
+except Exception as error:  # noqa: BLE001 - the chart is still useful without events
+    st.warning(f"Deal events could not be loaded, so none are marked: {error}", icon=":material/warning:")
+    deal_events = ()
+events = events_frame(deal_events)
+
+with section("the MSFT price chart"):
+    choice = st.segmented_control("Range", mc.RANGES, default=mc.DEFAULT_RANGE, required=True,
+                                  key="market_range", help="Counted back from the last session loaded. "
+                                  "'Max' is everything loaded: the snapshot reaches back to 2010.")
+    window = mc.price_window(loaded.frame, choice)
+    marks = mc.event_marks(window, events)
+    st.altair_chart(mc.price_chart(window, marks, subtitle=f"Prices: {quote.badge}"), width="stretch")
+    st.caption(f"{len(marks)} of {len(events)} events fall in this range. An event known only by month or year "
+               "is marked at the first day of that period.")
+
+with section("Microsoft's market value"):
+    st.subheader("Microsoft's market value")
+    scenario = current_scenario()
+    result = data.result(scenario)
+    metrics = result.metrics
+    shares = data.facts().microsoft.shares_outstanding
+    summary = result.tables["summary"].set_index("metric")
+    stake_share = summary.loc["stake_value_now_usd_bn", "share_of_msft_market_value"]
+    columns = st.columns(4)
+    columns[0].metric("MSFT close (USD per share)", fmt.usd(quote.close_usd), help=f"Close of {quote.close_date}; "
+                      f"{quote.description}.", border=True)
+    columns[1].metric("Shares outstanding (bn)", fmt.number(shares.count / 1e9, 3),
+                      help=f"{shares.count:,} shares, as of {shares.as_of}. Source: {shares.source}.", border=True)
+    columns[2].metric("Market value", fmt.usd_bn(metrics.msft_market_value_usd_bn, 0),
+                      help="Derived: the close times the share count.", border=True)
+    columns[3].metric("OpenAI stake ÷ market value", fmt.percent(stake_share, 2),
+                      help=f"Derived: the scenario's stake ({fmt.percent(scenario.msft_stake)}) times OpenAI's "
+                      f"valuation ({fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)}), over the market value.",
+                      border=True)
+    derived_note(f"Market value = MSFT close {fmt.usd(quote.close_usd)} ({quote.close_date}) × "
+                 f"{shares.count:,} shares outstanding (as of {shares.as_of}, {shares.source}).")
+
+with section("the OpenAI stake as a share of Microsoft's market value"):
+    st.subheader("The OpenAI stake within it")
+    recap = data.facts().recapitalization
+    basis = mc.StakeBasis(
+        recap_date=to_date(recap.date), recap_stake=recap.msft_stake,
+        recap_valuation_usd_bn=recap.implied_valuation_usd_bn, recap_source=recap.source,
+        prior_share_of_for_profit=recap.prior_msft_share_of_for_profit, scenario_stake=scenario.msft_stake,
+        shares_outstanding=shares.count, shares_as_of=str(shares.as_of),
+    )
+    history = mc.stake_share_frame(data.facts().openai.valuations, basis, loaded.frame,
+                                   scenario.openai_valuation_usd_bn)
+    st.altair_chart(mc.stake_share_chart(history, basis), width="stretch")
+    derived_note("Every point is derived. Before the recapitalization Microsoft's interest was a capped share of "
+                 "the for-profit's profits (earlier reported terms: 75% until it recouped its investment, then "
+                 "49%), which is not a stake and has no market value of its own; those points apply the "
+                 f"{recap.prior_msft_share_of_for_profit:.1%} it converted into, as a guide to scale only. "
+                 "One share count is used throughout; Microsoft's count changed little over these years.")
+    with st.expander("The numbers behind this chart"):
+        stake_table = history.assign(date=history["date"].dt.strftime("%Y-%m-%d"))
+        table(stake_table, "openai_stake_share_of_msft_market_value",
+              caption="`stake` and `share_of_msft_market_value` are fractions; amounts in USD bn.")
+
+with section("MSFT's returns after each event"):
+    st.subheader("MSFT after each event")
+    returns = mc.returns_table(returns_after_events(loaded.frame, deal_events))
+    st.caption("Price return from the close of the last session on or before the event (which may already hold the "
+               "news) to the close 1 and 5 sessions later, as traded; dividends (about 0.2% a quarter) left out.")
+    shown = returns[["event_date", "event", "base_session_date", "close_before_usd", "return_1_session_pct",
+                     "return_5_sessions_pct", "note"]]
+    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3, column_config={
+        "event_date": st.column_config.TextColumn("Event date", help="As reported: a day, a month or a year."),
+        "event": st.column_config.TextColumn("Event", width="medium"),
+        "base_session_date": st.column_config.TextColumn("Base session"),
+        "close_before_usd": st.column_config.NumberColumn("Close before (USD)", format="%.2f"),
+        "return_1_session_pct": st.column_config.NumberColumn("After 1 session (%)", format="%+.2f%%"),
+        "return_5_sessions_pct": st.column_config.NumberColumn("After 5 sessions (%)", format="%+.2f%%"),
+        "note": st.column_config.TextColumn("Why blank", width="medium"),
+    })
+    download_csv(returns, "msft_returns_after_events",
+                 "Download msft_returns_after_events.csv (returns in percent, with category and date precision)")
+
+with section("the daily prices and the events"):
     with st.expander("Daily prices"):
+        prices_table = loaded.frame.reset_index()
+        prices_table["date"] = prices_table["date"].dt.strftime("%Y-%m-%d")
         table(prices_table.rename(columns={c: f"{c}_usd" for c in ("open", "high", "low", "close", "adj_close")}),
-              "msft_daily", caption="USD per share; volume in shares.")
-    if events is not None:
-        with st.expander("Deal events"):
-            table(events, "deal_events")
+              "msft_daily", caption=f"USD per share; volume in shares. {quote.description}.")
+    with st.expander("Deal events"):
+        table(events.drop(columns=["chart_date"]), "deal_events",
+              caption="`event_date` as reported: a day, a month or a year (`date_precision`).")

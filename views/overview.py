@@ -4,7 +4,8 @@ import streamlit as st
 
 from ui import charts, data
 from ui import format as fmt
-from ui.page import header, model_result, money_markdown, section
+from ui.page import chart, header, model_result, money_markdown, section
+from ui.price_badge import price_badge
 from ui.tables import table
 
 header(
@@ -45,12 +46,14 @@ with section("the headline numbers"):
 with section("the exposure per MSFT share"):
     quote = data.msft_quote()
     if quote is None or metrics.msft_market_value_usd_bn is None:
+        price_badge(None)
         st.info("No MSFT price is available, so figures per share and as a share of Microsoft's "
                 "market value are not shown.")
     else:
+        price_badge(quote, "the figures per share and as a share of market value below use this price")
         st.markdown(money_markdown(
-            f"**Per MSFT share** at **{fmt.usd(quote.close_usd)}** (close of {quote.close_date}; "
-            f"{quote.description}); {fmt.number(metrics.msft_shares_outstanding / 1e9, 2)} bn shares, "
+            f"**Per MSFT share** at **{fmt.usd(quote.close_usd)}** (close of {quote.close_date}); "
+            f"{fmt.number(metrics.msft_shares_outstanding / 1e9, 2)} bn shares, "
             f"market value {fmt.usd_bn(metrics.msft_market_value_usd_bn, 0)}."
         ))
         per_share = summary.set_index("metric")
@@ -66,9 +69,9 @@ with section("the exposure per MSFT share"):
 left, right = st.columns(2)
 with left, section("the bridge from invested capital to net position"):
     bridge = charts.bridge_frame(result.tables["msft_cash_flows"])
-    st.altair_chart(charts.bridge_chart(bridge, scenario.horizon_year), width="stretch")
+    chart(charts.bridge_chart(bridge, scenario.horizon_year), width="stretch")
 with right, section("Microsoft's cash flow by year"):
-    st.altair_chart(charts.cumulative_cash_chart(result.tables["msft_by_year"]), width="stretch")
+    chart(charts.cumulative_cash_chart(result.tables["msft_by_year"]), width="stretch")
 
 with section("the summary table"):
     st.subheader("Every headline number")
