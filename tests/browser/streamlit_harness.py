@@ -173,46 +173,232 @@ def wait_for_app_idle(page: Any, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
                            state="detached", timeout=timeout_ms)
 
 
-# Stores in window.__changed a promise of the text of `selector` once it first differs from `before`,
-# with performance.now() at the next animation frame (the frame that paints it). Armed before the
-# key press, so nothing between the press and the change is missed.
-WATCH_TEXT_JS = """
-([selector, before]) => {
-    window.__changed = new Promise((resolve) => {
-        const read = () => { const el = document.querySelector(selector); return el ? el.innerText : null; };
+# -- measuring in the page's own clock ---------------------------------------------------------------
+
+# Installed in every page before Streamlit's own code (context.add_init_script). Streamlit's server
+# ends each script run with a ForwardMsg whose field 6 (script_finished) holds the run's status; the
+# frontend shows the run state only through React, which may merge "running" and "not running" into
+# one render on a busy machine, so the socket is the dependable signal. The message is read with a
+# minimal protobuf walk over its top-level fields. Also records the last DOM change outside the
+# toolbar and the last file loaded, so a measurement can end when the page is drawn: the frontend
+# renders after the run's last message, loading element code on first use, and charts draw later still.
+PAGE_CLOCK_JS = r"""
+(() => {
+    window.__runsFinished = 0;
+    window.__lastFinishedAt = null;
+    window.__lastMutationAt = null;
+    const scriptFinished = (buffer) => {
+        const bytes = new Uint8Array(buffer);
+        let i = 0;
+        const varint = () => {
+            let value = 0, scale = 1, byte;
+            do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80 && i < bytes.length);
+            return value;
+        };
+        while (i < bytes.length) {
+            const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
+            if (wire === 0) { const value = varint(); if (field === 6) return value; }
+            else if (wire === 2) { const length = varint(); i += length; }
+            else if (wire === 1) { i += 8; }
+            else if (wire === 5) { i += 4; }
+            else { return null; }
+        }
+        return null;
+    };
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (event) => {
+                if (!(event.data instanceof ArrayBuffer)) return;
+                const status = scriptFinished(event.data);
+                // 0: finished, 3: fragment finished; 2 (stopped early for a rerun) is not an end.
+                if (status === 0 || status === 3) {
+                    window.__runsFinished += 1;
+                    window.__lastFinishedAt = performance.now();
+                }
+            });
+        }
+    };
+    const watchMutations = () => {
+        new MutationObserver((records) => {
+            for (const record of records) {
+                const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+                if (node && !node.closest("[data-testid='stHeader']")) {
+                    window.__lastMutationAt = performance.now();
+                    return;
+                }
+            }
+        }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+    };
+    if (document.body) watchMutations(); else document.addEventListener('DOMContentLoaded', watchMutations);
+    // Streamlit loads each element's code on first use (charts, tables): a page is not drawn until
+    // those files have arrived.
+    // Parsing that code and drawing charts keeps the main thread busy without changing the DOM.
+    window.__lastResourceAt = 0;
+    window.__lastBusyAt = 0;
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+            window.__lastResourceAt = Math.max(window.__lastResourceAt, entry.responseEnd);
+        }
+    }).observe({type: 'resource', buffered: true});
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+            window.__lastBusyAt = Math.max(window.__lastBusyAt, entry.startTime + entry.duration);
+        }
+    }).observe({type: 'longtask', buffered: true});
+})();
+"""
+
+# A metric's shown value, found by its label ("NPV").
+METRIC_VALUE_JS = """
+(label) => {
+    for (const metric of document.querySelectorAll("[data-testid='stMetric']")) {
+        const name = metric.querySelector("[data-testid='stMetricLabel']");
+        if (name && name.innerText.trim() === label) {
+            const value = metric.querySelector("[data-testid='stMetricValue']");
+            return value ? value.innerText.trim() : null;
+        }
+    }
+    return null;
+}
+"""
+
+# Arms two clocks before a key press, both in performance.now():
+#   window.__keydownAt  the keydown reaching the document (capture phase, before the slider sees it);
+#   window.__changed    the frame after the watched metric first shows a new value.
+ARM_CHANGE_JS = """
+([label, before]) => {
+    const metricValue = __METRIC_VALUE__;
+    window.__keydownAt = null;
+    document.addEventListener('keydown', () => { window.__keydownAt = performance.now(); },
+                              {capture: true, once: true});
+    window.__changed = label === null ? Promise.resolve(null) : new Promise((resolve) => {
         const check = () => {
-            const now = read();
+            const now = metricValue(label);
             if (now !== null && now !== before) {
                 observer.disconnect();
                 requestAnimationFrame(() => resolve({text: now, at: performance.now()}));
             }
         };
         const observer = new MutationObserver(check);
-        observer.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-        check();
+        observer.observe(document.body, {subtree: true, childList: true, characterData: true});
     });
 }
+""".replace("__METRIC_VALUE__", METRIC_VALUE_JS.strip())
+
+QUIET_MS = 250
+POLL_SECONDS = 0.02
+# Pending: elements whose code is still loading (Streamlit shows a skeleton meanwhile), elements of the
+# previous run not yet replaced, charts not yet drawn.
+CLOCKS_JS = """
+() => [
+    window.__runsFinished,
+    Math.max(window.__lastFinishedAt || 0, window.__lastMutationAt || 0, window.__lastResourceAt || 0,
+             window.__lastBusyAt || 0),
+    document.querySelectorAll("[data-testid='stSkeleton'], [data-stale='true']").length
+        + Array.from(document.querySelectorAll("[data-testid='stVegaLiteChart']"))
+              .filter((chart) => !chart.querySelector('canvas, svg')).length,
+    performance.now(),
+]
 """
 
-# Records when the next keydown reaches the document (capture phase: before the slider handles it).
-ARM_KEYDOWN_JS = """
-() => { window.__keydownAt = null;
-        document.addEventListener('keydown', () => { window.__keydownAt = performance.now(); },
-                                  {capture: true, once: true}); }
+AWAIT_WITH_TIMEOUT_JS = """
+([name, ms]) => Promise.race([window[name], new Promise((_, fail) =>
+    setTimeout(() => fail(new Error(name + ' did not resolve within ' + ms + ' ms')), ms))])
 """
 
 
-def timed_key_change(page: Any, thumb: Any, key: str, watched_selector: str) -> tuple[float, str]:
-    """Press ``key`` on a slider thumb; milliseconds from the keydown to the frame that shows the
-    watched element's new text, and that text. Both times come from the page's own clock."""
-    before = page.locator(watched_selector).first.inner_text()
-    page.evaluate(ARM_KEYDOWN_JS)
-    page.evaluate(WATCH_TEXT_JS, [watched_selector, before])
-    thumb.press(key)
-    result = page.evaluate(
-        "(ms) => Promise.race([window.__changed, new Promise((_, fail) => "
-        "setTimeout(() => fail(new Error('the watched text did not change within ' + ms + ' ms')), ms))])",
-        APP_RUN_TIMEOUT_MS,
-    )
-    pressed_at = page.evaluate("window.__keydownAt")
-    return result["at"] - pressed_at, result["text"]
+def install_page_clock(context: Any) -> None:
+    """Every page of ``context`` counts finished script runs and notes its last change (PAGE_CLOCK_JS)."""
+    context.add_init_script(PAGE_CLOCK_JS)
+
+
+class Tab:
+    """A page of a context with install_page_clock, plus the requests it has in flight."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self._in_flight: set[Any] = set()
+        page.on("request", lambda request: self._in_flight.add(request))
+        page.on("requestfinished", lambda request: self._in_flight.discard(request))
+        page.on("requestfailed", lambda request: self._in_flight.discard(request))
+
+    def runs_finished(self) -> int:
+        return self.page.evaluate("window.__runsFinished")
+
+    def settle(self, runs: int, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> float:
+        """Wait until ``runs`` script runs have finished in this page, no request is in flight and the
+        page has been still for QUIET_MS with nothing pending (CLOCKS_JS). Returns when it was last
+        busy, in performance.now() (milliseconds since the navigation started): the latest of the
+        run's end, the last DOM change, the last file loaded and the last long task."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:
+            finished, last, pending, now = self.page.evaluate(CLOCKS_JS)
+            if finished >= runs and not pending and not self._in_flight:
+                if now - last >= QUIET_MS:
+                    wait_for_app_idle(self.page, timeout_ms)
+                    return last
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"the page did not settle within {timeout_ms} ms ({finished} of {runs} runs finished, "
+                    f"{pending} elements pending, {len(self._in_flight)} requests in flight)\n{page_state(self.page)}"
+                )
+            time.sleep(POLL_SECONDS)
+
+    def metric_value(self, label: str) -> str | None:
+        return metric_value(self.page, label)
+
+    def timed_key_change(self, slider: Any, key: str, metric_label: str | None) -> Change:
+        """Press ``key`` on a slider's thumb and time the page's answer (ARM_CHANGE_JS, settle)."""
+        before = self.metric_value(metric_label) if metric_label else None
+        runs = self.runs_finished()
+        self.page.evaluate(ARM_CHANGE_JS, [metric_label, before])
+        slider.press(key)
+        changed = self.page.evaluate(AWAIT_WITH_TIMEOUT_JS, ["__changed", APP_RUN_TIMEOUT_MS])
+        settled_at = self.settle(runs + 1)
+        pressed_at = self.page.evaluate("window.__keydownAt")
+        return Change(
+            shown_ms=None if changed is None else changed["at"] - pressed_at,
+            redrawn_ms=settled_at - pressed_at,
+            text=None if changed is None else changed["text"],
+        )
+
+
+def metric_value(page: Any, label: str) -> str | None:
+    return page.evaluate(METRIC_VALUE_JS, label)
+
+
+@dataclass(frozen=True)
+class Change:
+    shown_ms: float | None  # keydown to the watched metric showing its new value
+    redrawn_ms: float  # keydown to the page's last change after the run (see Tab.settle)
+    text: str | None  # the watched metric's new value
+
+
+def slider(page: Any, label: str) -> Any:
+    """A sidebar slider's thumb (an input of type range named by the control's label)."""
+    return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{label}"]')
+
+
+def open_expander_holding(page: Any, control: Any) -> None:
+    """Open the sidebar expander around a control, if it is closed (a closed one hides its controls)."""
+    if control.is_visible():
+        return
+    expander = page.locator("[data-testid='stExpander']").filter(has=control)
+    expander.locator("summary").first.click()
+    control.wait_for(state="visible")
+
+
+def page_state(page: Any, chars: int = 1500) -> str:
+    """What the page shows, for a failure message: the run state and the start of the main area."""
+    try:
+        state = page.evaluate(
+            "() => { const app = document.querySelector(\"[data-testid='stApp']\");"
+            " return app ? app.getAttribute('data-test-script-state') + ' / '"
+            " + app.getAttribute('data-test-connection-state') : 'no app root'; }"
+        )
+        main = page.locator("[data-testid='stMain']").first.inner_text(timeout=2000)
+    except Exception as error:  # noqa: BLE001 - a diagnostic must not hide the original failure
+        return f"(page state unreadable: {error})"
+    return f"script/connection: {state}\nURL: {page.url}\n{main[:chars]}"

@@ -1,0 +1,170 @@
+"""How fast the dashboard answers in a browser, against Streamlit's own floor, in one run.
+
+Starts the dashboard and benchmarks/minimal_app.py (one slider, one number) side by side on loopback,
+with the price feed offline, and drives both in headless chromium:
+
+- slider change: a keyboard step on a slider thumb, timed in the page's own clock from the keydown
+  to (a) the frame that shows the watched number's new value and (b) the frame after the script run
+  ends, i.e. the whole page redrawn. Every step moves to a value not seen before, so no run is
+  served from the model's cache.
+- first load: a fresh browser context opens the page; time from navigation start to the end of
+  the first script run with the page's key number on screen. The server's very first session
+  (imports, data files, first price fetch) is reported apart as the cold start.
+
+Prints medians and worsts, then the ratios dashboard (busiest page) / minimal app. Aims: slider
+changes within 1.5x, first loads within 2x. The machine may be shared: read medians, not single runs.
+
+    .venv/bin/python benchmarks/latency.py [--changes 20] [--loads 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+import streamlit_harness as harness  # noqa: E402 - after the path it lives on
+
+WARM_UP_CHANGES = 2
+VIEWPORT = {"width": 1600, "height": 1000}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One page: where it lives, and which slider and number time its redraw."""
+
+    app: str  # "dashboard" or "minimal"
+    page: str
+    path: str  # URL path of the page
+    metric: str  # label of the number that must change
+    slider_label: str | None  # None: the page shows no number a slider moves
+
+
+DASHBOARD = ROOT / "dashboard.py"
+MINIMAL = ROOT / "benchmarks" / "minimal_app.py"
+
+CASES = [
+    Case("minimal", "Minimal app", "", "Value squared", "Value"),
+    Case("dashboard", "Overview", "", "NPV", "Discount rate (per year)"),
+    Case("dashboard", "Investment", "investment", "NPV", "Discount rate (per year)"),
+    Case("dashboard", "Revenue share", "revenue_share", "Cap from 2026", "Revenue share cap (USD bn)"),
+    Case("dashboard", "Compute commitments", "commitments", "Commitments, all counterparties",
+         "Cost per gigawatt of GPU deals (USD bn per GW)"),
+    # No number on these pages follows a slider: only the redraw is timed.
+    Case("dashboard", "Market", "market", "", "Discount rate (per year)"),
+    Case("dashboard", "Sources", "sources", "", "Discount rate (per year)"),
+]
+
+
+def open_page(browser, url: str, metric: str) -> tuple[harness.Tab, object, float]:
+    """A fresh context (empty browser cache) on ``url``; the tab, its context and the load time in ms."""
+    context = browser.new_context(viewport=VIEWPORT)
+    harness.install_page_clock(context)
+    tab = harness.Tab(context.new_page())
+    tab.page.goto(url)
+    # performance.now() counts from the start of the navigation.
+    loaded_at = tab.settle(1)
+    if metric and tab.metric_value(metric) is None:
+        raise RuntimeError(f"no metric {metric!r} on {url}:\n{harness.page_state(tab.page)}")
+    return tab, context, loaded_at
+
+
+def measure_loads(browser, url: str, metric: str, loads: int) -> list[float]:
+    times = []
+    for _ in range(loads):
+        _, context, load_ms = open_page(browser, url, metric)
+        times.append(load_ms)
+        context.close()
+    return times
+
+
+def measure_changes(browser, url: str, case: Case, changes: int) -> tuple[list[float], list[float]]:
+    tab, context, _ = open_page(browser, url, case.metric)
+    thumb = harness.slider(tab.page, case.slider_label)
+    harness.open_expander_holding(tab.page, thumb)
+    shown, redrawn = [], []
+    for index in range(WARM_UP_CHANGES + changes):
+        change = tab.timed_key_change(thumb, "ArrowRight", case.metric or None)
+        if index >= WARM_UP_CHANGES:
+            if change.shown_ms is not None:
+                shown.append(change.shown_ms)
+            redrawn.append(change.redrawn_ms)
+    context.close()
+    return shown, redrawn
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"median {statistics.median(values):7.0f} ms   worst {max(values):7.0f} ms   (n={len(values)})"
+
+
+def run(changes: int, loads: int) -> int:
+    results: dict[str, dict[str, list[float]]] = {}
+    with (
+        harness.streamlit_server(MINIMAL) as minimal,
+        harness.streamlit_server(DASHBOARD) as dashboard,
+        sync_playwright() as playwright,
+    ):
+        browser = harness.launch_chromium(playwright)
+        servers = {"minimal": minimal, "dashboard": dashboard}
+        cold = {}
+        for name, server in servers.items():
+            started = time.monotonic()
+            _, context, load_ms = open_page(browser, server.url, CASES[0 if name == "minimal" else 1].metric)
+            cold[name] = load_ms
+            context.close()
+            print(f"cold start {name:9s}: first session {load_ms:6.0f} ms "
+                  f"(wall {1000 * (time.monotonic() - started):.0f} ms)", flush=True)
+        for case in CASES:
+            url = servers[case.app].url + case.path
+            print(f"{case.page}...", flush=True)
+            results[case.page] = {"load": measure_loads(browser, url, case.metric, loads)}
+            shown, redrawn = measure_changes(browser, url, case, changes)
+            results[case.page]["shown"] = shown
+            results[case.page]["redrawn"] = redrawn
+        browser.close()
+
+    print()
+    print(f"{'page':22s} {'what':30s} result")
+    for case in CASES:
+        for key, what in (("load", "first load"), ("shown", "slider -> number shown"),
+                          ("redrawn", "slider -> page redrawn")):
+            print(f"{case.page:22s} {what:30s} {summary(results[case.page][key])}")
+
+    def median_of(page: str, key: str) -> float:
+        return statistics.median(results[page][key])
+
+    dashboard_pages = [case for case in CASES if case.app == "dashboard"]
+    floor = CASES[0].page
+    print()
+    for key, what, aim in (("shown", "slider change (number shown)", 1.5),
+                           ("redrawn", "slider change (page redrawn)", 1.5),
+                           ("load", "first load", 2.0)):
+        measured = [case for case in dashboard_pages if results[case.page][key]]
+        busiest = max(measured, key=lambda case: median_of(case.page, key))
+        ratio = median_of(busiest.page, key) / median_of(floor, key)
+        verdict = "within" if ratio <= aim else "OVER"
+        print(f"{what:30s}: busiest page {busiest.page} {median_of(busiest.page, key):.0f} ms / minimal "
+              f"{median_of(floor, key):.0f} ms = {ratio:.2f}x ({verdict} the {aim}x aim)")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--changes", type=int, default=20, help="slider changes timed per page (default 20)")
+    parser.add_argument("--loads", type=int, default=5, help="first loads timed per page (default 5)")
+    arguments = parser.parse_args()
+    return run(arguments.changes, arguments.loads)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
