@@ -7,8 +7,9 @@ AppTest, so each page reads as a multiple of the fastest rerun Streamlit can do 
 (AppTest's own overhead, a few milliseconds a run, is in both). The price feed is kept offline (the
 shipped snapshot), as in the tests, so the network never enters the timing. Each rerun moves the
 discount rate to a value not used before in that page's loop, so the model runs afresh (no cache
-hit) as it would when a person drags a slider; a second figure shows the rerun with nothing changed.
-The machine may be shared: read medians, not single runs.
+hit) as it would when a person drags a slider; the last figure is the rerun with nothing changed.
+Besides wall time, the process' CPU time per rerun is shown: on a shared, busy machine it moves
+far less than wall time. Read medians, not single runs.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import model.prices as price_feed  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import model.prices as price_feed  # noqa: E402
 
 WARM_UP = 2
 
@@ -33,29 +35,31 @@ def _offline(start):
     raise price_feed.PriceFeedError("benchmark runs offline")
 
 
-def _time_reruns(at: AppTest, key: str, values: list, repeats: int) -> tuple[list[float], list[float]]:
-    """Seconds per rerun after ``at.slider(key)`` moves to each value, then with nothing changed."""
-    fresh, unchanged = [], []
+def _time_reruns(at: AppTest, key: str, values: list, repeats: int) -> tuple[list[float], list[float], list[float]]:
+    """Seconds per rerun after ``at.slider(key)`` moves to each value (wall, CPU), then with nothing changed."""
+    fresh, fresh_cpu, unchanged = [], [], []
     for index in range(WARM_UP + repeats):
         at.slider(key=key).set_value(values[index])
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         at.run()
-        elapsed = time.perf_counter() - start
+        elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
         start = time.perf_counter()
         at.run()
         if index >= WARM_UP:
             fresh.append(elapsed)
+            fresh_cpu.append(elapsed_cpu)
             unchanged.append(time.perf_counter() - start)
         if at.exception:
             raise RuntimeError(f"the app raised: {at.exception[0].message}")
-    return fresh, unchanged
+    return fresh, fresh_cpu, unchanged
 
 
-def _line(name: str, fresh: list[float], unchanged: list[float], floor_s: float) -> str:
-    median = statistics.median(fresh)
+def _line(name: str, times: tuple[list[float], list[float], list[float]], floor: tuple[float, float]) -> str:
+    fresh, fresh_cpu, unchanged = times
+    median, median_cpu = statistics.median(fresh), statistics.median(fresh_cpu)
     return (
-        f"{name:28} {median * 1000:8.1f} {max(fresh) * 1000:8.1f} {median / floor_s:7.1f}x"
-        f" {statistics.median(unchanged) * 1000:10.1f}"
+        f"{name:26} {median * 1000:8.1f} {max(fresh) * 1000:8.1f} {median / floor[0]:7.1f}x"
+        f" {median_cpu * 1000:8.1f} {median_cpu / floor[1]:7.1f}x {statistics.median(unchanged) * 1000:10.1f}"
     )
 
 
@@ -67,18 +71,18 @@ def main(repeats: int = 15) -> None:
     rates = [round(0.05 + 0.005 * i, 3) for i in range(60) if round(0.05 + 0.005 * i, 3) != 0.10][:count]
 
     minimal = AppTest.from_file(str(ROOT / "benchmarks" / "minimal_app.py"), default_timeout=60).run()
-    floor_fresh, floor_unchanged = _time_reruns(minimal, "value", [200 + i for i in range(count)], repeats)
-    floor_s = statistics.median(floor_fresh)
+    floor_times = _time_reruns(minimal, "value", [200 + i for i in range(count)], repeats)
+    floor = (statistics.median(floor_times[0]), statistics.median(floor_times[1]))
 
     print(f"server time of one AppTest rerun after a slider change, {repeats} reruns per page (ms)")
-    print(f"{'page':28} {'median':>8} {'worst':>8} {'vs floor':>8} {'unchanged':>10}")
-    print(_line("minimal app (the floor)", floor_fresh, floor_unchanged, floor_s))
+    print(f"{'':26} {'wall':>8} {'wall':>8} {'':8} {'CPU':>8} {'':8} {'unchanged':>10}")
+    print(f"{'page':26} {'median':>8} {'worst':>8} {'vs floor':>8} {'median':>8} {'vs floor':>8} {'wall':>10}")
+    print(_line("minimal app (the floor)", floor_times, floor))
     views = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "views").glob("*.py"))
     for page in views:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
         at.switch_page(page).run()
-        fresh, unchanged = _time_reruns(at, "discount_rate", rates, repeats)
-        print(_line(Path(page).stem, fresh, unchanged, floor_s))
+        print(_line(Path(page).stem, _time_reruns(at, "discount_rate", rates, repeats), floor))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Charts of the scenario analysis: tornado, two-way heat map, Monte Carlo fan, gap probability and
-histogram. Pure functions: tidy frames in, Altair charts out (tested through ``to_dict()``).
-Every chart has a title, axis titles with units and tooltips."""
+histogram. Pure functions: tidy frames in, figures out (tested through ``to_dict()``); each
+structure is built once per setting (ui.figure). Every chart has a title, axis titles with units and
+tooltips."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR
+from ui.figure import Figure, data, figure
 
 LOW_COLOUR, HIGH_COLOUR = "#D55E00", "#0072B2"
 
@@ -32,13 +34,9 @@ def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -
     return frame
 
 
-def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit: str) -> alt.LayerChart:
-    frame = tornado_frame(tornado, outcome)
-    order = list(dict.fromkeys(frame.sort_values("swing", ascending=False, kind="stable")["label"]))
-    now = float(frame["outcome_now"].iloc[0]) if len(frame) else 0.0
-    base = alt.Chart(frame)
-    bars = base.mark_bar().encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+def _tornado_structure(order: tuple[str, ...], outcome_label: str, unit: str, height: int) -> alt.LayerChart:
+    bars = alt.Chart(data("tornado")).mark_bar().encode(
+        y=alt.Y("label:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=300)),
         x=alt.X("outcome_at:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(zero=False)),
         x2=alt.X2("outcome_now:Q"),
         color=alt.Color(
@@ -57,11 +55,10 @@ def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit:
         ],
     )
     rule = (
-        alt.Chart(pd.DataFrame({"now": [now]}))
+        alt.Chart(data("now"))
         .mark_rule(color="#888888")
         .encode(x="now:Q", tooltip=[alt.Tooltip("now:Q", title=f"Current {outcome_label} ({unit})", format=",.2f")])
     )
-    height = max(200, 22 * frame["label"].nunique())
     return alt.layer(
         bars,
         rule,
@@ -73,8 +70,17 @@ def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit:
     ).properties(height=height)
 
 
-def grid_chart(long: pd.DataFrame, row_label: str, column_label: str, outcome_label: str, unit: str) -> alt.LayerChart:
-    base = alt.Chart(long)
+def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit: str) -> Figure:
+    frame = tornado_frame(tornado, outcome)
+    order = tuple(dict.fromkeys(frame.sort_values("swing", ascending=False, kind="stable")["label"]))
+    now = float(frame["outcome_now"].iloc[0]) if len(frame) else 0.0
+    height = max(200, 22 * len(order))
+    return figure(_tornado_structure, (order, outcome_label, unit, height), tornado=frame,
+                  now=pd.DataFrame({"now": [now]}))
+
+
+def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit: str) -> alt.LayerChart:
+    base = alt.Chart(data("grid"))
     tooltip = [
         alt.Tooltip("row_value:O", title=row_label),
         alt.Tooltip("column_value:O", title=column_label),
@@ -98,8 +104,12 @@ def grid_chart(long: pd.DataFrame, row_label: str, column_label: str, outcome_la
     ).properties(height=300)
 
 
-def fan_chart(fan: pd.DataFrame, draws: int) -> alt.LayerChart:
-    base = alt.Chart(fan)
+def grid_chart(long: pd.DataFrame, row_label: str, column_label: str, outcome_label: str, unit: str) -> Figure:
+    return figure(_grid_structure, (row_label, column_label, outcome_label, unit), grid=long)
+
+
+def _fan_structure() -> alt.LayerChart:
+    base = alt.Chart(data("fan"))
     x = alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0))
     tooltip = [
         alt.Tooltip("year:O", title="Year"),
@@ -121,19 +131,23 @@ def fan_chart(fan: pd.DataFrame, draws: int) -> alt.LayerChart:
         median,
         title=_title(
             "Microsoft's cumulative position with OpenAI: P10 to P90",
-            f"{draws:,} draws; line: median; band: 10th to 90th percentile; the stake's value lands in the "
-            "horizon year (USD bn, undiscounted)",
+            " ",
         ),
     ).properties(height=340)
 
 
-def gap_probability_chart(gap: pd.DataFrame, draws: int) -> alt.Chart:
+def fan_chart(fan: pd.DataFrame, draws: int) -> Figure:
+    return figure(_fan_structure, fan=fan, subtitle=f"{draws:,} draws; line: median; band: 10th to 90th percentile; "
+                  "the stake's value lands in the horizon year (USD bn, undiscounted)")
+
+
+def _gap_probability_structure() -> alt.Chart:
     return (
         alt.Chart(
-            gap,
+            data("gap"),
             title=_title(
                 "Probability that OpenAI cannot fund its commitments",
-                f"Share of {draws:,} draws with a funding gap in the year",
+                " ",
             ),
         )
         .mark_bar(color=OUT_COLOUR)
@@ -156,12 +170,14 @@ def gap_probability_chart(gap: pd.DataFrame, draws: int) -> alt.Chart:
     )
 
 
-def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome: str, label: str) -> alt.LayerChart:
-    bins = histogram[histogram["outcome"] == outcome]
-    marks = percentiles[(percentiles["outcome"] == outcome) & percentiles["statistic"].isin(["p10", "p50", "p90"])]
-    marks = marks.assign(name=marks["statistic"].str.upper())
+def gap_probability_chart(gap: pd.DataFrame, draws: int) -> Figure:
+    subtitle = f"Share of {draws:,} draws with a funding gap in the year"
+    return figure(_gap_probability_structure, gap=gap, subtitle=subtitle)
+
+
+def _histogram_structure(label: str) -> alt.LayerChart:
     bars = (
-        alt.Chart(bins)
+        alt.Chart(data("bins"))
         .mark_bar(color=IN_COLOUR, opacity=0.8)
         .encode(
             x=alt.X("bin_start_usd_bn:Q", title=f"{label} (USD bn)", bin="binned"),
@@ -176,7 +192,7 @@ def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome:
         )
     )
     rules = (
-        alt.Chart(marks)
+        alt.Chart(data("marks"))
         .mark_rule(color=LINE_COLOUR, strokeWidth=2, strokeDash=[4, 3])
         .encode(
             x="value_usd_bn:Q",
@@ -187,10 +203,17 @@ def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome:
         )
     )
     text = (
-        alt.Chart(marks)
+        alt.Chart(data("marks"))
         .mark_text(align="left", dx=3, dy=-6, color=LINE_COLOUR)
         .encode(x="value_usd_bn:Q", y=alt.value(8), text="name:N")
     )
     return alt.layer(
         bars, rules, text, title=_title(f"Distribution of {label}", "Dashed lines: P10, P50 and P90 (USD bn)")
     ).properties(height=300)
+
+
+def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome: str, label: str) -> Figure:
+    bins = histogram[histogram["outcome"] == outcome]
+    marks = percentiles[(percentiles["outcome"] == outcome) & percentiles["statistic"].isin(["p10", "p50", "p90"])]
+    marks = marks.assign(name=marks["statistic"].str.upper())
+    return figure(_histogram_structure, (label,), bins=bins, marks=marks)

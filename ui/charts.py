@@ -1,4 +1,7 @@
-"""Charts as pure functions: tidy frames in, Altair charts out (tested through ``to_dict()``).
+"""Charts as pure functions: tidy frames in, figures out (tested through ``to_dict()``).
+
+Each chart's structure is an Altair chart on named data sets, built once per setting (ui.figure);
+a run only prepares the frames, so a slider change never pays for building and validating charts.
 
 Every chart has a title, axis titles with units and tooltips. Each counterparty has one colour on
 every page, from a fixed domain (model.engine.COUNTERPARTIES) and a colour-blind-safe range
@@ -11,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from model.engine import COUNTERPARTIES, FLOW_LABELS
+from ui.figure import Figure, data, figure
 
 _PALETTE = (
     "#0072B2",  # blue: Microsoft Azure
@@ -79,11 +83,9 @@ def bridge_frame(cash_flows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.LayerChart:
-    """A waterfall laid on its side, so that every step's name can be read in full."""
-    steps = list(bridge["step"])
-    base = alt.Chart(bridge)
-    y = alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=260))
+def _bridge_structure(steps: tuple[str, ...]) -> alt.LayerChart:
+    base = alt.Chart(data("bridge"))
+    y = alt.Y("step:N", sort=list(steps), title=None, axis=alt.Axis(labelLimit=260))
     bars = base.mark_bar().encode(
         y=y,
         x=alt.X("start_usd_bn:Q", title="Cumulative position (USD bn)"),
@@ -101,15 +103,20 @@ def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> alt.LayerChart:
         x=alt.X("label_at_usd_bn:Q", title="Cumulative position (USD bn)"),
         text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
     ).transform_calculate(label_at_usd_bn="max(datum.start_usd_bn, datum.end_usd_bn)")
-    return alt.layer(bars, labels, title=_title(
-        "From invested capital to net position",
-        f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted, USD bn; stake valued at the horizon",
-    ),
-    ).properties(height=320)
+    return alt.layer(bars, labels, title=_title("From invested capital to net position", " ")).properties(height=320)
 
 
-def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(by_year)
+def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> Figure:
+    """A waterfall laid on its side, so that every step's name can be read in full."""
+    return figure(
+        _bridge_structure, (tuple(bridge["step"]),), bridge=bridge,
+        subtitle=f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted, USD bn; "
+                 "stake valued at the horizon",
+    )
+
+
+def _cumulative_cash_structure() -> alt.LayerChart:
+    base = alt.Chart(data("by_year"))
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("net_cash_flow_usd_bn:Q", title="Net cash flow (USD bn)", format=",.2f"),
                alt.Tooltip("cumulative_net_cash_flow_usd_bn:Q", title="Cumulative (USD bn)", format=",.2f")]
@@ -130,21 +137,18 @@ def cumulative_cash_chart(by_year: pd.DataFrame) -> alt.LayerChart:
     ).properties(height=320)
 
 
+def cumulative_cash_chart(by_year: pd.DataFrame) -> Figure:
+    return figure(_cumulative_cash_structure, by_year=by_year)
+
+
 # -- investment ----------------------------------------------------------------------------------
 
 
-def tranche_chart(tranches: pd.DataFrame) -> alt.Chart:
-    """Each tranche split into cash and Azure credits (the split is an assumption)."""
-    long = tranches.melt(
-        id_vars=["tranche", "date", "amount_usd_bn", "counted"],
-        value_vars=["cash_usd_bn", "azure_credits_usd_bn"], var_name="part", value_name="part_usd_bn",
-    )
-    long["part"] = long["part"].map({"cash_usd_bn": "Cash (assumed split)",
-                                     "azure_credits_usd_bn": "Azure credits (assumed split)"})
-    long["label"] = long["tranche"] + " · " + long["date"].astype(str)
+def _tranche_structure() -> alt.Chart:
     return (
-        alt.Chart(long, title=_title("Investment tranches, cash vs Azure credits",
-                                     "The cash/credit split was never disclosed: it is the sidebar's assumption"))
+        alt.Chart(data("tranches"), title=_title(
+            "Investment tranches, cash vs Azure credits",
+            "The cash/credit split was never disclosed: it is the sidebar's assumption"))
         .mark_bar()
         .encode(
             x=alt.X("label:N", title="Tranche (date)", sort=None, axis=alt.Axis(labelAngle=0)),
@@ -163,41 +167,50 @@ def tranche_chart(tranches: pd.DataFrame) -> alt.Chart:
     )
 
 
-def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> alt.LayerChart:
-    """Cumulative funding against the filed commitment."""
-    base = alt.Chart(funding)
+def tranche_chart(tranches: pd.DataFrame) -> Figure:
+    """Each tranche split into cash and Azure credits (the split is an assumption)."""
+    long = tranches.melt(
+        id_vars=["tranche", "date", "amount_usd_bn", "counted"],
+        value_vars=["cash_usd_bn", "azure_credits_usd_bn"], var_name="part", value_name="part_usd_bn",
+    )
+    long["part"] = long["part"].map({"cash_usd_bn": "Cash (assumed split)",
+                                     "azure_credits_usd_bn": "Azure credits (assumed split)"})
+    long["label"] = long["tranche"] + " · " + long["date"].astype(str)
+    long["date"] = long["date"].astype(str)
+    return figure(_tranche_structure, tranches=long)
+
+
+def _funding_structure() -> alt.LayerChart:
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("funded_usd_bn:Q", title="Funded in the year (USD bn)", format=",.2f"),
                alt.Tooltip("cumulative_funded_usd_bn:Q", title="Cumulative (USD bn)", format=",.2f"),
                alt.Tooltip("status:N", title="Status"), alt.Tooltip("derived:N", title="Derived")]
-    bars = base.mark_bar().encode(
+    bars = alt.Chart(data("funding")).mark_bar().encode(
         x=_year_axis(), y=alt.Y("cumulative_funded_usd_bn:Q", title="Cumulative funding (USD bn)"),
         color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=STATUS_ORDER,
                         range=[TOTAL_COLOUR, LINE_COLOUR, "#56B4E9"]), legend=_legend()),
         tooltip=tooltip,
     )
-    rule = alt.Chart(pd.DataFrame({"committed_usd_bn": [committed_usd_bn]})).mark_rule(
-        strokeDash=[6, 4], color=OUT_COLOUR
-    ).encode(y=alt.Y("committed_usd_bn:Q", title="Cumulative funding (USD bn)"),
-             tooltip=[alt.Tooltip("committed_usd_bn:Q", title="Committed (USD bn)", format=",.2f")])
-    return alt.layer(bars, rule, title=_title(
-        "Funded vs committed",
-        f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
-    ),
-    ).properties(height=300)
+    rule = alt.Chart(data("committed")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
+        y=alt.Y("committed_usd_bn:Q", title="Cumulative funding (USD bn)"),
+        tooltip=[alt.Tooltip("committed_usd_bn:Q", title="Committed (USD bn)", format=",.2f")])
+    return alt.layer(bars, rule, title=_title("Funded vs committed", " ")).properties(height=300)
+
+
+def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> Figure:
+    """Cumulative funding against the filed commitment."""
+    return figure(
+        _funding_structure, funding=funding,
+        committed=pd.DataFrame({"committed_usd_bn": [committed_usd_bn]}),
+        subtitle=f"Cumulative funding; dashed line: the filed commitment of ${committed_usd_bn:,.1f}B",
+    )
 
 
 # -- revenue share -------------------------------------------------------------------------------
 
 
-def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
-    long = revenue_share.melt(id_vars=["year", "status"],
-                              value_vars=["received_usd_bn", "paid_to_openai_usd_bn"],
-                              var_name="direction", value_name="amount_usd_bn")
-    long["direction"] = long["direction"].map({"received_usd_bn": "OpenAI to Microsoft",
-                                               "paid_to_openai_usd_bn": "Microsoft to OpenAI"})
-    long.loc[long["direction"] == "Microsoft to OpenAI", "amount_usd_bn"] *= -1
-    bars = alt.Chart(long).mark_bar().encode(
+def _revenue_share_structure() -> alt.LayerChart:
+    bars = alt.Chart(data("directions")).mark_bar().encode(
         x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="Revenue share (USD bn; Microsoft's view)"),
         color=alt.Color("direction:N", title="Direction",
                         scale=alt.Scale(domain=["OpenAI to Microsoft", "Microsoft to OpenAI"],
@@ -206,7 +219,7 @@ def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.3f"),
                  alt.Tooltip("status:N", title="Status")],
     )
-    net = alt.Chart(revenue_share).mark_line(point=True, color=TOTAL_COLOUR).encode(
+    net = alt.Chart(data("revenue_share")).mark_line(point=True, color=TOTAL_COLOUR).encode(
         x=_year_axis(), y=alt.Y("net_usd_bn:Q", title="USD bn"),
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("net_usd_bn:Q", title="Net to Microsoft (USD bn)", format=",.3f")],
@@ -218,8 +231,18 @@ def revenue_share_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     ).properties(height=320)
 
 
-def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(revenue_share)
+def revenue_share_chart(revenue_share: pd.DataFrame) -> Figure:
+    long = revenue_share.melt(id_vars=["year", "status"],
+                              value_vars=["received_usd_bn", "paid_to_openai_usd_bn"],
+                              var_name="direction", value_name="amount_usd_bn")
+    long["direction"] = long["direction"].map({"received_usd_bn": "OpenAI to Microsoft",
+                                               "paid_to_openai_usd_bn": "Microsoft to OpenAI"})
+    long.loc[long["direction"] == "Microsoft to OpenAI", "amount_usd_bn"] *= -1
+    return figure(_revenue_share_structure, directions=long, revenue_share=revenue_share)
+
+
+def _rate_path_structure() -> alt.LayerChart:
+    base = alt.Chart(data("revenue_share"))
     tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("rate:Q", title="Rate", format=".1%"),
                alt.Tooltip("owed_usd_bn:Q", title="Owed at the rate (USD bn)", format=",.2f"),
                alt.Tooltip("received_usd_bn:Q", title="Received (USD bn)", format=",.2f"),
@@ -238,30 +261,35 @@ def rate_path_chart(revenue_share: pd.DataFrame) -> alt.LayerChart:
     ).properties(height=260)
 
 
-def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> alt.LayerChart:
-    base = alt.Chart(revenue_share)
-    area = base.mark_area(opacity=0.6, color=IN_COLOUR).encode(
+def rate_path_chart(revenue_share: pd.DataFrame) -> Figure:
+    return figure(_rate_path_structure, revenue_share=revenue_share)
+
+
+def _cumulative_cap_structure() -> alt.LayerChart:
+    area = alt.Chart(data("revenue_share")).mark_area(opacity=0.6, color=IN_COLOUR).encode(
         x=_year_axis(),
         y=alt.Y("cumulative_received_since_2026_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("cumulative_received_since_2026_usd_bn:Q", title="Cumulative (USD bn)",
                              format=",.2f")],
     )
-    rule = alt.Chart(pd.DataFrame({"cap_usd_bn": [cap_usd_bn]})).mark_rule(
-        strokeDash=[6, 4], color=OUT_COLOUR
-    ).encode(y=alt.Y("cap_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
-             tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
-    return alt.layer(area, rule, title=_title(
-        "Received since 2026 against the cap", f"Dashed line: the cap of ${cap_usd_bn:,.0f}B"),
-    ).properties(height=260)
+    rule = alt.Chart(data("cap")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
+        y=alt.Y("cap_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
+        tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
+    return alt.layer(area, rule, title=_title("Received since 2026 against the cap", " ")).properties(height=260)
+
+
+def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> Figure:
+    return figure(_cumulative_cap_structure, revenue_share=revenue_share,
+                  cap=pd.DataFrame({"cap_usd_bn": [cap_usd_bn]}),
+                  subtitle=f"Dashed line: the cap of ${cap_usd_bn:,.0f}B")
 
 
 # -- compute commitments -------------------------------------------------------------------------
 
 
-def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str = "#333333") -> alt.LayerChart:
-    """OpenAI's commitments stacked by counterparty, with the cash it has to pay them."""
-    bars = alt.Chart(commitments).mark_bar().encode(
+def _commitments_structure(ink: str) -> alt.LayerChart:
+    bars = alt.Chart(data("commitments")).mark_bar().encode(
         x=_year_axis(),
         y=alt.Y("sum(scheduled_usd_bn):Q", title="Commitments due (USD bn)"),
         color=counterparty_colour(),
@@ -273,11 +301,7 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
     ).transform_calculate(
         counterparty_rank=f"indexof({list(COUNTERPARTIES)!r}, datum.counterparty)"
     )
-    cash = funding.melt(id_vars=["year"], value_vars=["revenue_usd_bn", "cash_available_usd_bn"],
-                        var_name="measure", value_name="amount_usd_bn")
-    cash["measure"] = cash["measure"].map({"revenue_usd_bn": "OpenAI revenue",
-                                           "cash_available_usd_bn": "Cash available for compute"})
-    lines = alt.Chart(cash).mark_line(point=True, strokeWidth=3).encode(
+    lines = alt.Chart(data("means")).mark_line(point=True, strokeWidth=3).encode(
         x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn"),
         strokeDash=alt.StrokeDash("measure:N", title="OpenAI's means",
                                   scale=alt.Scale(domain=["OpenAI revenue", "Cash available for compute"],
@@ -294,9 +318,18 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
     ).properties(height=380)
 
 
-def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
+def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str = "#333333") -> Figure:
+    """OpenAI's commitments stacked by counterparty, with the cash it has to pay them."""
+    cash = funding.melt(id_vars=["year"], value_vars=["revenue_usd_bn", "cash_available_usd_bn"],
+                        var_name="measure", value_name="amount_usd_bn")
+    cash["measure"] = cash["measure"].map({"revenue_usd_bn": "OpenAI revenue",
+                                           "cash_available_usd_bn": "Cash available for compute"})
+    return figure(_commitments_structure, (ink,), commitments=commitments, means=cash)
+
+
+def _shortfall_structure() -> alt.Chart:
     return (
-        alt.Chart(commitments, title=_title(
+        alt.Chart(data("commitments"), title=_title(
             "Shortfall by counterparty", "What OpenAI cannot pay, shared by the sidebar's shortfall rule"))
         .mark_bar()
         .encode(
@@ -311,28 +344,34 @@ def shortfall_chart(commitments: pd.DataFrame) -> alt.Chart:
     )
 
 
-def coverage_chart(funding: pd.DataFrame) -> alt.LayerChart:
-    # A year with nothing due has infinite coverage; it is left out rather than drawn.
-    funding = funding.replace([float("inf"), float("-inf")], float("nan"))
-    base = alt.Chart(funding)
+def shortfall_chart(commitments: pd.DataFrame) -> Figure:
+    return figure(_shortfall_structure, commitments=commitments)
+
+
+def _coverage_structure() -> alt.LayerChart:
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("coverage_ratio:Q", title="Coverage", format=".0%"),
                alt.Tooltip("funding_gap_usd_bn:Q", title="Funding gap (USD bn)", format=",.1f")]
-    line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
+    line = alt.Chart(data("funding")).mark_line(point=True, color=TOTAL_COLOUR).encode(
         x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (%, axis capped at 300%)",
                                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 3], clamp=True)),
         tooltip=tooltip)
-    full = alt.Chart(pd.DataFrame({"coverage_ratio": [1.0]})).mark_rule(
-        strokeDash=[6, 4], color=OUT_COLOUR).encode(
+    full = alt.Chart(data("full_coverage")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
         y=alt.Y("coverage_ratio:Q", title="Coverage (%, axis capped at 300%)"))
     return alt.layer(line, full, title=_title(
         "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap"),
     ).properties(height=260)
 
 
-def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
+def coverage_chart(funding: pd.DataFrame) -> Figure:
+    # A year with nothing due has infinite coverage; it is left out rather than drawn.
+    funding = funding.replace([float("inf"), float("-inf")], float("nan"))
+    return figure(_coverage_structure, funding=funding, full_coverage=pd.DataFrame({"coverage_ratio": [1.0]}))
+
+
+def _commitment_share_structure() -> alt.Chart:
     return (
-        alt.Chart(totals, title=_title("Share of OpenAI's commitments", "By counterparty, whole contracts"))
+        alt.Chart(data("totals"), title=_title("Share of OpenAI's commitments", "By counterparty, whole contracts"))
         .mark_arc(innerRadius=50, outerRadius=100)
         .encode(
             theta=alt.Theta("total_usd_bn:Q", title="Total (USD bn)"),
@@ -343,6 +382,10 @@ def commitment_share_chart(totals: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=260, width=260)
     )
+
+
+def commitment_share_chart(totals: pd.DataFrame) -> Figure:
+    return figure(_commitment_share_structure, totals=totals)
 
 
 # -- market --------------------------------------------------------------------------------------

@@ -59,3 +59,8 @@ def assumption_note(text: str) -> None:
 
 def derived_note(text: str) -> None:
     st.caption(f":material/calculate: **Derived.** {money_markdown(text)}")
+
+
+def chart(figure, width: str = "stretch") -> None:
+    """A ``ui.figure.Figure`` drawn in Streamlit's theme, its frames sent as they are."""
+    st.vega_lite_chart(figure.streamlit_spec(), width=width)

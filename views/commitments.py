@@ -5,7 +5,7 @@ import streamlit as st
 from model.scenario import SHORTFALL_RULE_LABELS
 from ui import charts
 from ui import format as fmt
-from ui.page import derived_note, header, ink, model_result, section
+from ui.page import chart, derived_note, header, ink, model_result, section
 from ui.tables import table
 
 header("Compute commitments", "OpenAI's compute commitments by counterparty and year, the revenue and "
@@ -33,16 +33,17 @@ with section("the commitment figures"):
     )
 
 with section("the commitments by counterparty"):
-    st.altair_chart(charts.commitments_chart(commitments, funding, ink=ink()), width="stretch")
+    chart(charts.commitments_chart(commitments, funding, ink=ink()), width="stretch")
 left, right = st.columns(2)
 with left, section("the coverage of commitments"):
-    st.altair_chart(charts.coverage_chart(funding), width="stretch")
+    chart(charts.coverage_chart(funding), width="stretch")
 with right, section("the shortfall by counterparty"):
-    st.altair_chart(charts.shortfall_chart(commitments), width="stretch")
+    chart(charts.shortfall_chart(commitments), width="stretch")
 
 with section("the concentration"):
     left, right = st.columns([1, 1])
-    left.altair_chart(charts.commitment_share_chart(totals), width="content")
+    with left:
+        chart(charts.commitment_share_chart(totals), width="content")
     with right:
         table(totals, "commitment_totals", caption="Whole contracts by counterparty, with basis and source.")
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.page import assumption_note, derived_note, header, model_result, section
+from ui.page import assumption_note, chart, derived_note, header, model_result, section
 from ui.tables import table
 
 header("Investment", "Microsoft's tranches into OpenAI, how much is funded, and what it returns. "
@@ -30,10 +30,10 @@ with section("the investment figures"):
 
 left, right = st.columns(2)
 with left, section("the tranches"):
-    st.altair_chart(charts.tranche_chart(result.tables["tranches"]), width="stretch")
+    chart(charts.tranche_chart(result.tables["tranches"]), width="stretch")
     st.caption("Faded bars: reported tranches not counted in the filed commitment.")
 with right, section("funding against the commitment"):
-    st.altair_chart(charts.funding_chart(result.tables["investment_funding"], metrics.invested_usd_bn),
+    chart(charts.funding_chart(result.tables["investment_funding"], metrics.invested_usd_bn),
                     width="stretch")
     derived_note("Yearly funding between the filings' cumulative figures is spread by the model.")
 

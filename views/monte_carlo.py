@@ -7,7 +7,7 @@ from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES
 from ui import analysis
 from ui import analysis_charts as charts
 from ui.controls import current_scenario
-from ui.page import header, section
+from ui.page import chart, header, section
 from ui.tables import download_csv
 
 header(
@@ -84,16 +84,16 @@ if result is not None:
             value = montecarlo.percentile_value(result, "npv_usd_bn", statistic)
             column.metric(f"NPV {statistic.upper()} (USD bn)", f"{value:,.1f}", border=True)
     with section("the fan chart"):
-        st.altair_chart(charts.fan_chart(result.fan, result.draws), width="stretch")
+        chart(charts.fan_chart(result.fan, result.draws), width="stretch")
         download_csv(result.fan, "monte_carlo_fan")
     with section("the funding gap probability"):
-        st.altair_chart(charts.gap_probability_chart(result.gap_probability, result.draws), width="stretch")
+        chart(charts.gap_probability_chart(result.gap_probability, result.draws), width="stretch")
         download_csv(result.gap_probability, "monte_carlo_gap_probability")
     with section("the histogram"):
         outcome = st.selectbox(
             "Distribution of", list(OUTCOMES), format_func=lambda name: OUTCOMES[name][0], key="mc_outcome"
         )
-        st.altair_chart(
+        chart(
             charts.histogram_chart(result.histogram, result.percentiles, outcome, OUTCOMES[outcome][0]),
             width="stretch",
         )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.page import assumption_note, header, model_result, section
+from ui.page import assumption_note, chart, header, model_result, section
 from ui.tables import table
 
 header("Revenue share", "OpenAI pays Microsoft a share of its revenue; until April 2026 Microsoft also paid "
@@ -29,12 +29,12 @@ with section("the revenue share figures"):
     )
 
 with section("the revenue share by year"):
-    st.altair_chart(charts.revenue_share_chart(revenue_share), width="stretch")
+    chart(charts.revenue_share_chart(revenue_share), width="stretch")
 left, right = st.columns(2)
 with left, section("the rate path"):
-    st.altair_chart(charts.rate_path_chart(revenue_share), width="stretch")
+    chart(charts.rate_path_chart(revenue_share), width="stretch")
 with right, section("the cap"):
-    st.altair_chart(charts.cumulative_cap_chart(revenue_share, scenario.revenue_share_cap_usd_bn),
+    chart(charts.cumulative_cap_chart(revenue_share, scenario.revenue_share_cap_usd_bn),
                     width="stretch")
 
 with section("the revenue share table"):

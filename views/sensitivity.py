@@ -7,7 +7,7 @@ from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES, uncertain_names
 from ui import analysis
 from ui import analysis_charts as charts
 from ui.controls import current_scenario
-from ui.page import header, section
+from ui.page import chart, header, section
 from ui.tables import download_csv
 
 header(
@@ -26,7 +26,7 @@ label, unit = OUTCOMES[outcome]
 
 with section("the tornado"):
     tornado = analysis.tornado_table(scenario)
-    st.altair_chart(charts.tornado_chart(tornado, outcome, label, unit), width="stretch")
+    chart(charts.tornado_chart(tornado, outcome, label, unit), width="stretch")
     st.caption(
         f"Range rule: a quantity moves {DEFAULT_RELATIVE:.0%} of its current value either way (of its allowed "
         f"span when it is zero); a number of years moves by whole years; a calendar year moves "
@@ -70,5 +70,5 @@ with section("the two-way table"):
     grid = analysis.grid(scenario, row_name, column_name, outcome)
     row_label = f"{SPECS[row_name].label} ({SPECS[row_name].unit})"
     column_label = f"{SPECS[column_name].label} ({SPECS[column_name].unit})"
-    st.altair_chart(charts.grid_chart(grid.long, row_label, column_label, label, unit), width="stretch")
+    chart(charts.grid_chart(grid.long, row_label, column_label, label, unit), width="stretch")
     download_csv(grid.long, "sensitivity_grid", "Download the two-way table (CSV)")
