@@ -50,7 +50,7 @@ with st.sidebar.expander("Downloads and scenario files", icon=":material/downloa
     scenario = current_scenario()
     with section("the workbook download"):
         download_workbook(
-            lambda: {**data.result(scenario).tables, **workbook_tables(scenario)}, scenario, data.sources()
+            lambda: {**data.result(scenario).tables, **workbook_tables(scenario)}, scenario, data.sources
         )
     with section("the scenario file"):
         scenario_file_controls(scenario)

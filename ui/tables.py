@@ -52,10 +52,11 @@ def table(
 
 
 def download_workbook(
-    tables: Callable[[], Mapping[str, pd.DataFrame]], scenario: Scenario, sources: pd.DataFrame
+    tables: Callable[[], Mapping[str, pd.DataFrame]], scenario: Scenario, sources: Callable[[], pd.DataFrame]
 ) -> None:
-    """``tables`` is called only on click: some (the scenario comparison) take a run per preset."""
-    make = _register("workbook", lambda: workbook_bytes(tables(), scenario, sources))
+    """``tables`` and ``sources`` are called only on click: some tables (the scenario comparison) take
+    a run per preset, and the sources table is rebuilt from the facts on every call."""
+    make = _register("workbook", lambda: workbook_bytes(tables(), scenario, sources()))
     st.download_button(
         "Download every table (Excel)",
         data=make,
