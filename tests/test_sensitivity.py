@@ -173,6 +173,9 @@ def test_tornado_chart_orders_by_swing_and_labels_units(table):
     spec = tornado_chart(table, "npv_usd_bn", "NPV", "USD bn").to_dict()
     bars = spec["layer"][0]["encoding"]
     rows = table[table["outcome"] == "npv_usd_bn"]
-    assert bars["y"]["sort"] == list(rows["label"])
+    # Widest swing on top: bars are ordered by the table's rank, which follows the swing.
+    assert bars["y"]["sort"] == {"field": "rank", "op": "min", "order": "ascending"}
+    assert list(frame.drop_duplicates("label").sort_values("rank")["label"]) == list(rows["label"])
+    assert list(rows["swing"]) == sorted(rows["swing"], reverse=True)
     assert bars["x"]["title"] == "NPV (USD bn)"
     assert bars["tooltip"] and spec["title"]["text"]

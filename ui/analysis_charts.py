@@ -25,7 +25,9 @@ def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -
         rows = rows.head(top)
     bars = []
     for end in ("low", "high"):
-        part = rows[["label", "name", "assumption_unit", "value", end, "outcome_now", f"outcome_at_{end}", "swing"]]
+        part = rows[
+            ["rank", "label", "name", "assumption_unit", "value", end, "outcome_now", f"outcome_at_{end}", "swing"]
+        ]
         part = part.rename(columns={end: "assumption_at", f"outcome_at_{end}": "outcome_at"})
         part.insert(0, "end", f"{end} end")
         bars.append(part)
@@ -34,9 +36,11 @@ def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -
     return frame
 
 
-def _tornado_structure(order: tuple[str, ...], outcome_label: str, unit: str, height: int) -> alt.LayerChart:
+def _tornado_structure(outcome_label: str, unit: str, height: int) -> alt.LayerChart:
     bars = alt.Chart(data("tornado")).mark_bar().encode(
-        y=alt.Y("label:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=300)),
+        # Widest swing on top: the table's rank, so the structure does not change with the order.
+        y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
+                axis=alt.Axis(labelLimit=300)),
         x=alt.X("outcome_at:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(zero=False)),
         x2=alt.X2("outcome_now:Q"),
         color=alt.Color(
@@ -72,10 +76,9 @@ def _tornado_structure(order: tuple[str, ...], outcome_label: str, unit: str, he
 
 def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit: str) -> Figure:
     frame = tornado_frame(tornado, outcome)
-    order = tuple(dict.fromkeys(frame.sort_values("swing", ascending=False, kind="stable")["label"]))
     now = float(frame["outcome_now"].iloc[0]) if len(frame) else 0.0
-    height = max(200, 22 * len(order))
-    return figure(_tornado_structure, (order, outcome_label, unit, height), tornado=frame,
+    height = max(200, 22 * frame["label"].nunique())
+    return figure(_tornado_structure, (outcome_label, unit, height), tornado=frame,
                   now=pd.DataFrame({"now": [now]}))
 
 

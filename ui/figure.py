@@ -4,12 +4,15 @@ Building an Altair chart and turning it into a validated Vega-Lite spec takes 20
 several times the budget of a whole page's redraw after a slider change. Yet a chart's structure
 (marks, encodings, scales, titles) depends only on a few settings, while its data changes with
 every run. So each chart's structure is built once per settings, on named data sets, validated and
-kept; a run only supplies its frames (``Figure``). Altair stays the way charts are written.
+kept; a run only supplies its frames (``Figure``), cut to the columns the chart uses, so that no
+more is converted and sent to the browser than is drawn. Altair stays the way charts are written.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,15 +30,25 @@ def data(name: str) -> alt.NamedData:
     return alt.NamedData(name=name)
 
 
+# A column is used where the spec names it as a field or an expression reads it (datum.name).
+_FIELD = re.compile(r'"field": "([^"]+)"|datum\.([A-Za-z_][A-Za-z0-9_]*)')
+
+
 @lru_cache(maxsize=512)
-def _structure(build: Callable[..., Any], settings: tuple) -> dict:
+def _structure(build: Callable[..., Any], settings: tuple) -> tuple[dict, frozenset[str]]:
     spec = build(*settings).to_dict()  # validated against the Vega-Lite schema, once
     config = spec.get("config", {})
     if config.get("view") == _DEFAULT_VIEW_CONFIG:
         del config["view"]
     if not config:
         spec.pop("config", None)
-    return spec
+    used = frozenset(a or b for a, b in _FIELD.findall(json.dumps(spec)))
+    return spec, used
+
+
+def _used_columns(frame: pd.DataFrame, used: frozenset[str]) -> pd.DataFrame:
+    keep = [column for column in frame.columns if column in used]
+    return frame if len(keep) == len(frame.columns) else frame[keep]
 
 
 @dataclass(frozen=True)
@@ -74,4 +87,5 @@ def figure(
     subtitle that follows a slider (a year, a cap) goes in ``subtitle`` instead, so that moving the
     slider never rebuilds the structure.
     """
-    return Figure(_structure(build, tuple(settings)), frames, subtitle)
+    structure, used = _structure(build, tuple(settings))
+    return Figure(structure, {name: _used_columns(frame, used) for name, frame in frames.items()}, subtitle)
