@@ -192,7 +192,11 @@ PAGE_CLOCK_JS = r"""
         let i = 0;
         const varint = () => {
             let value = 0, scale = 1, byte;
-            do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80 && i < bytes.length);
+            do {
+                byte = bytes[i++];
+                value += (byte & 0x7f) * scale;
+                scale *= 128;
+            } while (byte & 0x80 && i < bytes.length);
             return value;
         };
         while (i < bytes.length) {
@@ -317,8 +321,9 @@ def install_page_clock(context: Any) -> None:
 class Tab:
     """A page of a context with install_page_clock, plus the requests it has in flight."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Any, base_url: str = "") -> None:
         self.page = page
+        self.base_url = base_url
         self._in_flight: set[Any] = set()
         page.on("request", lambda request: self._in_flight.add(request))
         page.on("requestfinished", lambda request: self._in_flight.discard(request))

@@ -1,0 +1,173 @@
+"""The dashboard end to end in headless chromium: what a visitor, an analyst and a shareholder with a
+link each see. Every expected number comes from model.engine.run for the scenario in the controls,
+at the MSFT price the page says it used (dashboard_ui.expected)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from dashboard_ui import (
+    HEADLINES,
+    PAGE,
+    PAGES,
+    control,
+    expected,
+    failures_shown,
+    msft_price,
+    navigate,
+    open_page,
+    press,
+    query_values,
+    screenshot,
+    selectbox_text,
+    slider_value,
+    url_path,
+    warning_text,
+)
+from streamlit_harness import metric_value
+
+from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule
+from ui import format as fmt
+
+OVERVIEW = PAGE["Overview"]
+
+# A scenario off the defaults in four assumptions of different kinds (rate, year, share, choice).
+LINK_VALUES = {
+    "discount_rate": 0.12,
+    "horizon_year": 2040,
+    "msft_stake": 0.3,
+    "shortfall_rule": SHORTFALL_RULE_LABELS[ShortfallRule.azure_paid_last],
+}
+LINK_SCENARIO = Scenario(discount_rate=0.12, horizon_year=2040, msft_stake=0.3,
+                         shortfall_rule=ShortfallRule.azure_paid_last)
+
+
+def shown_headlines(tab) -> dict[str, str | None]:
+    return {label: metric_value(tab.page, label) for label in HEADLINES}
+
+
+def expected_headlines(scenario: Scenario, price: float) -> dict[str, str]:
+    metrics = expected(scenario, price).metrics
+    return {label: figure(metrics) for label, figure in HEADLINES.items()}
+
+
+def test_first_page_shows_the_headline_numbers_of_the_reported_terms(tab):
+    open_page(tab, OVERVIEW)
+
+    price, source = msft_price(tab)
+    # The server's feed is cut off (streamlit_harness.offline_env): the page must say it fell back.
+    assert source == "offline snapshot"
+    assert shown_headlines(tab) == expected_headlines(Scenario(), price)
+    npv_per_share = expected(Scenario(), price).tables["summary"].set_index("metric").loc["npv_usd_bn"]
+    assert metric_value(tab.page, "NPV, per MSFT share") == fmt.usd(npv_per_share["per_msft_share_usd"])
+    assert failures_shown(tab) == []
+
+
+def test_a_shared_link_opens_with_exactly_its_values_and_their_numbers(tab):
+    open_page(tab, OVERVIEW, LINK_VALUES)
+
+    assert slider_value(tab, "discount_rate") == pytest.approx(0.12)
+    assert slider_value(tab, "horizon_year") == 2040
+    assert slider_value(tab, "msft_stake") == pytest.approx(0.3)
+    assert selectbox_text(tab, "shortfall_rule") == SHORTFALL_RULE_LABELS[ShortfallRule.azure_paid_last]
+    price, _ = msft_price(tab)
+    assert shown_headlines(tab) == expected_headlines(LINK_SCENARIO, price)
+    # The link stays in the address bar, so it can be passed on again.
+    assert query_values(tab) == {name: str(value) for name, value in LINK_VALUES.items()}
+    assert "This link had" not in warning_text(tab)
+
+
+def test_a_slider_moved_by_keyboard_updates_the_numbers_and_the_address(tab):
+    open_page(tab, OVERVIEW)
+    price, _ = msft_price(tab)
+    before = shown_headlines(tab)
+
+    press(tab, "discount_rate", "ArrowRight")  # one step: 0.09 -> 0.095
+
+    moved = Scenario(discount_rate=0.095)
+    assert slider_value(tab, "discount_rate") == pytest.approx(0.095)
+    assert shown_headlines(tab) == expected_headlines(moved, price)
+    assert shown_headlines(tab)["NPV"] != before["NPV"]
+    assert float(query_values(tab)["discount_rate"]) == pytest.approx(0.095)
+
+    address = tab.page.url
+    tab.page.reload()
+    tab.settle(1)  # the reloaded page counts its runs afresh
+    assert tab.page.url == address
+    assert slider_value(tab, "discount_rate") == pytest.approx(0.095)
+    assert shown_headlines(tab) == expected_headlines(moved, price)
+
+
+def test_switching_pages_keeps_the_scenario(tab):
+    open_page(tab, OVERVIEW, LINK_VALUES)
+    price, _ = msft_price(tab)
+    result = expected(LINK_SCENARIO, price)
+
+    navigate(tab, PAGE["Investment"])
+    assert url_path(tab) == "investment"
+    assert query_values(tab) == {name: str(value) for name, value in LINK_VALUES.items()}
+    assert slider_value(tab, "discount_rate") == pytest.approx(0.12)
+    assert metric_value(tab.page, "NPV") == fmt.usd_bn(result.metrics.npv_usd_bn)
+    assert metric_value(tab.page, "Stake at the horizon (of OpenAI)") == fmt.percent(result.metrics.stake_at_horizon)
+
+    navigate(tab, PAGE["Compute commitments"])
+    assert url_path(tab) == "commitments"
+    assert query_values(tab) == {name: str(value) for name, value in LINK_VALUES.items()}
+    assert metric_value(tab.page, "At-risk Azure revenue") == fmt.usd_bn(result.metrics.at_risk_azure_revenue_usd_bn)
+
+    navigate(tab, OVERVIEW)
+    assert shown_headlines(tab) == expected_headlines(LINK_SCENARIO, price)
+
+
+def test_a_csv_download_parses_and_matches_the_page(tab, artifacts_dir):
+    open_page(tab, OVERVIEW, LINK_VALUES)
+    price, _ = msft_price(tab)
+
+    with tab.page.expect_download() as download_info:
+        tab.page.get_by_role("button", name="Download summary.csv").click()
+    download = download_info.value
+    saved = artifacts_dir / "downloads" / download.suggested_filename
+    download.save_as(saved)
+
+    assert download.suggested_filename == "summary.csv"
+    table = pd.read_csv(saved)
+    assert {"metric", "label", "value", "unit"} <= set(table.columns)
+    rows = table.set_index("metric")
+    metrics = expected(LINK_SCENARIO, price).metrics
+    for metric in ("npv_usd_bn", "invested_usd_bn", "stake_value_now_usd_bn", "at_risk_azure_revenue_usd_bn"):
+        assert math.isclose(rows.loc[metric, "value"], getattr(metrics, metric), rel_tol=1e-9, abs_tol=1e-9)
+    # The file holds what the page shows (same numbers, before rounding for display).
+    assert fmt.usd_bn(rows.loc["npv_usd_bn", "value"]) == metric_value(tab.page, "NPV")
+    assert fmt.usd_bn(rows.loc["invested_usd_bn", "value"]) == metric_value(tab.page, "Invested")
+
+
+def test_a_link_with_bad_values_opens_on_defaults_and_names_what_it_ignored(tab):
+    # Not a number, out of range, unknown name; the one good value must still be used.
+    open_page(tab, OVERVIEW, raw_query="discount_rate=abc&horizon_year=2999&msft_stake=0.3&no_such_thing=1")
+
+    note = warning_text(tab)
+    assert "This link had 3 values that could not be used" in note
+    assert "Discount rate" in note and "abc" in note
+    assert "Horizon" in note and "2999" in note
+    assert "no_such_thing" in note
+    assert slider_value(tab, "discount_rate") == pytest.approx(0.09)
+    assert slider_value(tab, "horizon_year") == 2035
+    assert slider_value(tab, "msft_stake") == pytest.approx(0.3)
+    price, _ = msft_price(tab)
+    assert shown_headlines(tab) == expected_headlines(Scenario(msft_stake=0.3), price)
+    assert failures_shown(tab) == []
+
+
+def test_every_page_renders_without_errors_and_is_captured(tab, artifacts_dir):
+    failures = {}
+    for number, page in enumerate(PAGES, start=1):
+        open_page(tab, page, {"discount_rate": 0.12})
+        control(tab, "discount_rate")  # the sidebar is there on every page
+        shown = failures_shown(tab)
+        if shown:
+            failures[page.title] = shown
+        name = page.title.lower().replace(" ", "_")
+        screenshot(tab, artifacts_dir / "screenshots" / f"{number:02d}_{name}.png")
+    assert failures == {}
