@@ -335,7 +335,7 @@ def markdown_text(text: str, limit: int = 80) -> str:
 def ignored_line(item: IgnoredValue) -> str:
     spec = SPECS.get(item.name)
     if spec is None:
-        return f"`{markdown_text(item.name)}`: not an assumption of this model"
+        return f"**{markdown_text(item.name)}**: not an assumption of this model"
     shown = markdown_text(item.value) if item.value != "" else "(empty)"
     default = spec.format(spec.default) if spec.kind != "choice" else choice_label(item.name, spec.default)
     return (
