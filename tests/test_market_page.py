@@ -293,6 +293,7 @@ def test_price_chart_spec_has_titles_units_tooltips_and_a_category_legend(snapsh
 def test_price_chart_without_events_is_just_the_line(snapshot):
     spec = mc.price_chart(snapshot, mc.event_marks(snapshot, None)).to_dict()
     assert len(_layers(spec)) == 1
+    assert spec["title"]["subtitle"][0].endswith("No deal event in this range.")
 
 
 @pytest.fixture
@@ -358,5 +359,5 @@ def test_returns_table_is_in_percent_and_says_why_a_return_is_missing(snapshot):
     model = returns.set_index("event")
     assert table.loc["$10B multiyear investment", "return_1_session_pct"] == pytest.approx(
         model.loc["$10B multiyear investment", "return_1d"] * 100)
-    assert table.loc["$2B second investment", "note"] == "date known to the year only: no base session"
+    assert table.loc["$2B second investment", "note"] == "date known to the year only"
     assert table.loc["$10B multiyear investment", "note"] == ""

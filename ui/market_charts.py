@@ -155,8 +155,9 @@ def price_chart(window: pd.DataFrame, marks: pd.DataFrame, subtitle: str = "") -
         layers += [rules, points]
     first, last = (frame["date"].iloc[0].date(), frame["date"].iloc[-1].date()) if len(frame) else (None, None)
     span = f"Daily close as traded, {first} to {last}" if first else "No prices"
-    return alt.layer(*layers, title=_title("MSFT share price and the deal's events",
-                                            [f"{span}. Hover a point for the event.", subtitle] if subtitle else span),
+    hint = "Hover a point for the event." if not marks.empty else "No deal event in this range."
+    lines = [f"{span}. {hint}", subtitle] if subtitle else [f"{span}. {hint}"]
+    return alt.layer(*layers, title=_title("MSFT share price and the deal's events", lines),
                      ).properties(height=400, padding=_PADDING)
 
 
@@ -284,11 +285,11 @@ def returns_table(returns: pd.DataFrame) -> pd.DataFrame:
     notes = []
     for row in returns.itertuples():
         if row.date_precision != "day":
-            notes.append(f"date known to the {row.date_precision} only: no base session")
+            notes.append(f"date known to the {row.date_precision} only")
         elif pd.isna(row.close_before_usd):
             notes.append("before the first price loaded")
         elif pd.isna(row.return_5d):
-            notes.append("not enough sessions since the event")
+            notes.append("too recent")
         else:
             notes.append("")
     table["note"] = notes

@@ -95,14 +95,15 @@ with section("MSFT's returns after each event"):
                "news) to the close 1 and 5 sessions later, as traded; dividends (about 0.2% a quarter) left out.")
     shown = returns[["event_date", "event", "base_session_date", "close_before_usd", "return_1_session_pct",
                      "return_5_sessions_pct", "note"]]
-    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3, column_config={
+    st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, column_config={
         "event_date": st.column_config.TextColumn("Event date", help="As reported: a day, a month or a year."),
         "event": st.column_config.TextColumn("Event", width="medium"),
         "base_session_date": st.column_config.TextColumn("Base session"),
         "close_before_usd": st.column_config.NumberColumn("Close before (USD)", format="%.2f"),
         "return_1_session_pct": st.column_config.NumberColumn("After 1 session (%)", format="%+.2f%%"),
         "return_5_sessions_pct": st.column_config.NumberColumn("After 5 sessions (%)", format="%+.2f%%"),
-        "note": st.column_config.TextColumn("Why blank", width="medium"),
+        "note": st.column_config.TextColumn("Why blank", help="A month or a year has no base session; "
+                                            "a recent event may not have 5 sessions after it yet."),
     })
     download_csv(returns, "msft_returns_after_events",
                  "Download msft_returns_after_events.csv (returns in percent, with category and date precision)")
