@@ -7,12 +7,16 @@ reaches the internet. Screenshots and downloads go to test-artifacts/, named in 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit_harness as harness
 from playwright.sync_api import sync_playwright
+
+# ui/ is not an installed package: the helpers import it (and model/) from this checkout.
+sys.path.insert(0, str(harness.ROOT))
 
 BROWSER_DIR = Path(__file__).resolve().parent
 ARTIFACTS_DIR = harness.ROOT / "test-artifacts"
