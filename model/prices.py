@@ -132,8 +132,11 @@ def clean_price_frame(raw: object) -> pd.DataFrame:
     - a time-zone-aware index: each bar keeps the calendar date it has in its own time zone, since
       Yahoo stamps daily bars at midnight exchange time (converting to UTC first would move every
       bar to the day before);
-    - a "Date" column instead of a date index; rows out of order.
-    Rejected: no rows, missing columns, values that are not numbers, a missing or non-positive close,
+    - a "Date" column instead of a date index; rows out of order;
+    - a last bar with no close: while the market is open Yahoo may send today's bar unfinished,
+      which is dropped (the day before is then the latest close).
+    Rejected: no rows, missing columns, values that are not numbers, a missing close before the last
+    bar, a non-positive close,
     two bars on one date (e.g. intraday bars), dates that cannot be read.
     """
     if not isinstance(raw, pd.DataFrame):
@@ -158,6 +161,11 @@ def clean_price_frame(raw: object) -> pd.DataFrame:
             raise PriceFeedError(f"{column} holds values that are not numbers "
                                  f"(first on {_first_date(not_numbers)})")
         frame[column] = values.astype("float64")
+    frame = frame.sort_index()
+    while len(frame) and pd.isna(frame["close"].iloc[-1]):
+        frame = frame.iloc[:-1]
+    if frame.empty:
+        raise PriceFeedError("the answer holds no closing prices")
     if frame["close"].isna().any():
         count = int(frame["close"].isna().sum())
         raise PriceFeedError(f"{count} missing close(s) (first on {_first_date(frame['close'].isna())})")

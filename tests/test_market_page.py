@@ -106,7 +106,8 @@ def _multi_level(answer: pd.DataFrame) -> pd.DataFrame:
 
 def _nan_closes(answer: pd.DataFrame) -> pd.DataFrame:
     answer = answer.copy()
-    answer.iloc[-3:, answer.columns.get_loc("Close")] = np.nan
+    # Gaps before the last bar (an unfinished last bar alone is dropped, not refused).
+    answer.iloc[-4:-1, answer.columns.get_loc("Close")] = np.nan
     return answer
 
 
