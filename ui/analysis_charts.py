@@ -5,17 +5,19 @@ tooltips."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 
-from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR
+from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
 from ui.figure import Figure, data, figure
 
 LOW_COLOUR, HIGH_COLOUR = "#D55E00", "#0072B2"
 
 
 def _title(text: str, subtitle: str = "") -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
+    return chart_title(text, subtitle)
 
 
 def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -> pd.DataFrame:
@@ -85,18 +87,25 @@ def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit:
 def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit: str) -> alt.LayerChart:
     base = alt.Chart(data("grid"))
     tooltip = [
-        alt.Tooltip("row_value:O", title=row_label),
-        alt.Tooltip("column_value:O", title=column_label),
+        alt.Tooltip("row_text:N", title=row_label),
+        alt.Tooltip("column_text:N", title=column_label),
         alt.Tooltip("value_usd_bn:Q", title=f"{outcome_label} ({unit})", format=",.2f"),
     ]
+    # Values as the sidebar writes them (7.2%, not 0.072), in the order of the values themselves.
+    y = alt.Y("row_text:O", title=row_label, sort=alt.EncodingSortField(field="row_value", order="ascending"),
+              axis=alt.Axis(titleLimit=280))
+    x = alt.X("column_text:O", title=column_label, sort=alt.EncodingSortField(field="column_value", order="ascending"),
+              axis=alt.Axis(labelAngle=0, titleLimit=600))
     rects = base.mark_rect().encode(
-        y=alt.Y("row_value:O", title=row_label),
-        x=alt.X("column_value:O", title=column_label, axis=alt.Axis(labelAngle=0)),
-        color=alt.Color("value_usd_bn:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(scheme="blueorange")),
+        y=y,
+        x=x,
+        color=alt.Color("value_usd_bn:Q", title=unit, scale=alt.Scale(scheme="blueorange")),
         tooltip=tooltip,
     )
+    # Light text on the darkest cells at either end of the scale, dark text elsewhere.
     text = base.mark_text(fontSize=11).encode(
-        y="row_value:O", x="column_value:O", text=alt.Text("value_usd_bn:Q", format=",.1f"), tooltip=tooltip
+        y=y, x=x, text=alt.Text("value_usd_bn:Q", format=",.1f"),
+        color=alt.Color("ink:N", scale=None), tooltip=tooltip,
     )
     return alt.layer(
         rects,
@@ -107,8 +116,24 @@ def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit:
     ).properties(height=300)
 
 
-def grid_chart(long: pd.DataFrame, row_label: str, column_label: str, outcome_label: str, unit: str) -> Figure:
-    return figure(_grid_structure, (row_label, column_label, outcome_label, unit), grid=long)
+def grid_chart(
+    long: pd.DataFrame,
+    row_label: str,
+    column_label: str,
+    outcome_label: str,
+    unit: str,
+    row_text: Callable[[float], str] = str,
+    column_text: Callable[[float], str] = str,
+) -> Figure:
+    """``row_text``/``column_text`` write an assumption's value as people read it (e.g. 7.2%)."""
+    frame = long.copy()
+    frame["row_text"] = frame["row_value"].map(row_text)
+    frame["column_text"] = frame["column_value"].map(column_text)
+    values = frame["value_usd_bn"]
+    low, high = values.min(), values.max()
+    reach = (values - (low + high) / 2).abs() / ((high - low) / 2 if high > low else 1.0)
+    frame["ink"] = ["#FFFFFF" if far > 0.55 else "#1A1A1A" for far in reach]
+    return figure(_grid_structure, (row_label, column_label, outcome_label, unit), grid=frame)
 
 
 def _fan_structure() -> alt.LayerChart:
@@ -158,7 +183,7 @@ def _gap_probability_structure() -> alt.Chart:
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "probability_funding_gap:Q",
-                title="Probability of a funding gap (share of draws)",
+                title="Probability (share of draws)",
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),

@@ -54,7 +54,7 @@ def _legend(columns: int | None = None) -> alt.Legend:
     return alt.Legend(orient="right", labelLimit=320)
 
 
-def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+def chart_title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     # A mid grey: the default subtitle colour all but disappears on the dark theme.
     return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start", subtitleColor="#8A8F98")
 
@@ -103,15 +103,15 @@ def _bridge_structure(steps: tuple[str, ...]) -> alt.LayerChart:
         x=alt.X("label_at_usd_bn:Q", title="Cumulative position (USD bn)"),
         text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
     ).transform_calculate(label_at_usd_bn="max(datum.start_usd_bn, datum.end_usd_bn)")
-    return alt.layer(bars, labels, title=_title("From invested capital to net position", " ")).properties(height=320)
+    title = chart_title("From invested capital to net position", " ")
+    return alt.layer(bars, labels, title=title).properties(height=320)
 
 
 def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> Figure:
     """A waterfall laid on its side, so that every step's name can be read in full."""
     return figure(
         _bridge_structure, (tuple(bridge["step"]),), bridge=bridge,
-        subtitle=f"Microsoft's flows with OpenAI, 2019–{horizon_year}, undiscounted, USD bn; "
-                 "stake valued at the horizon",
+        subtitle=f"2019–{horizon_year}, undiscounted, USD bn; stake at its horizon value",
     )
 
 
@@ -130,7 +130,7 @@ def _cumulative_cash_structure() -> alt.LayerChart:
         x=_year_axis(), y=alt.Y("cumulative_net_cash_flow_usd_bn:Q", title="Net cash flow (USD bn)"),
         tooltip=tooltip,
     )
-    return alt.layer(bars, line, title=_title(
+    return alt.layer(bars, line, title=chart_title(
         "Microsoft's net cash flow with OpenAI by year",
         "Bars: the year's net flow; line: cumulative. Stake value excluded.",
     ),
@@ -146,12 +146,12 @@ def cumulative_cash_chart(by_year: pd.DataFrame) -> Figure:
 
 def _tranche_structure() -> alt.Chart:
     return (
-        alt.Chart(data("tranches"), title=_title(
+        alt.Chart(data("tranches"), title=chart_title(
             "Investment tranches, cash vs Azure credits",
             "The cash/credit split was never disclosed: it is the sidebar's assumption"))
         .mark_bar()
         .encode(
-            x=alt.X("label:N", title="Tranche (date)", sort=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("label:N", title="Tranche (date)", sort=None, axis=alt.Axis(labelAngle=-30)),
             y=alt.Y("part_usd_bn:Q", title="Amount (USD bn)", stack="zero"),
             color=alt.Color("part:N", title="Paid as",
                             scale=alt.Scale(range=[TOTAL_COLOUR, "#56B4E9"]),
@@ -175,8 +175,8 @@ def tranche_chart(tranches: pd.DataFrame) -> Figure:
     )
     long["part"] = long["part"].map({"cash_usd_bn": "Cash (assumed split)",
                                      "azure_credits_usd_bn": "Azure credits (assumed split)"})
-    long["label"] = long["tranche"] + " · " + long["date"].astype(str)
     long["date"] = long["date"].astype(str)
+    long["label"] = long["date"]
     return figure(_tranche_structure, tranches=long)
 
 
@@ -194,7 +194,7 @@ def _funding_structure() -> alt.LayerChart:
     rule = alt.Chart(data("committed")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
         y=alt.Y("committed_usd_bn:Q", title="Cumulative funding (USD bn)"),
         tooltip=[alt.Tooltip("committed_usd_bn:Q", title="Committed (USD bn)", format=",.2f")])
-    return alt.layer(bars, rule, title=_title("Funded vs committed", " ")).properties(height=300)
+    return alt.layer(bars, rule, title=chart_title("Funded vs committed", " ")).properties(height=300)
 
 
 def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> Figure:
@@ -211,7 +211,7 @@ def funding_chart(funding: pd.DataFrame, committed_usd_bn: float) -> Figure:
 
 def _revenue_share_structure() -> alt.LayerChart:
     bars = alt.Chart(data("directions")).mark_bar().encode(
-        x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="Revenue share (USD bn; Microsoft's view)"),
+        x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="Revenue share (USD bn)"),
         color=alt.Color("direction:N", title="Direction",
                         scale=alt.Scale(domain=["OpenAI to Microsoft", "Microsoft to OpenAI"],
                                         range=[IN_COLOUR, OUT_COLOUR]), legend=_legend()),
@@ -220,13 +220,13 @@ def _revenue_share_structure() -> alt.LayerChart:
                  alt.Tooltip("status:N", title="Status")],
     )
     net = alt.Chart(data("revenue_share")).mark_line(point=True, color=TOTAL_COLOUR).encode(
-        x=_year_axis(), y=alt.Y("net_usd_bn:Q", title="USD bn"),
+        x=_year_axis(), y=alt.Y("net_usd_bn:Q", title="Revenue share (USD bn)"),
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("net_usd_bn:Q", title="Net to Microsoft (USD bn)", format=",.3f")],
     )
-    return alt.layer(bars, net, title=_title(
+    return alt.layer(bars, net, title=chart_title(
         "Revenue share, both directions",
-        "Up: OpenAI pays Microsoft; down: Microsoft pays OpenAI; line: net",
+        "Microsoft's view. Up: OpenAI pays Microsoft; down: Microsoft pays OpenAI; line: net",
     ),
     ).properties(height=320)
 
@@ -254,7 +254,7 @@ def _rate_path_structure() -> alt.LayerChart:
     binds = base.transform_filter(alt.datum.cap_binds).mark_point(
         size=140, filled=True, color=OUT_COLOUR
     ).encode(x=_year_axis(), y=alt.Y("rate:Q", title="Rate (% of OpenAI revenue)"), tooltip=tooltip)
-    return alt.layer(line, binds, title=_title(
+    return alt.layer(line, binds, title=chart_title(
         "Revenue share rate and the cap",
         "Rate on OpenAI's revenue; red points: years in which the total cap binds",
     ),
@@ -268,15 +268,15 @@ def rate_path_chart(revenue_share: pd.DataFrame) -> Figure:
 def _cumulative_cap_structure() -> alt.LayerChart:
     area = alt.Chart(data("revenue_share")).mark_area(opacity=0.6, color=IN_COLOUR).encode(
         x=_year_axis(),
-        y=alt.Y("cumulative_received_since_2026_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
+        y=alt.Y("cumulative_received_since_2026_usd_bn:Q", title="Received since 2026 (USD bn)"),
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("cumulative_received_since_2026_usd_bn:Q", title="Cumulative (USD bn)",
                              format=",.2f")],
     )
     rule = alt.Chart(data("cap")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
-        y=alt.Y("cap_usd_bn:Q", title="Cumulative received since 2026 (USD bn)"),
+        y=alt.Y("cap_usd_bn:Q", title="Received since 2026 (USD bn)"),
         tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
-    return alt.layer(area, rule, title=_title("Received since 2026 against the cap", " ")).properties(height=260)
+    return alt.layer(area, rule, title=chart_title("Received since 2026 against the cap", " ")).properties(height=260)
 
 
 def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> Figure:
@@ -291,7 +291,7 @@ def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> Figu
 def _commitments_structure(ink: str) -> alt.LayerChart:
     bars = alt.Chart(data("commitments")).mark_bar().encode(
         x=_year_axis(),
-        y=alt.Y("sum(scheduled_usd_bn):Q", title="Commitments due (USD bn)"),
+        y=alt.Y("sum(scheduled_usd_bn):Q", title="USD bn per year"),
         color=counterparty_colour(),
         order=alt.Order("counterparty_rank:Q"),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("counterparty:N", title="Counterparty"),
@@ -302,7 +302,7 @@ def _commitments_structure(ink: str) -> alt.LayerChart:
         counterparty_rank=f"indexof({list(COUNTERPARTIES)!r}, datum.counterparty)"
     )
     lines = alt.Chart(data("means")).mark_line(point=True, strokeWidth=3).encode(
-        x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn"),
+        x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn per year"),
         strokeDash=alt.StrokeDash("measure:N", title="OpenAI's means",
                                   scale=alt.Scale(domain=["OpenAI revenue", "Cash available for compute"],
                                                   range=[[1, 0], [6, 3]]),
@@ -311,7 +311,7 @@ def _commitments_structure(ink: str) -> alt.LayerChart:
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f")],
     )
-    return alt.layer(bars, lines, title=_title(
+    return alt.layer(bars, lines, title=chart_title(
         "OpenAI's compute commitments by counterparty, and the means to pay them",
         "Stacked bars: scheduled payments (many schedules derived); lines: revenue and cash available",
     ),
@@ -329,7 +329,7 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
 
 def _shortfall_structure() -> alt.Chart:
     return (
-        alt.Chart(data("commitments"), title=_title(
+        alt.Chart(data("commitments"), title=chart_title(
             "Shortfall by counterparty", "What OpenAI cannot pay, shared by the sidebar's shortfall rule"))
         .mark_bar()
         .encode(
@@ -353,13 +353,14 @@ def _coverage_structure() -> alt.LayerChart:
                alt.Tooltip("coverage_ratio:Q", title="Coverage", format=".0%"),
                alt.Tooltip("funding_gap_usd_bn:Q", title="Funding gap (USD bn)", format=",.1f")]
     line = alt.Chart(data("funding")).mark_line(point=True, color=TOTAL_COLOUR).encode(
-        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (%, axis capped at 300%)",
+        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (%)",
                                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 3], clamp=True)),
         tooltip=tooltip)
     full = alt.Chart(data("full_coverage")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
-        y=alt.Y("coverage_ratio:Q", title="Coverage (%, axis capped at 300%)"))
-    return alt.layer(line, full, title=_title(
-        "Coverage of commitments", "Cash available ÷ commitments due; below 100% is a funding gap"),
+        y=alt.Y("coverage_ratio:Q", title="Coverage (%)"))
+    return alt.layer(line, full, title=chart_title(
+        "Coverage of commitments",
+        "Cash available ÷ commitments due; below 100% is a funding gap; axis capped at 300%"),
     ).properties(height=260)
 
 
@@ -369,19 +370,21 @@ def coverage_chart(funding: pd.DataFrame) -> Figure:
     return figure(_coverage_structure, funding=funding, full_coverage=pd.DataFrame({"coverage_ratio": [1.0]}))
 
 
-def _commitment_share_structure() -> alt.Chart:
-    return (
-        alt.Chart(data("totals"), title=_title("Share of OpenAI's commitments", "By counterparty, whole contracts"))
-        .mark_arc(innerRadius=50, outerRadius=100)
-        .encode(
-            theta=alt.Theta("total_usd_bn:Q", title="Total (USD bn)"),
-            color=counterparty_colour(),
-            tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"),
-                     alt.Tooltip("total_usd_bn:Q", title="Total (USD bn)", format=",.1f"),
-                     alt.Tooltip("share_of_total:Q", title="Share", format=".1%")],
-        )
-        .properties(height=260, width=260)
+def _commitment_share_structure() -> alt.LayerChart:
+    # Bars rather than a donut: every name reads in full, and shares compare by length.
+    base = alt.Chart(data("totals")).encode(
+        y=alt.Y("counterparty:N", title=None, sort=alt.EncodingSortField(field="total_usd_bn", order="descending"),
+                axis=alt.Axis(labelLimit=220)),
+        x=alt.X("total_usd_bn:Q", title="Whole contracts (USD bn)"),
+        tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"),
+                 alt.Tooltip("total_usd_bn:Q", title="Total (USD bn)", format=",.1f"),
+                 alt.Tooltip("share_of_total:Q", title="Share", format=".1%")],
     )
+    bars = base.mark_bar().encode(color=alt.Color("counterparty:N", scale=counterparty_scale(), legend=None))
+    shares = base.mark_text(align="left", dx=4, color="#888888").encode(text=alt.Text("share_of_total:Q", format=".0%"))
+    return alt.layer(bars, shares, title=chart_title(
+        "Share of OpenAI's commitments", "By counterparty, whole contracts; label: share of the total"),
+    ).properties(height=300)
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> Figure:
@@ -407,5 +410,5 @@ def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source
                      alt.Tooltip("category:N", title="Kind"), alt.Tooltip("explanation:N", title="What happened")],
         )
         layers.append(rules)
-    return alt.layer(*layers, title=_title("MSFT share price", source or None),
+    return alt.layer(*layers, title=chart_title("MSFT share price", source or None),
     ).properties(height=380)

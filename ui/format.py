@@ -47,3 +47,47 @@ def number(value: float | None, digits: int = 0) -> str:
     if _missing(value):
         return "n/a"
     return f"{value:,.{digits}f}"
+
+
+# Units of assumptions that are fractions, shown as percentages (0.072 -> 7.2%).
+_FRACTION_UNITS = ("per year", "per $ received")
+
+
+def is_fraction_unit(unit: str) -> bool:
+    return unit.startswith("of ") or unit in _FRACTION_UNITS
+
+
+def assumption_value(unit: str, value: float | int | str | None) -> str:
+    """An assumption's value as a person reads it: fractions as %, years whole, others 4 figures."""
+    if isinstance(value, str):
+        return value.replace("_", " ")
+    if _missing(value):
+        return ""
+    if unit in ("year", "years"):
+        return str(int(value))
+    if is_fraction_unit(unit):
+        return _short_percent(value)
+    return f"{value:,.4g}"
+
+
+def _short_percent(value: float) -> str:
+    """A percentage with no trailing zeros: 0.2 -> 20%, 0.072 -> 7.2%, 0.0725 -> 7.25%."""
+    text = f"{value * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def by_unit(unit: str, value: float | None) -> str:
+    """A model figure in its own unit, as in the summary table: USD bn, fraction, x, year, count."""
+    if _missing(value):
+        return ""
+    if unit == "USD bn":
+        return f"{value:,.2f}"
+    if unit in ("fraction", "per year"):
+        return percent(value)
+    if unit == "x":
+        return multiple(value, 2)
+    if unit == "year":
+        return str(int(value))
+    if unit == "USD":
+        return usd(value)
+    return number(value)

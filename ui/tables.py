@@ -36,6 +36,27 @@ def download_csv(df: pd.DataFrame, name: str, label: str | None = None) -> None:
     )
 
 
+# Columns that hold fractions, shown as percentages (the CSV keeps the fraction).
+_PERCENT_COLUMNS = {"rate", "coverage_ratio", "share_of_total", "share_of_msft_market_value", "share_of_draws",
+                    "probability_funding_gap", "stake_at_horizon"}
+
+
+def number_formats(df: pd.DataFrame) -> dict:
+    """How each number column reads on screen: money to the cent or the $10M, fractions as %.
+
+    Display only: the CSV keeps full precision. Names stay the column names, units and all.
+    """
+    config = {}
+    for column in df.columns:
+        if df[column].dtype.kind != "f":
+            continue
+        if column in _PERCENT_COLUMNS:
+            config[column] = st.column_config.NumberColumn(column, format="percent")
+        elif column.endswith(("_usd_bn", "_usd")):
+            config[column] = st.column_config.NumberColumn(column, format="%.2f")
+    return config
+
+
 def table(
     df: pd.DataFrame,
     name: str,
@@ -43,11 +64,18 @@ def table(
     caption: str | None = None,
     column_config: Mapping | None = None,
     height: int | str = "auto",
+    shown: pd.DataFrame | None = None,
 ) -> None:
-    """A table as it is exported (one record per row, units in the column names), with its CSV."""
+    """A table as it is exported (one record per row, units in the column names), with its CSV.
+
+    ``shown``, if given, is what the page displays instead (e.g. values written in their units);
+    the download is always ``df``.
+    """
     if caption:
         st.caption(caption)
-    st.dataframe(df, hide_index=True, column_config=column_config, height=height, width="stretch")
+    display = df if shown is None else shown
+    config = {**number_formats(display), **(column_config or {})}
+    st.dataframe(display, hide_index=True, column_config=config, height=height, width="stretch")
     download_csv(df, name)
 
 

@@ -18,14 +18,14 @@ totals = result.tables["commitment_totals"]
 
 with section("the commitment figures"):
     cols = st.columns(4)
-    cols[0].metric("Commitments, all counterparties", fmt.usd_bn(totals["total_usd_bn"].sum(), 0),
-                   border=True)
+    cols[0].metric("All commitments", fmt.usd_bn(totals["total_usd_bn"].sum(), 0),
+                   border=True, help="Whole contracts, all counterparties.")
     cols[1].metric("Funding gap, all years", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0),
                    border=True, help=f"First gap: {fmt.year(metrics.first_funding_gap_year, never='none')}.")
     cols[2].metric("At-risk Azure revenue", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn),
                    border=True, help="Microsoft's part of the shortfall.")
-    cols[3].metric("Concentration (HHI, 0–10,000)", fmt.number(metrics.hhi), border=True,
-                   help="Herfindahl-Hirschman index of the commitments by counterparty; above 2,500 is "
+    cols[3].metric("Concentration (HHI)", fmt.number(metrics.hhi), border=True,
+                   help="Herfindahl-Hirschman index of the commitments by counterparty, 0 to 10,000; above 2,500 is "
                         "highly concentrated.")
     derived_note(
         "Where no schedule was reported, a documented rule spreads the total over the years (see `basis`); "
@@ -43,7 +43,7 @@ with right, section("the shortfall by counterparty"):
 with section("the concentration"):
     left, right = st.columns([1, 1])
     with left:
-        chart(charts.commitment_share_chart(totals), width="content")
+        chart(charts.commitment_share_chart(totals))
     with right:
         table(totals, "commitment_totals", caption="Whole contracts by counterparty, with basis and source.")
 

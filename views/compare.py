@@ -4,9 +4,24 @@ import streamlit as st
 
 from model.compare import wide
 from ui import analysis, saved_scenarios
+from ui import format as fmt
 from ui.controls import current_scenario
 from ui.page import header, section
 from ui.tables import download_csv
+
+
+def _variance(unit: str, value, mode: str) -> str:
+    """A difference from the base as text: percentage points for fractions, empty where it means nothing."""
+    if value is None or isinstance(value, str) or value != value:
+        return ""
+    if mode == "percentage":
+        return f"{value:+.1%}"
+    if fmt.is_fraction_unit(unit) or unit == "fraction":
+        return f"{value * 100:+.1f} pp"
+    if unit in ("year", "years"):
+        return f"{value:+.0f}"
+    return f"{value:+,.2f}"
+
 
 header(
     "Compare scenarios",
@@ -38,21 +53,19 @@ with section("the scenario comparison"):
         "label": st.column_config.TextColumn("Row", width="large"),
         "unit": st.column_config.TextColumn("Unit"),
     }
-    for column in table.columns:
-        if column.endswith(suffix):
-            config[column] = st.column_config.NumberColumn(
-                column, format="percent" if mode == "percentage" else "%+.3f"
-            )
     for title in ("assumption", "result"):
         part = table[table["section"] == title].drop(columns=["section"])
         st.subheader("Assumptions that differ (changing cells)" if title == "assumption" else "Results")
-        # Values mix numbers and text (the shortfall rule): shown as text, exported as they are.
+        # Values mix units and text (the shortfall rule): each written in its row's unit, as text;
+        # exported as they are.
         shown = part.copy()
+        write = fmt.assumption_value if title == "assumption" else fmt.by_unit
         for column in shown.columns[3:]:
-            if not column.endswith(suffix):
-                shown[column] = shown[column].map(
-                    lambda v: "" if v is None else (f"{v:,.4g}" if isinstance(v, float) else str(v))
-                )
+            variance = column.endswith(suffix)
+            shown[column] = [
+                _variance(unit, value, mode) if variance else (value if isinstance(value, str) else write(unit, value))
+                for unit, value in zip(shown["unit"], shown[column], strict=True)
+            ]
         st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
     st.caption(
         "A percentage is left empty where it has no meaning: a base of zero, a calendar year, a missing value "

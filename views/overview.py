@@ -75,6 +75,9 @@ with right, section("Microsoft's cash flow by year"):
 
 with section("the summary table"):
     st.subheader("Every headline number")
-    table(summary, "summary", caption="Derived figures are marked in the `derived` column; "
-          "`note` says how each was worked out.")
+    shown = summary.assign(value=[fmt.by_unit(unit, value) for unit, value in zip(summary["unit"], summary["value"],
+                                                                                  strict=True)])
+    table(summary, "summary", shown=shown, caption="Derived figures are marked in the `derived` column; "
+          "`note` says how each was worked out. Values are shown in their unit; the CSV has them in full.",
+          column_config={"value": st.column_config.TextColumn("value")})
     table(result.tables["msft_by_year"], "msft_by_year", caption="Microsoft's net cash flow by year (USD bn).")

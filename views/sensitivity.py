@@ -6,6 +6,7 @@ from model.scenario import SPECS
 from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES, uncertain_names
 from ui import analysis
 from ui import analysis_charts as charts
+from ui import format as fmt
 from ui.controls import current_scenario
 from ui.page import chart, header, section
 from ui.tables import download_csv
@@ -70,5 +71,12 @@ with section("the two-way table"):
     grid = analysis.grid(scenario, row_name, column_name, outcome)
     row_label = f"{SPECS[row_name].label} ({SPECS[row_name].unit})"
     column_label = f"{SPECS[column_name].label} ({SPECS[column_name].unit})"
-    chart(charts.grid_chart(grid.long, row_label, column_label, label, unit), width="stretch")
+    chart(
+        charts.grid_chart(
+            grid.long, row_label, column_label, label, unit,
+            row_text=lambda value: fmt.assumption_value(SPECS[row_name].unit, value),
+            column_text=lambda value: fmt.assumption_value(SPECS[column_name].unit, value),
+        ),
+        width="stretch",
+    )
     download_csv(grid.long, "sensitivity_grid", "Download the two-way table (CSV)")
