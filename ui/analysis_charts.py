@@ -113,7 +113,7 @@ def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit:
         title=_title(
             f"{outcome_label} over two assumptions", f"Every other assumption as in the current scenario ({unit})"
         ),
-    ).properties(height=300)
+    ).resolve_scale(color="independent").properties(height=300)
 
 
 def grid_chart(

@@ -248,17 +248,17 @@ def _rate_path_structure() -> alt.LayerChart:
                alt.Tooltip("received_usd_bn:Q", title="Received (USD bn)", format=",.2f"),
                alt.Tooltip("cap_binds:N", title="Cap binds")]
     line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
-        x=_year_axis(), y=alt.Y("rate:Q", title="Rate (% of OpenAI revenue)", axis=alt.Axis(format="%")),
+        x=_year_axis(), y=alt.Y("rate:Q", title="Rate (%)", axis=alt.Axis(format="%")),
         tooltip=tooltip,
     )
     binds = base.transform_filter(alt.datum.cap_binds).mark_point(
         size=140, filled=True, color=OUT_COLOUR
-    ).encode(x=_year_axis(), y=alt.Y("rate:Q", title="Rate (% of OpenAI revenue)"), tooltip=tooltip)
+    ).encode(x=_year_axis(), y=alt.Y("rate:Q", title="Rate (%)"), tooltip=tooltip)
     return alt.layer(line, binds, title=chart_title(
         "Revenue share rate and the cap",
         "Rate on OpenAI's revenue; red points: years in which the total cap binds",
     ),
-    ).properties(height=260)
+    ).properties(height=280)
 
 
 def rate_path_chart(revenue_share: pd.DataFrame) -> Figure:
@@ -268,15 +268,15 @@ def rate_path_chart(revenue_share: pd.DataFrame) -> Figure:
 def _cumulative_cap_structure() -> alt.LayerChart:
     area = alt.Chart(data("revenue_share")).mark_area(opacity=0.6, color=IN_COLOUR).encode(
         x=_year_axis(),
-        y=alt.Y("cumulative_received_since_2026_usd_bn:Q", title="Received since 2026 (USD bn)"),
+        y=alt.Y("cumulative_received_since_2026_usd_bn:Q", title="Received (USD bn)"),
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("cumulative_received_since_2026_usd_bn:Q", title="Cumulative (USD bn)",
                              format=",.2f")],
     )
     rule = alt.Chart(data("cap")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
-        y=alt.Y("cap_usd_bn:Q", title="Received since 2026 (USD bn)"),
+        y=alt.Y("cap_usd_bn:Q", title="Received (USD bn)"),
         tooltip=[alt.Tooltip("cap_usd_bn:Q", title="Cap (USD bn)", format=",.0f")])
-    return alt.layer(area, rule, title=chart_title("Received since 2026 against the cap", " ")).properties(height=260)
+    return alt.layer(area, rule, title=chart_title("Received since 2026 against the cap", " ")).properties(height=280)
 
 
 def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> Figure:
@@ -361,7 +361,7 @@ def _coverage_structure() -> alt.LayerChart:
     return alt.layer(line, full, title=chart_title(
         "Coverage of commitments",
         "Cash available ÷ commitments due; below 100% is a funding gap; axis capped at 300%"),
-    ).properties(height=260)
+    ).properties(height=280)
 
 
 def coverage_chart(funding: pd.DataFrame) -> Figure:
