@@ -384,7 +384,7 @@ def _commitment_share_structure() -> alt.LayerChart:
     shares = base.mark_text(align="left", dx=4, color="#888888").encode(text=alt.Text("share_of_total:Q", format=".0%"))
     return alt.layer(bars, shares, title=chart_title(
         "Share of OpenAI's commitments", "By counterparty, whole contracts; label: share of the total"),
-    ).properties(height=300)
+    ).properties(height=400)
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> Figure:

@@ -78,6 +78,8 @@ def _short_percent(value: float) -> str:
 
 def by_unit(unit: str, value: float | None) -> str:
     """A model figure in its own unit, as in the summary table: USD bn, fraction, x, year, count."""
+    if isinstance(value, str):
+        return value.replace("_", " ")
     if _missing(value):
         return ""
     if unit == "USD bn":

@@ -63,7 +63,7 @@ with section("the scenario comparison"):
         for column in shown.columns[3:]:
             variance = column.endswith(suffix)
             shown[column] = [
-                _variance(unit, value, mode) if variance else (value if isinstance(value, str) else write(unit, value))
+                _variance(unit, value, mode) if variance else write(unit, value)
                 for unit, value in zip(shown["unit"], shown[column], strict=True)
             ]
         st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
