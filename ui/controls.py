@@ -44,6 +44,7 @@ from model.scenario import (
     load_presets,
     to_json,
 )
+from ui.format import assumption_value, is_fraction_unit
 
 SCENARIO_STATE = "_scenario"
 LINK_CHECKED_STATE = "_link_checked"
@@ -337,10 +338,18 @@ def ignored_line(item: IgnoredValue) -> str:
     if spec is None:
         return f"**{markdown_text(item.name)}**: not an assumption of this model"
     shown = markdown_text(item.value) if item.value != "" else "(empty)"
-    default = spec.format(spec.default) if spec.kind != "choice" else choice_label(item.name, spec.default)
+    if spec.kind == "choice":
+        default, allowed = choice_label(item.name, spec.default), spec.describe_range()
+    elif is_fraction_unit(spec.unit):
+        # The link holds the fraction (0.09); the note also says it as people read it (9%).
+        default = f"{spec.format(spec.default)} ({assumption_value(spec.unit, spec.default)})"
+        allowed = (f"{spec.describe_range()} "
+                   f"({assumption_value(spec.unit, spec.low)} to {assumption_value(spec.unit, spec.high)})")
+    else:
+        default, allowed = spec.format(spec.default), spec.describe_range()
     return (
         f"**{markdown_text(spec.label)}** (`{item.name}`): {shown} is not allowed "
-        f"(allowed: {markdown_text(spec.describe_range())}); using the default, {markdown_text(default)}"
+        f"(allowed: {markdown_text(allowed)}); using the default, {markdown_text(default)}"
     )
 
 
