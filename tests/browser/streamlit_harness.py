@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Nothing but loopback resolves: the app must not need the internet (Streamlit's material-icon
+    # favicon, for one, would be fetched from fonts.gstatic.com).
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 SERVER_START_TIMEOUT_SECONDS = 60.0
 APP_RUN_TIMEOUT_MS = 30_000
@@ -293,16 +296,19 @@ ARM_CHANGE_JS = """
 
 QUIET_MS = 250
 POLL_SECONDS = 0.02
-# Pending: elements whose code is still loading (Streamlit shows a skeleton meanwhile), elements of the
-# previous run not yet replaced, charts not yet drawn.
+# Pending, among visible elements: code still loading (Streamlit shows a skeleton meanwhile), elements
+# of the previous run not yet replaced, charts not yet drawn.
 CLOCKS_JS = """
 () => [
     window.__runsFinished,
     Math.max(window.__lastFinishedAt || 0, window.__lastMutationAt || 0, window.__lastResourceAt || 0,
              window.__lastBusyAt || 0),
-    document.querySelectorAll("[data-testid='stSkeleton'], [data-stale='true']").length
-        + Array.from(document.querySelectorAll("[data-testid='stVegaLiteChart']"))
-              .filter((chart) => !chart.querySelector('canvas, svg')).length,
+    Array.from(document.querySelectorAll(
+        "[data-testid='stSkeleton'], [data-stale='true'], [data-testid='stVegaLiteChart']"))
+        // Hidden ones (a closed expander, another tab) are not drawn until shown.
+        .filter((element) => element.offsetParent !== null)
+        .filter((element) => element.dataset.testid !== 'stVegaLiteChart' || !element.querySelector('canvas, svg'))
+        .length,
     performance.now(),
 ]
 """
@@ -324,6 +330,8 @@ class Tab:
     def __init__(self, page: Any, base_url: str = "") -> None:
         self.page = page
         self.base_url = base_url
+        self.errors: list[str] = []  # uncaught errors in the page's JavaScript
+        page.on("pageerror", lambda error: self.errors.append(f"{error.message} ({page.url})"))
         self._in_flight: set[Any] = set()
         page.on("request", lambda request: self._in_flight.add(request))
         page.on("requestfinished", lambda request: self._in_flight.discard(request))
@@ -340,6 +348,9 @@ class Tab:
         deadline = time.monotonic() + timeout_ms / 1000
         while True:
             finished, last, pending, now = self.page.evaluate(CLOCKS_JS)
+            if self.errors:
+                # An element whose drawing failed stays pending: say why instead of waiting it out.
+                raise PageError(f"error in the page: {self.errors[0]}\n{page_state(self.page)}")
             if finished >= runs and not pending and not self._in_flight:
                 if now - last >= QUIET_MS:
                     wait_for_app_idle(self.page, timeout_ms)
@@ -368,6 +379,10 @@ class Tab:
             redrawn_ms=settled_at - pressed_at,
             text=None if changed is None else changed["text"],
         )
+
+
+class PageError(AssertionError):
+    """The page's own JavaScript failed (an uncaught error)."""
 
 
 def metric_value(page: Any, label: str) -> str | None:
