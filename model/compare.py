@@ -13,7 +13,7 @@ workbook); :func:`wide` turns it into the display layout.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -23,7 +23,7 @@ import pandas as pd
 
 from model.engine import Result, run
 from model.facts import Facts
-from model.scenario import SPECS, Scenario, load_presets
+from model.scenario import SPECS, Preset, Scenario, load_presets
 
 BASE = "base"
 CURRENT = "current"
@@ -42,9 +42,9 @@ class Column:
     scenario: Scenario
 
 
-def preset_columns(current: Scenario | None = None) -> list[Column]:
+def preset_columns(current: Scenario | None = None, presets: Mapping[str, Preset] | None = None) -> list[Column]:
     """The presets in file order (the base first), then the current scenario if given."""
-    presets = load_presets()
+    presets = load_presets() if presets is None else presets
     columns = [Column(p.name, p.title, p.scenario) for p in presets.values()]
     columns.sort(key=lambda c: c.key != BASE)
     if current is not None:

@@ -16,6 +16,7 @@ from model import compare as comparison
 from model import montecarlo, sensitivity
 from model.scenario import Scenario
 from ui import data
+from ui.controls import cached_presets
 
 # Query parameters that the Monte Carlo page binds to the URL. ui/controls.py's link check must pass
 # them through (its PAGE_QUERY_PARAMS); tests/test_saved_scenarios.py opens such a link.
@@ -30,9 +31,12 @@ def _price() -> float | None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _comparison(scenario_json: str, today_iso: str, price: float | None, extra: tuple) -> pd.DataFrame:
     current = Scenario.model_validate_json(scenario_json)
-    columns = comparison.preset_columns(current)
+    columns = comparison.preset_columns(current, cached_presets())
     columns += [comparison.Column(key, title, Scenario.model_validate_json(text)) for key, title, text in extra]
-    return comparison.compare(columns, data.facts(), date.fromisoformat(today_iso), price)
+    # The presets' runs do not change with the sliders: take them, like the current one, from the
+    # dashboard's run cache, so a slider change costs one run here, not one per preset.
+    results = {column.key: data.result(column.scenario) for column in columns}
+    return comparison.compare(columns, data.facts(), date.fromisoformat(today_iso), price, results=results)
 
 
 def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None = None) -> pd.DataFrame:

@@ -156,14 +156,14 @@ def dismiss_notes() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _load_presets_cached() -> dict:
+def cached_presets() -> dict:
     return load_presets()
 
 
 def _presets() -> tuple[dict, str | None]:
     """The presets, or none and the reason (a broken presets file must not stop the page)."""
     try:
-        return _load_presets_cached(), None
+        return cached_presets(), None
     except Exception as error:  # noqa: BLE001 - any failure here is shown, not raised
         return {}, f"Presets could not be loaded: {error}"
 

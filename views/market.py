@@ -15,6 +15,56 @@ from ui.page import derived_note, header, section
 from ui.price_badge import price_badge
 from ui.tables import download_csv, table
 
+
+def _prices_key(loaded) -> tuple:
+    """What identifies a price answer: where it came from and how far it reaches."""
+    return loaded.provenance.source, str(loaded.provenance.as_of), len(loaded.frame)
+
+
+# Nothing below depends on the sliders except the stake chart, so a slider change must not rebuild
+# (and re-validate) the price chart or recompute the event returns: each is kept per price answer.
+@st.cache_resource(show_spinner=False)
+def _events():
+    return load_events()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _price_chart_spec(choice: str, prices_key: tuple, subtitle: str) -> tuple[dict, int]:
+    window = mc.price_window(data.msft_prices().frame, choice)
+    marks = mc.event_marks(window, events_frame(_events()))
+    return mc.price_chart(window, marks, subtitle=subtitle).to_dict(), len(marks)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _stake_chart_spec(prices_key: tuple, stake: float, valuation_usd_bn: float) -> tuple[dict, object]:
+    history = mc.stake_share_frame(data.facts().openai.valuations, _stake_basis(stake), data.msft_prices().frame,
+                                   valuation_usd_bn)
+    return mc.stake_share_chart(history, _stake_basis(stake)).to_dict(), history
+
+
+def _stake_basis(stake: float) -> mc.StakeBasis:
+    recap = data.facts().recapitalization
+    shares = data.facts().microsoft.shares_outstanding
+    return mc.StakeBasis(
+        recap_date=to_date(recap.date), recap_stake=recap.msft_stake,
+        recap_valuation_usd_bn=recap.implied_valuation_usd_bn, recap_source=recap.source,
+        prior_share_of_for_profit=recap.prior_msft_share_of_for_profit, scenario_stake=stake,
+        shares_outstanding=shares.count, shares_as_of=str(shares.as_of),
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _returns(prices_key: tuple):
+    return mc.returns_table(returns_after_events(data.msft_prices().frame, _events()))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _prices_table(prices_key: tuple):
+    prices_table = data.msft_prices().frame.reset_index()
+    prices_table["date"] = prices_table["date"].dt.strftime("%Y-%m-%d")
+    return prices_table.rename(columns={c: f"{c}_usd" for c in ("open", "high", "low", "close", "adj_close")})
+
+
 header("Market", "MSFT's daily close beside the deal's events, Microsoft's market value and the OpenAI stake "
        "within it. Prices in USD per share, as traded (not adjusted for dividends).")
 
@@ -28,7 +78,7 @@ quote = data.quote_of(loaded, datetime.now(UTC))
 price_badge(quote, "every figure on this page uses these prices")
 
 try:
-    deal_events = load_events()
+    deal_events = _events()
 except Exception as error:  # noqa: BLE001 - the chart is still useful without events
     st.warning(f"Deal events could not be loaded, so none are marked: {error}", icon=":material/warning:")
     deal_events = ()
@@ -38,10 +88,9 @@ with section("the MSFT price chart"):
     choice = st.segmented_control("Range", mc.RANGES, default=mc.DEFAULT_RANGE, required=True,
                                   key="market_range", help="Counted back from the last session loaded. "
                                   "'Max' is everything loaded: the snapshot reaches back to 2010.")
-    window = mc.price_window(loaded.frame, choice)
-    marks = mc.event_marks(window, events)
-    st.altair_chart(mc.price_chart(window, marks, subtitle=f"Prices: {quote.badge}"), width="stretch")
-    st.caption(f"{len(marks)} of {len(events)} events fall in this range. An event known only by month or year "
+    spec, marked = _price_chart_spec(choice, _prices_key(loaded), f"Prices: {quote.badge}")
+    st.vega_lite_chart(spec, width="stretch")
+    st.caption(f"{marked} of {len(events)} events fall in this range. An event known only by month or year "
                "is marked at the first day of that period.")
 
 with section("Microsoft's market value"):
@@ -69,15 +118,8 @@ with section("Microsoft's market value"):
 with section("the OpenAI stake as a share of Microsoft's market value"):
     st.subheader("The OpenAI stake within it")
     recap = data.facts().recapitalization
-    basis = mc.StakeBasis(
-        recap_date=to_date(recap.date), recap_stake=recap.msft_stake,
-        recap_valuation_usd_bn=recap.implied_valuation_usd_bn, recap_source=recap.source,
-        prior_share_of_for_profit=recap.prior_msft_share_of_for_profit, scenario_stake=scenario.msft_stake,
-        shares_outstanding=shares.count, shares_as_of=str(shares.as_of),
-    )
-    history = mc.stake_share_frame(data.facts().openai.valuations, basis, loaded.frame,
-                                   scenario.openai_valuation_usd_bn)
-    st.altair_chart(mc.stake_share_chart(history, basis), width="stretch")
+    spec, history = _stake_chart_spec(_prices_key(loaded), scenario.msft_stake, scenario.openai_valuation_usd_bn)
+    st.vega_lite_chart(spec, width="stretch")
     derived_note("Every point is derived. Before the recapitalization Microsoft's interest was a capped share of "
                  "the for-profit's profits (earlier reported terms: 75% until it recouped its investment, then "
                  "49%), which is not a stake and has no market value of its own; those points apply the "
@@ -90,7 +132,7 @@ with section("the OpenAI stake as a share of Microsoft's market value"):
 
 with section("MSFT's returns after each event"):
     st.subheader("MSFT after each event")
-    returns = mc.returns_table(returns_after_events(loaded.frame, deal_events))
+    returns = _returns(_prices_key(loaded))
     st.caption("Price return from the close of the last session on or before the event (which may already hold the "
                "news) to the close 1 and 5 sessions later, as traded; dividends (about 0.2% a quarter) left out.")
     shown = returns[["event_date", "event", "base_session_date", "close_before_usd", "return_1_session_pct",
@@ -110,10 +152,8 @@ with section("MSFT's returns after each event"):
 
 with section("the daily prices and the events"):
     with st.expander("Daily prices"):
-        prices_table = loaded.frame.reset_index()
-        prices_table["date"] = prices_table["date"].dt.strftime("%Y-%m-%d")
-        table(prices_table.rename(columns={c: f"{c}_usd" for c in ("open", "high", "low", "close", "adj_close")}),
-              "msft_daily", caption=f"USD per share; volume in shares. {quote.description}.")
+        table(_prices_table(_prices_key(loaded)), "msft_daily",
+              caption=f"USD per share; volume in shares. {quote.description}.")
     with st.expander("Deal events"):
         table(events.drop(columns=["chart_date"]), "deal_events",
               caption="`event_date` as reported: a day, a month or a year (`date_precision`).")
