@@ -389,26 +389,3 @@ def _commitment_share_structure() -> alt.LayerChart:
 
 def commitment_share_chart(totals: pd.DataFrame) -> Figure:
     return figure(_commitment_share_structure, totals=totals)
-
-
-# -- market --------------------------------------------------------------------------------------
-
-
-def price_chart(prices: pd.DataFrame, events: pd.DataFrame | None = None, source: str = "") -> alt.LayerChart:
-    """MSFT daily close; deal events (model.events.events_frame) as rules, explained in tooltips."""
-    frame = prices.reset_index()[["date", "close"]]
-    line = alt.Chart(frame).mark_line(color=TOTAL_COLOUR).encode(
-        x=alt.X("date:T", title="Date"),
-        y=alt.Y("close:Q", title="MSFT close (USD per share)", scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("close:Q", title="Close (USD)", format=",.2f")],
-    )
-    layers = [line]
-    if events is not None and not events.empty:
-        rules = alt.Chart(events).mark_rule(color=OUT_COLOUR, strokeDash=[3, 3], opacity=0.7).encode(
-            x=alt.X("chart_date:T", title="Date"),
-            tooltip=[alt.Tooltip("event_date:N", title="Event date"), alt.Tooltip("label:N", title="Event"),
-                     alt.Tooltip("category:N", title="Kind"), alt.Tooltip("explanation:N", title="What happened")],
-        )
-        layers.append(rules)
-    return alt.layer(*layers, title=chart_title("MSFT share price", source or None),
-    ).properties(height=380)
