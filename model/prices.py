@@ -420,8 +420,9 @@ def _explain(error: BaseException) -> str:
         return "timed out"
     if "dns" in kind.lower() or "resolve host" in text.lower():
         return "no connection (server name not found)"
-    if isinstance(error, ConnectionError) or "connection" in kind.lower():
-        return f"no connection ({_short(text)})"
+    if isinstance(error, ConnectionError) or "connection" in kind.lower() or "failed to connect" in text.lower():
+        # The client's own wording (curl codes, proxies, ports) means nothing to a reader of the badge.
+        return "no connection (Yahoo Finance could not be reached)"
     return f"{kind}: {_short(text)}"
 
 

@@ -179,7 +179,9 @@ def _mangled(answer: pd.DataFrame, how: str) -> pd.DataFrame:
 FAILURES = [
     (provider_raising(ConnectionError("Could not resolve host: query2.finance.yahoo.com")),
      "no connection (server name not found)"),
-    (provider_raising(ConnectionError("Connection refused")), "no connection (Connection refused)"),
+    (provider_raising(ConnectionError("Connection refused")), "no connection (Yahoo Finance could not be reached)"),
+    (provider_raising(RuntimeError("Failed to perform, curl: (7) Failed to connect to a.example port 443")),
+     "no connection (Yahoo Finance could not be reached)"),
     (provider_raising(TimeoutError("read timed out")), "timed out"),
     (provider_raising(YFRateLimitError()), "rate limited by Yahoo Finance"),
     (provider_raising(RuntimeError("unexpected answer")), "RuntimeError: unexpected answer"),
