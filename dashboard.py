@@ -20,7 +20,8 @@ from ui.tables import download_workbook
 
 st.set_page_config(
     page_title="Microsoft–OpenAI exposure",
-    page_icon=":material/account_balance:",
+    # An emoji, drawn by the browser: a :material/ icon would be fetched from a font host on every load.
+    page_icon="📊",
     layout="wide",
 )
 

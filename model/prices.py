@@ -37,6 +37,9 @@ DEFAULT_START = date(2019, 1, 1)
 LIVE_TIMEOUT_SECONDS = 5.0
 SNAPSHOT_PATH = Path(__file__).resolve().parent.parent / "data" / "msft_daily.csv"
 CACHE_DIR_ENV = "MSFT_PRICE_CACHE_DIR"
+# Set to 1 on a machine with no internet (and in the browser tests): the feed is not asked at all,
+# and the saved download or the snapshot is shown at once, saying so.
+OFFLINE_ENV = "MSFT_PRICE_OFFLINE"
 CACHE_FILE_NAME = "msft_daily_live.csv"
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
 # The snapshot and the cache file share Yahoo's CSV header, so one reader serves both.
@@ -84,6 +87,8 @@ def fetch_live(start: date = DEFAULT_START, *, timeout_seconds: float = LIVE_TIM
     logged reason is captured here and raised as PriceFeedError so that the fallback can say why.
     Rate limits arrive as yfinance's YFRateLimitError and network errors as exceptions: both propagate.
     """
+    if os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes"):
+        raise PriceFeedError(f"switched off ({OFFLINE_ENV}={os.environ[OFFLINE_ENV]})")
     import yfinance  # imported here so that importing the model stays fast and works offline
 
     with _yfinance_errors() as logged:

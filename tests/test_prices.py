@@ -393,3 +393,14 @@ def test_an_unfinished_last_bar_is_dropped_not_the_whole_answer():
     frame = clean_price_frame(pd.concat([answer, partial]))
     assert frame.index[-1] == pd.Timestamp("2026-09-28")
     assert frame["close"].iloc[-1] == 509.22
+
+
+def test_the_offline_switch_skips_the_feed(monkeypatch, tmp_path):
+    def must_not_be_called(*args, **kwargs):
+        raise AssertionError("the feed was asked although it is switched off")
+
+    monkeypatch.setenv("MSFT_PRICE_OFFLINE", "1")
+    monkeypatch.setattr(yfinance, "Ticker", must_not_be_called)
+    result = load_prices(now=NOW, cache_dir=tmp_path)
+    assert result.provenance.source == "snapshot"
+    assert "switched off (MSFT_PRICE_OFFLINE=1)" in result.provenance.detail

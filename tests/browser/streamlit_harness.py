@@ -50,21 +50,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released; races are harmless: any answer
-    from it would still be loopback, never the internet)."""
-    return free_port()
-
-
 def offline_env(cache_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
-    dead_proxy = f"http://127.0.0.1:{closed_port()}"
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        env[name] = dead_proxy
-        env[name.lower()] = dead_proxy
-    # The proxy must catch every host, loopback aside (nothing in the app calls loopback).
-    env.pop("NO_PROXY", None)
-    env.pop("no_proxy", None)
+    env["MSFT_PRICE_OFFLINE"] = "1"  # the price feed is not asked; the shipped snapshot is shown
     env["MSFT_PRICE_CACHE_DIR"] = str(cache_dir)
     env["PYTHONUNBUFFERED"] = "1"
     return env
