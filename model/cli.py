@@ -304,12 +304,17 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_export(args: argparse.Namespace, context: Context) -> int:
+    from model.compare import compare, preset_columns
     from model.exports import ExportError, write_tables
 
     out = args.out or DEFAULT_OUT[args.format]
     sources = context.facts.sources()
+    # The same tables as the dashboard's workbook: the model's, plus the presets side by side.
+    comparison = compare(preset_columns(context.scenario), context.facts, context.today, context.price.price_usd,
+                         results={"current": context.result})
+    tables = {**context.result.tables, "scenario_comparison": comparison}
     try:
-        written = write_tables(context.result, context.scenario, sources, out, args.format)
+        written = write_tables(tables, context.scenario, sources, out, args.format)
     except ExportError as error:
         raise UsageError(f"--out: {error}") from None
     shown = out if args.format == "xlsx" else f"{out}/ ({len(written)} CSV files)"

@@ -334,13 +334,13 @@ class ExportError(ValueError):
 
 
 def write_tables(
-    result: Any,
+    tables: Mapping[str, pd.DataFrame],
     scenario: Scenario,
     sources: pd.DataFrame,
     out: Path,
     fmt: Literal["csv", "xlsx"],
 ) -> list[Path]:
-    """Write ``result.tables`` (plus the scenario and the sources) and return the paths written.
+    """Write ``tables`` (plus the scenario and the sources) and return the paths written.
 
     ``csv``: ``out`` is a folder holding one ``<table>.csv`` per table. ``xlsx``: ``out`` is one
     workbook. Everything is rendered in memory first and each file lands through a rename, so a
@@ -351,7 +351,7 @@ def write_tables(
     if fmt == "xlsx":
         if out.is_dir():
             raise ExportError(f"{out} is a folder; give a file name such as {out / 'model.xlsx'}")
-        data = workbook_bytes(result.tables, scenario, sources)
+        data = workbook_bytes(tables, scenario, sources)
         out.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(out, data)
         return [out]
@@ -359,7 +359,7 @@ def write_tables(
         raise ExportError(f"unknown export format {fmt!r}; allowed: csv, xlsx")
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file; CSV export writes a folder of files")
-    files = csv_files(result.tables, scenario, sources)
+    files = csv_files(tables, scenario, sources)
     if out.is_dir():
         for file_name, data in files.items():
             _write_atomically(out / file_name, data)

@@ -16,6 +16,7 @@ import pytest
 
 import model.prices
 from model.cli import build_scenario, main
+from model.compare import compare, preset_columns
 from model.engine import run
 from model.facts import load_facts
 from model.scenario import SPECS, Scenario, load_presets
@@ -135,9 +136,12 @@ def test_export_csv_figures_equal_the_model(tmp_path, capsys, expected_tables):
     assert cli(["export", *MODEL_FLAGS, "--out", str(out)]) == 0
     assert str(out) in capsys.readouterr().out
     names = {path.stem for path in out.glob("*.csv")}
-    assert names == {*expected_tables, "scenario", "sources"}
+    assert names == {*expected_tables, "scenario_comparison", "scenario", "sources"}
     for name, table in expected_tables.items():
         assert_same_figures(out / f"{name}.csv", table)
+    # As in the dashboard's workbook: the presets beside the scenario exported.
+    comparison = compare(preset_columns(Scenario()), load_facts(), TODAY, SNAPSHOT_CLOSE_USD)
+    assert_same_figures(out / "scenario_comparison.csv", comparison)
     assert_same_figures(out / "sources.csv", load_facts().sources())
     scenario = pd.read_csv(out / "scenario.csv")
     assert scenario["name"].tolist() == list(SPECS)
@@ -156,7 +160,7 @@ def test_export_xlsx_has_a_sheet_per_table(tmp_path, expected_tables):
     out = tmp_path / "model.xlsx"
     assert cli(["export", *MODEL_FLAGS, "--format", "xlsx", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
-    assert book.sheetnames == [*expected_tables, "scenario", "sources"]
+    assert book.sheetnames == [*expected_tables, "scenario_comparison", "scenario", "sources"]
     summary = expected_tables["summary"]
     rows = list(book["summary"].iter_rows(values_only=True))
     assert list(rows[0]) == list(summary.columns)

@@ -211,7 +211,7 @@ def fake_result() -> SimpleNamespace:
 
 def test_write_tables_csv_writes_a_folder(tmp_path):
     out = tmp_path / "out"
-    written = write_tables(fake_result(), Scenario(), sources_frame(), out, "csv")
+    written = write_tables(fake_result().tables, Scenario(), sources_frame(), out, "csv")
     names = sorted(path.name for path in out.iterdir())
     assert names == ["msft_by_year.csv", "scenario.csv", "sources.csv", "summary.csv"]
     assert sorted(path.name for path in written) == names
@@ -222,7 +222,7 @@ def test_write_tables_csv_writes_a_folder(tmp_path):
 def test_write_tables_csv_into_an_existing_folder_keeps_other_files(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     (tmp_path / "summary.csv").write_text("old")
-    write_tables(fake_result(), Scenario(), sources_frame(), tmp_path, "csv")
+    write_tables(fake_result().tables, Scenario(), sources_frame(), tmp_path, "csv")
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert (tmp_path / "summary.csv").read_bytes() == csv_bytes(figures())
     assert not list(tmp_path.glob(".*.tmp"))
@@ -230,7 +230,7 @@ def test_write_tables_csv_into_an_existing_folder_keeps_other_files(tmp_path):
 
 def test_write_tables_xlsx(tmp_path):
     out = tmp_path / "sub" / "model.xlsx"
-    assert write_tables(fake_result(), Scenario(), sources_frame(), out, "xlsx") == [out]
+    assert write_tables(fake_result().tables, Scenario(), sources_frame(), out, "xlsx") == [out]
     assert read_workbook(out.read_bytes()).sheetnames == ["summary", "msft_by_year", "scenario", "sources"]
     assert [p.name for p in out.parent.iterdir()] == ["model.xlsx"]
 
@@ -243,7 +243,7 @@ def test_write_tables_writes_nothing_when_a_table_cannot_be_rendered(tmp_path):
     result = SimpleNamespace(tables={"summary": figures(), "broken": pd.DataFrame({"x": [Unprintable()]})})
     for fmt, out in (("csv", tmp_path / "out"), ("xlsx", tmp_path / "model.xlsx")):
         with pytest.raises(RuntimeError):
-            write_tables(result, Scenario(), sources_frame(), out, fmt)
+            write_tables(result.tables, Scenario(), sources_frame(), out, fmt)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -252,7 +252,7 @@ def test_write_tables_refuses_the_wrong_kind_of_path(tmp_path, fmt, make):
     out = tmp_path / "target"
     out.write_text("keep") if make == "file" else out.mkdir()
     with pytest.raises(ExportError):
-        write_tables(fake_result(), Scenario(), sources_frame(), out, fmt)
+        write_tables(fake_result().tables, Scenario(), sources_frame(), out, fmt)
     assert [p.name for p in tmp_path.iterdir()] == ["target"]
 
 
