@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -39,34 +40,24 @@ def write_csv_tables(tables: Mapping[str, pd.DataFrame], out: Path) -> list[Path
     return list(files)
 
 
-def _relative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a range width; expected a fraction above 0, at most 1")
-    return value
+def _checked(cast: Callable[[str], Any], ok: Callable[[Any], bool], what: str) -> Callable[[str], Any]:
+    """An argparse ``type`` that reads ``text`` with ``cast`` and refuses what ``ok`` rejects."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = cast(text)
+        except ValueError:
+            value = None
+        if value is None or not ok(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return value
+
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a seed; expected a whole number of at least 0")
-    return value
+_relative = _checked(float, lambda v: 0 < v <= 1, "a range width; expected a fraction above 0, at most 1")
+_positive_int = _checked(int, lambda v: v >= 1, "a whole number of at least 1")
+_seed = _checked(int, lambda v: v >= 0, "a seed; expected a whole number of at least 0")
 
 
 def _add_out(parser: argparse.ArgumentParser) -> None:

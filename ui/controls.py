@@ -135,14 +135,25 @@ def _reset() -> None:
     st.session_state.pop(NOTES_STATE, None)
 
 
-def _load_upload() -> None:
-    upload = st.session_state.get(UPLOAD_KEY)
+def read_scenario_upload(key: str) -> tuple[str, Scenario | None, str | None] | None:
+    """The scenario file uploaded under ``key``, read strictly: (file name, scenario, None), or
+    (file name, None, why it was refused); None when no file is there."""
+    upload = st.session_state.get(key)
     if upload is None:
-        return
+        return None
     try:
-        scenario = from_json(upload.getvalue())
+        return upload.name, from_json(upload.getvalue()), None
     except ScenarioError as error:
-        st.session_state[NOTES_STATE] = ("upload", f"{upload.name} was not loaded: {error}")
+        return upload.name, None, str(error)
+
+
+def _load_upload() -> None:
+    read = read_scenario_upload(UPLOAD_KEY)
+    if read is None:
+        return
+    file_name, scenario, problem = read
+    if problem is not None:
+        st.session_state[NOTES_STATE] = ("upload", f"{file_name} was not loaded: {problem}")
         return
     set_controls(scenario)
     st.session_state.pop(NOTES_STATE, None)

@@ -14,7 +14,8 @@ import re
 import streamlit as st
 
 from model.compare import Column
-from model.scenario import Scenario, ScenarioError, from_json
+from model.scenario import Scenario
+from ui.controls import read_scenario_upload
 
 SAVED_STATE = "_saved_scenarios"  # name -> Scenario, in the order saved
 MESSAGE_STATE = "_saved_scenarios_message"
@@ -63,15 +64,14 @@ def _save_current(scenario: Scenario) -> None:
 
 
 def _add_upload() -> None:
-    upload = st.session_state.get(UPLOAD_KEY)
-    if upload is None:
+    read = read_scenario_upload(UPLOAD_KEY)
+    if read is None:
         return
-    try:
-        scenario = from_json(upload.getvalue())
-    except ScenarioError as error:
-        st.session_state[MESSAGE_STATE] = ("error", f"{upload.name} was not added: {error}")
+    file_name, scenario, problem = read
+    if problem is not None:
+        st.session_state[MESSAGE_STATE] = ("error", f"{file_name} was not added: {problem}")
         return
-    name = clean_name(upload.name.rsplit(".", 1)[0]) or "uploaded"
+    name = clean_name(file_name.rsplit(".", 1)[0]) or "uploaded"
     problem = save(name, scenario)
     st.session_state[MESSAGE_STATE] = ("error", f"Not added: {problem}") if problem else ("ok", f"Added {name}.")
 
