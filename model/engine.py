@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from model import finance
+from model.equity_method import eps_effect, equity_method_table
 from model.facts import Facts, to_date
-from model.scenario import Scenario
+from model.scenario import Scenario, StakeValuation
 from model.simulate import (
     FIRST_YEAR,
     MSFT_FLOWS,
@@ -29,23 +30,27 @@ from model.simulate import (
     funded_cumulative,
     scenario_values,
     simulate,
+    structure,
 )
 
 # One name per counterparty, in the order the data file lists them; the dashboard gives each one
 # colour on every page. tests/test_engine.py checks that data/commitments.yaml agrees.
 COUNTERPARTIES = (
     "Microsoft Azure",
+    "Microsoft Azure (before 2025-10)",
     "Oracle",
     "CoreWeave",
     "AWS",
     "AWS expansion",
     "Cerebras",
-    "Stargate (beyond Oracle)",
+    "Stargate (OpenAI's equity)",
     "NVIDIA",
     "AMD",
     "Broadcom",
     "Google Cloud",
 )
+# Compute beyond today's contracts (the compute floor): drawn beside the counterparties, never owed.
+RENEWALS = "Renewals and new contracts"
 
 FLOW_LABELS = {
     "investment_cash": "Investment (cash)",
@@ -53,13 +58,13 @@ FLOW_LABELS = {
     "revenue_share_received": "Revenue share received",
     "revenue_share_paid_to_openai": "Revenue share paid to OpenAI",
     "azure_margin": "Azure margin on OpenAI",
-    "stake_value_at_horizon": "Stake value at horizon",
+    "stake_value": "Stake value",
 }
 
 
 @dataclass(frozen=True)
 class Metrics:
-    """Headline numbers. USD bn unless the name says otherwise."""
+    """Headline numbers. USD bn unless the name says otherwise; stakes and shares are fractions."""
 
     invested_usd_bn: float
     invested_cash_usd_bn: float
@@ -68,17 +73,25 @@ class Metrics:
     funded_to_date_usd_bn: float
     revenue_share_received_usd_bn: float
     revenue_share_to_come_usd_bn: float
+    revenue_share_net_usd_bn: float
     azure_revenue_usd_bn: float
     azure_margin_usd_bn: float
     at_risk_azure_revenue_usd_bn: float
+    stake_filed: float
+    stake_now: float
+    stake_value_filed_usd_bn: float
     stake_value_now_usd_bn: float
+    stake_kept_share: float
+    stake_value_usd_bn: float
     stake_at_horizon: float
     stake_value_horizon_usd_bn: float
+    stake_share_of_npv: float | None
     npv_usd_bn: float
     irr: float | None
     moic: float | None
     break_even_year: int | None
     hhi: float
+    openai_equity_raised_usd_bn: float
     first_funding_gap_year: int | None
     total_funding_gap_usd_bn: float
     msft_shares_outstanding: int
@@ -96,10 +109,6 @@ class Result:
     simulation: Simulation
 
 
-def _status_by_year(years: np.ndarray, today: date) -> np.ndarray:
-    return np.where(years < today.year, "actual", "projected")
-
-
 def _elapsed(years: np.ndarray, today: date) -> np.ndarray:
     """Share of each year that lies before ``today``: 1 for past years, 0 for future ones."""
     start = date(today.year, 1, 1)
@@ -109,10 +118,7 @@ def _elapsed(years: np.ndarray, today: date) -> np.ndarray:
 
 def run(scenario: Scenario, facts: Facts, today: date, msft_price_usd: float | None = None) -> Result:
     """Microsoft's exposure to OpenAI under ``scenario``, as seen on ``today``."""
-    sim = simulate(
-        scenario_values(scenario), facts,
-        horizon_year=scenario.horizon_year, shortfall_rule=scenario.shortfall_rule, today=today,
-    )
+    sim = simulate(scenario_values(scenario), facts, today=today, **structure(scenario))
     years = sim.years
     tables = {
         "msft_cash_flows": _msft_cash_flows(sim, facts, today),
@@ -123,7 +129,8 @@ def run(scenario: Scenario, facts: Facts, today: date, msft_price_usd: float | N
         "commitments": _commitments(sim, facts),
         "commitment_totals": _commitment_totals(sim, facts, scenario),
         "openai_funding": _openai_funding(sim, facts, today),
-        "equity_method": _equity_method(sim, facts, scenario),
+        "equity_method": equity_method_table(
+            facts, scenario, years, sim.stake[0], sim.openai_net_income[0], sim.equity_raised[0]),
     }
     metrics = _metrics(sim, facts, scenario, today, msft_price_usd)
     tables = {"summary": _summary(metrics, scenario, facts, today), **tables}
@@ -140,17 +147,20 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     cash = invested - credits
     net = sim.msft_net[0]
     received = sim.revenue_share_received[0]
+    net_share = received - sim.revenue_share_paid_to_openai[0]
     elapsed = _elapsed(years, today)
-    azure = COUNTERPARTIES.index("Microsoft Azure")
-    azure_paid = sim.paid[0, :, azure]
+    azure = [k for k, c in enumerate(facts.commitments.commitments) if c.is_azure]
+    azure_paid = sim.paid[0][:, azure].sum(axis=1)
     gap = sim.funding_gap[0]
     gap_years = years[gap > 1e-9]
     shares = facts.microsoft.shares_outstanding.count
-    rate_of_return = finance.irr(net)
-    # Gross money in over gross money out: a year's inflows do not net off its outflows.
-    multiple = finance.moic(sim.msft_flows[0].ravel())
-    cash_only = net - sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value_at_horizon")]
+    now = int(np.clip(today.year, years[0], years[-1])) - FIRST_YEAR
+    stake_value = float(sim.stake_value[0])
+    npv_value = float(sim.npv[0])
+    stake_flow = sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value")]
+    cash_only = net - stake_flow
     even = finance.break_even_index(cash_only)
+    cash_year = facts.openai.cash_year
     return Metrics(
         invested_usd_bn=invested,
         invested_cash_usd_bn=cash,
@@ -161,17 +171,26 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
         ),
         revenue_share_received_usd_bn=float((received * elapsed).sum()),
         revenue_share_to_come_usd_bn=float((received * (1.0 - elapsed)).sum()),
+        revenue_share_net_usd_bn=float(net_share.sum()),
         azure_revenue_usd_bn=float(azure_paid.sum()),
         azure_margin_usd_bn=float(azure_paid.sum() * scenario.azure_margin),
-        at_risk_azure_revenue_usd_bn=float(sim.shortfall[0, :, azure].sum()),
-        stake_value_now_usd_bn=scenario.msft_stake * scenario.openai_valuation_usd_bn,
+        at_risk_azure_revenue_usd_bn=float(sim.shortfall[0][:, azure].sum()),
+        stake_filed=scenario.msft_stake,
+        stake_now=float(sim.stake[0, now]),
+        stake_value_filed_usd_bn=scenario.msft_stake * scenario.openai_valuation_usd_bn,
+        stake_value_now_usd_bn=float(sim.stake_value_now[0]),
+        stake_kept_share=float(sim.survival[0, -1]),
+        stake_value_usd_bn=stake_value,
         stake_at_horizon=float(sim.stake[0, -1]),
         stake_value_horizon_usd_bn=float(sim.stake_value_horizon[0]),
-        npv_usd_bn=float(sim.npv[0]),
-        irr=rate_of_return,
-        moic=None if multiple is None else float(multiple),
+        stake_share_of_npv=float(sim.stake_pv[0] / npv_value) if npv_value > 0 else None,
+        npv_usd_bn=npv_value,
+        irr=finance.irr(net),
+        # On the investment alone: the stake and the net revenue share against the money put in.
+        moic=(stake_value + float(net_share.sum())) / invested,
         break_even_year=None if even is None else int(years[even]),
         hhi=finance.hhi(sim.scheduled[0].sum(axis=0)),
+        openai_equity_raised_usd_bn=float(sim.equity_raised[0][years >= cash_year].sum()),
         first_funding_gap_year=int(gap_years[0]) if gap_years.size else None,
         total_funding_gap_usd_bn=float(gap.sum()),
         msft_shares_outstanding=shares,
@@ -193,25 +212,43 @@ _SUMMARY_ROWS = (
     ("revenue_share_received_usd_bn", "Revenue share received", "USD bn", True, True,
      "OpenAI to Microsoft, before Microsoft's own payments; modelled from OpenAI's revenue since 2024"),
     ("revenue_share_to_come_usd_bn", "Revenue share to come", "USD bn", True, True, "after the cap"),
-    ("azure_revenue_usd_bn", "Azure revenue from OpenAI's $250B commitment", "USD bn", True, True,
-     "the part OpenAI can pay, to the horizon"),
+    ("revenue_share_net_usd_bn", "Net revenue share, all years", "USD bn", True, True,
+     "received less Microsoft's payments to OpenAI, to the horizon"),
+    ("azure_revenue_usd_bn", "Azure revenue from OpenAI", "USD bn", True, True,
+     "what OpenAI pays Microsoft under its Azure contracts, to the horizon"),
     ("azure_margin_usd_bn", "Azure margin from OpenAI", "USD bn", True, True, "at the assumed margin"),
     ("at_risk_azure_revenue_usd_bn", "At-risk Azure revenue", "USD bn", True, True,
-     "Microsoft's share of OpenAI's shortfall on its commitments"),
-    ("stake_value_now_usd_bn", "Stake value now", "USD bn", True, True, "stake x OpenAI valuation"),
-    ("stake_at_horizon", "Stake at horizon", "fraction", False, True, "after dilution"),
-    ("stake_value_horizon_usd_bn", "Stake value at horizon", "USD bn", True, True,
-     "stake x multiple x horizon-year revenue"),
+     "Microsoft's share of what OpenAI cannot pay on its commitments"),
+    ("stake_filed", "Stake per the filings", "fraction", False, False,
+     "about 27% as-converted (10-Q), before the 2026 round"),
+    ("stake_now", "Stake now", "fraction", False, True,
+     "the filings' stake diluted by every round since (the $122B of 2026 included)"),
+    ("stake_value_filed_usd_bn", "Stake value at the filings' stake", "USD bn", True, True,
+     "stake per the filings x OpenAI valuation now"),
+    ("stake_value_now_usd_bn", "Stake value now", "USD bn", True, True, "stake now x OpenAI valuation now"),
+    ("stake_kept_share", "Share of OpenAI's equity value its unpaid bills leave", "fraction", False, True,
+     "each year's share of committed bills paid, multiplied up to the horizon"),
+    ("stake_value_usd_bn", "Stake value in the NPV", "USD bn", True, True,
+     "by the chosen method (market mark or terminal multiple), after unpaid bills"),
+    ("stake_at_horizon", "Stake at horizon", "fraction", False, True, "after every round and employee equity"),
+    ("stake_value_horizon_usd_bn", "Stake value at horizon (terminal multiple)", "USD bn", True, True,
+     "stake x multiple x horizon-year revenue, after unpaid bills"),
     ("npv_usd_bn", "NPV", "USD bn", True, True,
-     "of Microsoft's flows incl. the stake at horizon, in today's money"),
-    ("irr", "IRR", "per year", False, True, "of Microsoft's flows incl. the stake at horizon"),
-    ("moic", "MOIC", "x", False, True, "money in / money out, undiscounted"),
+     "of Microsoft's flows incl. the stake, in today's money"),
+    ("stake_share_of_npv", "Share of the NPV resting on the stake", "fraction", False, True,
+     "present value of the stake as counted, over the NPV"),
+    ("irr", "IRR", "per year", False, True, "of Microsoft's flows incl. the stake"),
+    ("moic", "MOIC on the investment", "x", False, True,
+     "stake value plus net revenue share, over the $13B invested; the Azure business is its own line"),
     ("break_even_year", "Cash break-even year", "year", False, True,
      "cumulative cash back to zero, stake excluded"),
     ("hhi", "Concentration of OpenAI's commitments (HHI)", "0-10,000", False, True,
      "above 2,500: highly concentrated"),
+    ("openai_equity_raised_usd_bn", "Money OpenAI raises from 2026", "USD bn", False, True,
+     "the 2026 round's money after 31 March, contingent money counted and new raises"),
     ("first_funding_gap_year", "First year of an OpenAI funding gap", "year", False, True, ""),
-    ("total_funding_gap_usd_bn", "OpenAI funding gap, all years", "USD bn", False, True, ""),
+    ("total_funding_gap_usd_bn", "OpenAI funding gap, all years", "USD bn", False, True,
+     "committed bills OpenAI cannot pay"),
     ("msft_price_usd", "MSFT price used", "USD", False, False, ""),
     ("msft_market_value_usd_bn", "Microsoft market value", "USD bn", False, True, "price x shares outstanding"),
 )
@@ -247,12 +284,12 @@ def _long(years: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
 def _msft_cash_flows(sim: Simulation, facts: Facts, today: date) -> pd.DataFrame:
     years = sim.years
     last_funded = to_date(facts.tranches.funded_points[-1].date)
-    plan_start = facts.openai.revenue_plan[0].year
+    first_modelled = facts.openai.revenue_actuals[-1].year + 1
     status = {
         # Funding is reported up to the last filing; the rest is committed but not yet paid.
         "investment": np.where(years < last_funded.year, "actual", "committed"),
         # Revenue share before the plan years rests on reported revenue.
-        "revenue_share": np.where(years < plan_start, "actual", "projected"),
+        "revenue_share": np.where(years < first_modelled, "actual", "projected"),
         "other": np.full(years.size, "projected"),
     }
     F = len(MSFT_FLOWS)
@@ -272,11 +309,11 @@ def _msft_cash_flows(sim: Simulation, facts: Facts, today: date) -> pd.DataFrame
 
 def _msft_by_year(sim: Simulation) -> pd.DataFrame:
     net = sim.msft_net[0]
-    stake = sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value_at_horizon")]
+    stake = sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value")]
     return _long(sim.years, {
         "net_cash_flow_usd_bn": net - stake,
         "cumulative_net_cash_flow_usd_bn": np.cumsum(net - stake),
-        "stake_value_at_horizon_usd_bn": stake,
+        "stake_value_usd_bn": stake,
         "cumulative_position_usd_bn": np.cumsum(net),
     })
 
@@ -325,64 +362,72 @@ def _revenue_share(sim: Simulation, facts: Facts, today: date) -> pd.DataFrame:
         "cap_binds": (owed - received) > 1e-9,
         "paid_to_openai_usd_bn": sim.revenue_share_paid_to_openai[0],
         "net_usd_bn": received - sim.revenue_share_paid_to_openai[0],
-        "status": np.where(years < facts.openai.revenue_plan[0].year, "actual", "projected"),
+        "status": np.where(years <= facts.openai.revenue_actuals[-1].year, "actual", "projected"),
     })
     return table[~np.isnan(sim.openai_revenue[0])].reset_index(drop=True)
 
 
 def _basis(c) -> str:
     if c.schedule is not None:
-        return "reported annual schedule" + (" (straight line of the total)" if c.schedule_derived else "")
+        return "reported annual amounts" + (" (partly annualised: derived)" if c.schedule_derived else "")
     if c.sizing == "undisclosed":
         return "value undisclosed: not modelled"
-    size = "GW x cost per GW" if c.sizing == "gigawatts" else "reported total"
-    if c.scaled_by:
-        size += f" x {c.scaled_by}"
     end = c.end or {"azure_commitment_term_years": "start + assumed term",
                     "gpu_deployment_end_year": "assumed deployment end"}[c.end_assumption]
-    return f"{size}, spread evenly by month {c.start} to {end}"
+    if c.sizing == "gigawatts":
+        size = f"{c.gigawatts:g} GW x chip cost per GW x share OpenAI finances itself"
+        if c.scaled_by:
+            size += f" x {c.scaled_by}"
+        return f"{size}; deployed evenly {c.start} to {end}, each year's chips paid over the lease term"
+    if c.sizing == "equity":
+        return f"OpenAI's equity in the venture (assumption), paid in evenly {c.start} to {end}"
+    size = "reported total" + (f" x {c.scaled_by}" if c.scaled_by else "")
+    ramp = f", ramping up over {c.ramp_months} months" if c.ramp_months else ""
+    return f"{size} as rent from {c.start} to {end}{ramp}"
+
+
+def _renewals_basis() -> str:
+    return "compute floor: renewals and new contracts keep compute at the assumed share of revenue"
 
 
 def _commitments(sim: Simulation, facts: Facts) -> pd.DataFrame:
     commitments = facts.commitments.commitments
-    Y, C = sim.years.size, len(commitments)
-    scheduled = sim.scheduled[0].T.ravel()  # counterparty-major: (C * Y,)
+    Y, C = sim.years.size, len(commitments) + 1
+    # The renewals column comes last: what OpenAI would buy beyond today's contracts.
+    scheduled = np.concatenate([sim.scheduled[0], sim.renewals[0][:, None]], axis=1).T.ravel()
+    paid = np.concatenate([sim.paid[0], sim.renewals_paid[0][:, None]], axis=1).T.ravel()
     keep = scheduled > 1e-12
     pick = lambda values: np.repeat(np.asarray(values, dtype=object), Y)[keep]  # noqa: E731
     table = pd.DataFrame({
         "year": np.tile(sim.years.astype(int), C)[keep],
-        "counterparty": pick([c.counterparty for c in commitments]),
+        "counterparty": pick([c.counterparty for c in commitments] + [RENEWALS]),
         "scheduled_usd_bn": scheduled[keep],
-        "paid_usd_bn": sim.paid[0].T.ravel()[keep],
-        "shortfall_usd_bn": sim.shortfall[0].T.ravel()[keep],
-        "status": pick([c.status for c in commitments]),
-        "derived": pick([c.schedule is None or c.schedule_derived for c in commitments]).astype(bool),
-        "basis": pick([_basis(c) for c in commitments]),
+        "paid_usd_bn": paid[keep],
+        "shortfall_usd_bn": (scheduled - paid)[keep],
+        "status": pick([c.status for c in commitments] + ["uncommitted"]),
+        "derived": pick([c.schedule is None or c.schedule_derived for c in commitments] + [True]).astype(bool),
+        "basis": pick([_basis(c) for c in commitments] + [_renewals_basis()]),
     })
     return table.sort_values(["year", "counterparty"], ignore_index=True)
 
 
 def _commitment_totals(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.DataFrame:
     values = scenario_values(scenario)
-    by_id = {c.id: c for c in facts.commitments.commitments}
     in_model = sim.scheduled[0].sum(axis=0)
     share = in_model / in_model.sum() if in_model.sum() > 0 else in_model
     rows = []
     for k, c in enumerate(facts.commitments.commitments):
-        if c.schedule is None:
-            total = float(commitment_totals(c, by_id, values, 1)[0])
-        else:
-            total = sum(c.schedule.values())
         rows.append({
             "counterparty": c.counterparty,
-            "total_usd_bn": total if c.sizing != "undisclosed" else None,
+            "announced_usd_bn": c.announced_usd_bn,
+            "total_usd_bn": float(commitment_totals(c, values, 1)[0]) if c.sizing != "undisclosed" else None,
             "to_horizon_usd_bn": float(in_model[k]),
             "share_of_total": float(share[k]),
             "gigawatts": c.gigawatts,
             "status": c.status,
             "basis": _basis(c),
             "derived": bool(c.scaled_by or c.schedule is None or c.schedule_derived),
-            "note": c.note or "",
+            "note": "; ".join(text for text in (c.confidence, c.note) if text),
             "source": c.source,
             "as_of": c.as_of,
         })
@@ -390,57 +435,30 @@ def _commitment_totals(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.
 
 
 def _openai_funding(sim: Simulation, facts: Facts, today: date) -> pd.DataFrame:
-    revenue = sim.openai_revenue[0]
-    commitments = sim.scheduled[0].sum(axis=1)
-    available = sim.cash_available[0]
+    """OpenAI by year: its revenue, what it must pay, how it pays, and what it cannot."""
+    committed = sim.scheduled[0].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = np.where(commitments > 0, available / commitments, np.nan)
+        paid_share = np.where(committed > 1e-12, sim.paid[0].sum(axis=1) / committed, np.nan)
     table = _long(sim.years, {
-        "revenue_usd_bn": revenue,
-        "revenue_status": np.where(sim.years < facts.openai.revenue_plan[0].year, "actual", "projected"),
+        "revenue_usd_bn": sim.openai_revenue[0],
+        "revenue_status": np.where(sim.years <= facts.openai.revenue_actuals[-1].year, "actual", "projected"),
         "noncompute_costs_usd_bn": sim.noncompute_costs[0],
         "revenue_share_net_paid_usd_bn": sim.revenue_share_received[0] - sim.revenue_share_paid_to_openai[0],
-        "outside_funding_usd_bn": sim.outside_funding[0],
-        "commitments_usd_bn": commitments,
-        "cash_available_usd_bn": available,
-        "coverage_ratio": coverage,
+        "commitments_usd_bn": committed,
+        "renewals_usd_bn": sim.renewals[0],
+        "compute_scheduled_usd_bn": sim.compute_scheduled[0],
+        "compute_paid_usd_bn": sim.compute_paid[0],
+        "burn_before_financing_usd_bn": sim.burn[0],
+        "equity_raised_usd_bn": sim.equity_raised[0],
+        "cash_end_usd_bn": sim.cash_end[0],
         "funding_gap_usd_bn": sim.funding_gap[0],
-        "cash_carried_usd_bn": sim.cash_carried[0],
+        "commitments_paid_share": paid_share,
+        "openai_value_usd_bn": sim.openai_value[0],
+        "msft_stake": sim.stake[0],
+        "equity_value_kept": sim.survival[0],
     })
-    return table[~np.isnan(available)].reset_index(drop=True)
+    first = facts.openai.revenue_actuals[-1].year
+    return table[table["year"] >= first].reset_index(drop=True)
 
 
-def eps_effect(pretax_usd_bn: float, scenario: Scenario, facts: Facts) -> tuple[float, float]:
-    """(net income in USD bn, EPS in USD) of a pre-tax OpenAI result at the scenario's tax rate."""
-    net = pretax_usd_bn * (1.0 - scenario.msft_tax_rate)
-    return net, net * 1e9 / facts.microsoft.shares_outstanding.count
-
-
-def _equity_method(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.DataFrame:
-    rows = []
-    for q in facts.microsoft.equity_method:
-        net, eps = None, None
-        if q.openai_pretax_usd_bn is not None:
-            net, eps = eps_effect(q.openai_pretax_usd_bn, scenario, facts)
-        rows.append({
-            "period": q.period, "year": to_date(q.quarter_end).year, "status": "reported",
-            "openai_pretax_usd_bn": q.openai_pretax_usd_bn, "net_income_usd_bn": net, "eps_usd": eps,
-            "reported_net_income_usd_bn": q.net_income_usd_bn, "reported_eps_usd": q.eps_usd,
-            "source": q.source,
-        })
-    last_reported = max(to_date(q.quarter_end) for q in facts.microsoft.equity_method)
-    for j, year in enumerate(sim.years):
-        if year <= last_reported.year or np.isnan(sim.openai_net_income[0, j]):
-            continue
-        pretax = float(sim.stake[0, j] * sim.openai_net_income[0, j])
-        net, eps = eps_effect(pretax, scenario, facts)
-        rows.append({
-            "period": f"CY{year}", "year": int(year), "status": "projected",
-            "openai_pretax_usd_bn": pretax, "net_income_usd_bn": net, "eps_usd": eps,
-            "reported_net_income_usd_bn": None, "reported_eps_usd": None,
-            "source": "model: stake x OpenAI net income (revenue - costs - compute paid - revenue share)",
-        })
-    return pd.DataFrame(rows)
-
-
-__all__ = ["COUNTERPARTIES", "FIRST_YEAR", "FLOW_LABELS", "Metrics", "Result", "eps_effect", "run"]
+__all__ = ["COUNTERPARTIES", "FIRST_YEAR", "FLOW_LABELS", "RENEWALS", "Metrics", "Result", "eps_effect", "run"]

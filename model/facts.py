@@ -65,6 +65,7 @@ class Sourced(Record):
     as_of: PartialDate
     derived: bool = False
     note: str | None = None
+    confidence: str | None = None
 
 
 # -- tranches --------------------------------------------------------------------------------------
@@ -172,21 +173,26 @@ class Recapitalization(Sourced):
 class Commitment(Sourced):
     id: str
     counterparty: str
-    sizing: Literal["total", "gigawatts", "undisclosed"]
+    sizing: Literal["total", "gigawatts", "equity", "undisclosed"]
     total_usd_bn: float | None = Field(default=None, gt=0)
+    announced_usd_bn: float | None = Field(default=None, gt=0)
     overlap_usd_bn: float | None = Field(default=None, gt=0)
     overlap_with: str | None = None
     start: Month
     end: Month | None
     end_assumption: Literal["azure_commitment_term_years", "gpu_deployment_end_year"] | None = None
+    ramp_months: int = Field(default=0, ge=0, le=120)
     gigawatts: float | None = Field(default=None, gt=0)
     schedule: dict[int, float] | None = None
     schedule_derived: bool = False
     signed: PartialDate
-    status: Literal["committed", "projected"]
-    scaled_by: Literal[
-        "aws_expansion_additive_share", "stargate_remainder_share", "nvidia_loi_share"
-    ] | None = None
+    status: Literal["actual", "committed", "projected"]
+    scaled_by: Literal["aws_expansion_additive_share", "nvidia_loi_share"] | None = None
+
+    @property
+    def is_azure(self) -> bool:
+        """Microsoft's own contracts: what OpenAI leaves unpaid here is Microsoft's at-risk revenue."""
+        return self.counterparty.startswith("Microsoft Azure")
 
     @model_validator(mode="after")
     def _complete(self) -> Commitment:
@@ -198,7 +204,7 @@ class Commitment(Sourced):
             raise ValueError("give exactly one of end and end_assumption")
         if self.end is not None and month_index(self.end) < month_index(self.start):
             raise ValueError(f"end {self.end} is before start {self.start}")
-        if self.scaled_by in ("stargate_remainder_share", "aws_expansion_additive_share"):
+        if self.scaled_by == "aws_expansion_additive_share":
             if self.overlap_usd_bn is None or self.total_usd_bn is None:
                 raise ValueError(f"scaled_by {self.scaled_by} needs total_usd_bn and overlap_usd_bn")
         if self.schedule is not None and self.total_usd_bn is not None:
@@ -234,11 +240,38 @@ class Amount(Sourced):
     value: float
 
 
+class CashPoint(Sourced):
+    """OpenAI's cash on one date: where the model's year-by-year cash account starts."""
+
+    date: PartialDate
+    cash_usd_bn: float = Field(ge=0)
+    burn_in_year_to_date_usd_bn: float
+
+
+class Receipt(Record):
+    date: PartialDate
+    usd_bn: float = Field(gt=0)
+
+
 class FundingRound(Sourced):
     date: PartialDate
     raised_usd_bn: float = Field(gt=0)
     post_money_usd_bn: float = Field(gt=0)
     event: str
+    receipts: list[Receipt] = Field(default_factory=list)
+    contingent_usd_bn: float = Field(default=0.0, ge=0)
+    contingent_on: str | None = None
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> FundingRound:
+        if sum(r.usd_bn for r in self.receipts) + self.contingent_usd_bn > self.raised_usd_bn + 1e-9:
+            raise ValueError("receipts and the contingent part add up to more than raised_usd_bn")
+        return self
+
+    @property
+    def undated_usd_bn(self) -> float:
+        """Money of the round that is neither dated by a source nor contingent."""
+        return self.raised_usd_bn - self.contingent_usd_bn - sum(r.usd_bn for r in self.receipts)
 
 
 class Valuation(Sourced):
@@ -246,6 +279,15 @@ class Valuation(Sourced):
     valuation_usd_bn: float = Field(gt=0)
     event: str
     basis: str = "post-money"
+
+
+class PeriodResult(Sourced):
+    """A reported accounting result of OpenAI's for a run of months."""
+
+    period: str
+    start: Month
+    months: int = Field(ge=1, le=12)
+    usd_bn: float
 
 
 class Item(Sourced):
@@ -263,22 +305,35 @@ class OpenAIFile(Record):
     revenue_actuals: list[YearAmount] = Field(min_length=1)
     revenue_q1_2026_usd_bn: Amount
     revenue_runrate_year_end: list[YearAmount]
-    revenue_plan: list[YearAmount] = Field(min_length=1)
+    revenue_plans: dict[str, list[YearAmount]] = Field(min_length=1)
+    cash: CashPoint
     funding_rounds: list[FundingRound]
     valuations: list[Valuation] = Field(min_length=1)
+    net_income: list[PeriodResult]
     losses: list[Item]
     projections: list[Item]
     stated_aggregate_commitments: Aggregate
 
     @model_validator(mode="after")
     def _ordered(self) -> OpenAIFile:
-        for name in ("revenue_actuals", "revenue_plan"):
-            years = [r.year for r in getattr(self, name)]
-            if years != sorted(set(years)):
-                raise ValueError(f"{name}: years must be increasing and unique")
-        if self.revenue_plan[0].year != self.revenue_actuals[-1].year + 1:
-            raise ValueError("revenue_plan must start the year after the last actual")
+        last_actual = self.revenue_actuals[-1].year
+        years = [r.year for r in self.revenue_actuals]
+        if years != sorted(set(years)):
+            raise ValueError("revenue_actuals: years must be increasing and unique")
+        for name, plan in self.revenue_plans.items():
+            years = [r.year for r in plan]
+            if not years or years != sorted(set(years)):
+                raise ValueError(f"revenue_plans.{name}: years must be increasing and unique")
+            if years[0] <= last_actual:
+                raise ValueError(f"revenue_plans.{name} must start after the last actual year {last_actual}")
+        if to_date(self.cash.date).year != last_actual + 1:
+            raise ValueError("cash.date must fall in the year after the last actual revenue")
         return self
+
+    @property
+    def cash_year(self) -> int:
+        """The first year of the model's cash account (the year of the reported cash point)."""
+        return to_date(self.cash.date).year
 
 
 # -- Microsoft -------------------------------------------------------------------------------------
@@ -306,10 +361,47 @@ class MicrosoftFile(Record):
     azure_backlog_from_openai: Backlog
 
 
+# -- calibration targets ---------------------------------------------------------------------------
+
+
+class CalibrationTarget(Sourced):
+    """A reported figure the base case must reproduce, and the band it must land in."""
+
+    measure: str
+    label: str
+    target: str
+    low: float | None = None
+    high: float | None = None
+    basis: str
+
+    @model_validator(mode="after")
+    def _band(self) -> CalibrationTarget:
+        if self.low is None and self.high is None:
+            raise ValueError("give low, high or both")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
+class CalibrationFile(Record):
+    targets: list[CalibrationTarget] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> CalibrationFile:
+        measures = [t.measure for t in self.targets]
+        if len(measures) != len(set(measures)):
+            raise ValueError("each measure may appear once")
+        return self
+
+
+def load_calibration(data_dir: Path = DATA_DIR) -> list[CalibrationTarget]:
+    return load_file(data_dir / "calibration.yaml", CalibrationFile, wrap="targets").targets
+
+
 # -- loading ---------------------------------------------------------------------------------------
 
 
-_RECORD_KEYS = ("id", "name", "period", "item", "year", "date")
+_RECORD_KEYS = ("id", "name", "measure", "period", "item", "year", "date")
 
 
 def _where(data: Any, loc: tuple) -> str:
@@ -413,7 +505,10 @@ def _walk(topic: str, record_name: str, node: Record, rows: list[dict]) -> None:
                 getattr(node, "derived", False)
                 or (field == "schedule" and getattr(node, "schedule_derived", False))
             ),
-            "note": getattr(node, "note", None) or getattr(node, "confidence", None) or "",
+            # How sure the source is comes first: "not verified" must be seen before anything else.
+            "note": "; ".join(
+                text for text in (getattr(node, "confidence", None), getattr(node, "note", None)) if text
+            ),
         })
 
 
@@ -440,10 +535,14 @@ def _sources_table(facts: Facts) -> pd.DataFrame:
     _walk("OpenAI", "revenue Q1 2026", o.revenue_q1_2026_usd_bn, rows)
     for item in o.revenue_runrate_year_end:
         _walk("OpenAI", f"run-rate end {item.year}", item, rows)
-    for item in o.revenue_plan:
-        _walk("OpenAI", f"plan {item.year}", item, rows)
+    for vintage, plan in o.revenue_plans.items():
+        for item in plan:
+            _walk("OpenAI", f"revenue plan {vintage} {item.year}", item, rows)
+    _walk("OpenAI", f"cash at {o.cash.date}", o.cash, rows)
     for item in o.funding_rounds:
         _walk("OpenAI", f"round {item.date}", item, rows)
+    for item in o.net_income:
+        _walk("OpenAI", f"net income {item.period}", item, rows)
     for item in o.valuations:
         _walk("OpenAI", f"valuation {item.date}", item, rows)
     for item in o.losses + o.projections:

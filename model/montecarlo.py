@@ -165,7 +165,7 @@ def run_monte_carlo(
         fan[f"p{p}_cumulative_position_usd_bn"] = row
     fan["mean_cumulative_position_usd_bn"] = position.mean(axis=0)
 
-    active = ~np.isnan(sim.cash_available[0])
+    active = ~np.isnan(sim.cash_end[0])
     gap = sim.funding_gap
     gap_probability = pd.DataFrame(
         {

@@ -20,7 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-GROUPS = ("OpenAI growth", "Revenue share", "Azure", "Compute commitments", "Equity", "Valuation")
+GROUPS = (
+    "OpenAI growth", "OpenAI funding", "Revenue share", "Azure", "Compute commitments", "Equity", "Valuation",
+)
 
 
 class ShortfallRule(StrEnum):
@@ -32,11 +34,38 @@ class ShortfallRule(StrEnum):
     oldest_paid_first = "oldest_paid_first"
 
 
+class RevenuePlan(StrEnum):
+    """Which of OpenAI's reported revenue plans the model follows (keys of data/openai.yaml)."""
+
+    feb_2026 = "feb_2026"
+    sep_2025 = "sep_2025"
+
+
+class StakeValuation(StrEnum):
+    """How Microsoft's stake is valued in the NPV."""
+
+    market_mark = "market_mark"
+    terminal_multiple = "terminal_multiple"
+
+
 SHORTFALL_RULE_LABELS = {
     ShortfallRule.pro_rata: "Pro rata to each year's commitments",
     ShortfallRule.azure_paid_first: "Azure paid first (Microsoft senior)",
     ShortfallRule.azure_paid_last: "Azure paid last (Microsoft junior)",
     ShortfallRule.oldest_paid_first: "Oldest contract paid first",
+}
+
+# What each option of a choice is called on screen, by field name.
+CHOICE_LABELS: dict[str, dict[StrEnum, str]] = {
+    "revenue_plan": {
+        RevenuePlan.feb_2026: "February 2026 plan ($30B, $62B, $280B in 2030)",
+        RevenuePlan.sep_2025: "September 2025 plan ($100B in 2029, $200B in 2030)",
+    },
+    "shortfall_rule": SHORTFALL_RULE_LABELS,
+    "stake_valuation": {
+        StakeValuation.market_mark: "Market mark: the last round's price, today",
+        StakeValuation.terminal_multiple: "Terminal multiple: revenue x multiple at the horizon",
+    },
 }
 
 
@@ -75,17 +104,31 @@ def assumption(
     )
 
 
+def choice(default: StrEnum, *, group: str, label: str, help: str) -> Any:
+    """A scenario field that picks one option; structural, so not varied by sensitivity or Monte Carlo."""
+    assert group in GROUPS, group
+    return Field(default, description=help,
+                 json_schema_extra={"label": label, "unit": "choice", "group": group, "uncertain": False})
+
+
 class Scenario(BaseModel):
-    """The assumptions of one what-if scenario. Reported terms are the defaults."""
+    """The assumptions of one what-if scenario. Reported terms are the defaults.
+
+    Every help text says whether its default is reported (with the source) or an assumption.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
     # -- OpenAI growth ---------------------------------------------------------------------------
+    revenue_plan: RevenuePlan = choice(
+        RevenuePlan.feb_2026, group="OpenAI growth", label="OpenAI's revenue plan",
+        help="Which of OpenAI's reported plans revenue follows from 2026 (default: the latest). "
+        "The February 2026 points for 2026 and 2027 come from secondary summaries only.",
+    )
     openai_revenue_vs_plan: float = assumption(
         1.0, low=0.2, high=1.5, step=0.05, unit="x plan", group="OpenAI growth",
         label="OpenAI revenue vs its plan",
-        help="OpenAI's revenue from 2026 as a multiple of its reported plan "
-        "($30B in 2026, $100B in 2029, $200B in 2030).",
+        help="OpenAI's revenue from 2026 as a multiple of the chosen plan (1 = the plan as reported).",
     )
     openai_revenue_growth_after_plan: float = assumption(
         0.15, low=-0.2, high=0.6, step=0.01, unit="per year", group="OpenAI growth",
@@ -93,15 +136,37 @@ class Scenario(BaseModel):
         help="Annual revenue growth once the reported plan ends (assumption).",
     )
     openai_noncompute_cost_share: float = assumption(
-        0.35, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
-        label="OpenAI costs other than compute",
-        help="Staff, sales and other costs as a share of revenue (assumption: not reported).",
+        0.30, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
+        label="OpenAI cash costs other than compute",
+        help="Staff, sales and other cash costs as a share of revenue (assumption: not reported; "
+        "30% reproduces OpenAI's reported 2025 burn and its February 2026 burn plan).",
     )
+    compute_floor_share: float = assumption(
+        0.55, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
+        label="Compute once contracts run out",
+        help="From 2026 OpenAI's compute spend never falls below this share of revenue: renewals and "
+        "new contracts replace those that end (assumption; 55% is the ratio in OpenAI's 2030 plan, "
+        "$280B of revenue with $39B of cash flow).",
+    )
+    # -- OpenAI funding --------------------------------------------------------------------------
     outside_funding_usd_bn_per_year: float = assumption(
-        50.0, low=0.0, high=300.0, step=5.0, unit="USD bn per year", group="OpenAI growth",
-        label="Outside funding from 2027",
-        help="New equity and debt OpenAI raises each year after the reported rounds (assumption).",
-        fmt="%.0f",
+        100.0, low=0.0, high=300.0, step=5.0, unit="USD bn per year", group="OpenAI funding",
+        label="Most OpenAI can raise in a year",
+        help="OpenAI raises new equity when its cash runs out, up to this much a year from 2026 "
+        "(assumption; it raised $40B in 2025 and $122B in 2026).", fmt="%.0f",
+    )
+    round_2026_after_march_usd_bn: float = assumption(
+        36.0, low=0.0, high=72.0, step=1.0, unit="USD bn", group="OpenAI funding",
+        label="2026 round money after 31 March",
+        help="Money from the $122B round that reached OpenAI after its $73B cash count of 31 March "
+        "2026. At most $72B (the round less Amazon's $15B up front and $35B contingent); the payment "
+        "dates were not found, so the default takes half (assumption).", fmt="%.0f",
+    )
+    amazon_contingent_share: float = assumption(
+        0.0, low=0.0, high=1.0, step=0.05, unit="of $35B", group="OpenAI funding",
+        label="Amazon's contingent $35B received",
+        help="Share of Amazon's $35B, due on an IPO or an AGI milestone by 2028-12-31, that arrives "
+        "(in 2027, the IPO year reported as likely). Default: not counted, being contingent.",
     )
     # -- Revenue share ---------------------------------------------------------------------------
     revenue_share_rate: float = assumption(
@@ -141,16 +206,16 @@ class Scenario(BaseModel):
         "(never disclosed: assumption).",
     )
     azure_margin: float = assumption(
-        0.40, low=0.0, high=0.8, step=0.01, unit="of Azure revenue", group="Azure",
+        0.15, low=0.0, high=0.45, step=0.01, unit="of Azure revenue", group="Azure",
         label="Azure margin on OpenAI",
-        help="Microsoft's operating margin on compute sold to OpenAI; credits cost Microsoft "
-        "the rest (assumption).",
+        help="Microsoft's margin on compute sold to OpenAI; credits cost Microsoft the rest. Not "
+        "reported: Oracle's reported gross margin on renting NVIDIA GPUs is 14% (16% on average).",
     )
     azure_commitment_term_years: int = assumption(
         7, low=3, high=15, step=1, unit="years", group="Azure",
         label="Years to consume the $250B Azure commitment",
-        help="Term over which OpenAI spends its incremental Azure commitment from 2025-10 "
-        "(not disclosed: assumption).", fmt="%d",
+        help="Term over which OpenAI spends its incremental Azure commitment from 2025-10, after a "
+        "two-year ramp (not disclosed: assumption).", fmt="%d",
     )
     unfunded_commitment_paid_by_year: int = assumption(
         2027, low=2026, high=2032, step=1, unit="year", group="Azure",
@@ -159,22 +224,35 @@ class Scenario(BaseModel):
         "($11.8B funded at 2026-03-31; assumption).", fmt="%d",
     )
     # -- Compute commitments ---------------------------------------------------------------------
-    usd_bn_per_gw: float = assumption(
-        46.7, low=10.0, high=80.0, step=0.1, unit="USD bn per GW", group="Compute commitments",
-        label="Cost per gigawatt of GPU deals",
-        help="Dollars per GW for deals where only gigawatts are public (AMD, Broadcom, NVIDIA). "
-        "Default: Altman's $1.4T for 30 GW.", fmt="%.1f",
+    gpu_self_financed_share: float = assumption(
+        0.5, low=0.0, high=1.0, step=0.05, unit="of the chips", group="Compute commitments",
+        label="GPU deals OpenAI finances itself",
+        help="Share of the AMD, Broadcom and NVIDIA chips that OpenAI buys or leases itself; the "
+        "rest arrive inside cloud contracts as rent. Assumption: both deals name OpenAI's own sites "
+        "and partners' data centers, so half each way.",
+    )
+    gpu_usd_bn_per_gw: float = assumption(
+        15.0, low=5.0, high=60.0, step=0.5, unit="USD bn per GW", group="Compute commitments",
+        label="Chip cost per gigawatt",
+        help="Chip-vendor content per GW (analysts: AMD about $15B, Bernstein $15-20B; all-in, "
+        "with buildings and power, $35-60B).", fmt="%.1f",
+    )
+    gpu_payment_years: int = assumption(
+        5, low=1, high=10, step=1, unit="years", group="Compute commitments",
+        label="Years to pay for self-financed chips",
+        help="OpenAI leases rather than buys (reported 2025-09); each year's chips are paid over "
+        "this many years (assumption).", fmt="%d",
     )
     gpu_deployment_end_year: int = assumption(
         2029, low=2027, high=2035, step=1, unit="year", group="Compute commitments",
         label="GPU deals deployed by",
-        help="Year the GPU deals finish deploying (Broadcom: end of 2029).", fmt="%d",
+        help="Year the AMD and NVIDIA deals finish deploying (Broadcom: end of 2029).", fmt="%d",
     )
     nvidia_loi_share: float = assumption(
         0.0, low=0.0, high=1.0, step=0.05, unit="of 10 GW", group="Compute commitments",
         label="NVIDIA letter of intent realised",
         help="Share of the 10 GW NVIDIA letter of intent that becomes purchases "
-        "(reported on ice in 2026-01).",
+        "(reported on ice in 2026-01; 'never a commitment').",
     )
     aws_expansion_additive_share: float = assumption(
         0.5, low=0.0, high=1.0, step=0.05, unit="of $38B", group="Compute commitments",
@@ -182,26 +260,23 @@ class Scenario(BaseModel):
         help="0: the $100B AWS expansion is the new total; 1: it adds to the $38B. "
         "Sources disagree.",
     )
-    stargate_remainder_share: float = assumption(
-        0.5, low=0.0, high=1.0, step=0.05, unit="of $200B", group="Compute commitments",
-        label="Stargate capex beyond Oracle that OpenAI pays",
-        help="Stargate's $500B less Oracle's $300B, the part OpenAI itself must fund "
-        "(the rest: SoftBank's sites and partners; not public).",
+    stargate_equity_usd_bn: float = assumption(
+        19.0, low=0.0, high=200.0, step=1.0, unit="USD bn", group="Compute commitments",
+        label="OpenAI's own money into Stargate",
+        help="OpenAI's equity in the Stargate joint venture, paid in 2026-2029 (reported: $19B "
+        "committed, 2025-01); the sites reach OpenAI as rent through Oracle.", fmt="%.0f",
     )
-    shortfall_rule: ShortfallRule = Field(
-        ShortfallRule.pro_rata,
-        description="How a funding gap is shared among the counterparties OpenAI cannot pay.",
-        json_schema_extra={
-            "label": "Shortfall shared", "unit": "rule", "group": "Compute commitments",
-            "uncertain": False,
-        },
+    shortfall_rule: ShortfallRule = choice(
+        ShortfallRule.pro_rata, group="Compute commitments", label="Shortfall shared",
+        help="How a funding gap is shared among the counterparties OpenAI cannot pay.",
     )
     # -- Equity ----------------------------------------------------------------------------------
     msft_stake: float = assumption(
         0.27, low=0.0, high=0.5, step=0.005, unit="of OpenAI", group="Equity",
-        label="Microsoft's stake",
-        help="Microsoft's share of OpenAI Group PBC (filings: ~27% after the recapitalization).",
-        fmt="%.3f",
+        label="Microsoft's stake at the recapitalization",
+        help="Microsoft's share of OpenAI Group PBC in 2025-10 (filings: ~27%). The model dilutes it "
+        "by every round after, the $122B one of 2026 included (no source says Microsoft kept its "
+        "share).", fmt="%.3f",
     )
     openai_valuation_usd_bn: float = assumption(
         852.0, low=50.0, high=3000.0, step=2.0, unit="USD bn", group="Equity",
@@ -209,16 +284,23 @@ class Scenario(BaseModel):
         help="OpenAI's equity value today (latest: $852B post-money, 2026-03-31).", fmt="%.0f",
     )
     annual_dilution: float = assumption(
-        0.03, low=0.0, high=0.3, step=0.005, unit="per year", group="Equity",
-        label="Dilution per year",
-        help="Share of Microsoft's stake lost each year to new rounds from 2027 (assumption).",
+        0.01, low=0.0, high=0.1, step=0.005, unit="per year", group="Equity",
+        label="Dilution from employee equity",
+        help="Share of Microsoft's stake lost each year from 2027 to shares issued to staff (derived: "
+        "stock pay above $2.3B in Q1 2026 is about 1% of $852B a year). Rounds dilute on top.",
         fmt="%.3f",
+    )
+    stake_valuation: StakeValuation = choice(
+        StakeValuation.market_mark, group="Equity", label="Stake valued at",
+        help="Market mark: the stake at the last round's price, counted today, less the share "
+        "OpenAI's unpaid bills take away. Terminal multiple: at the horizon, revenue x multiple.",
     )
     terminal_revenue_multiple: float = assumption(
         10.0, low=1.0, high=40.0, step=0.5, unit="x revenue", group="Equity",
         label="OpenAI value at the horizon",
         help="OpenAI's equity value in the horizon year as a multiple of that year's revenue "
-        "(assumption).", fmt="%.1f",
+        "(assumption). Used by the terminal-multiple valuation and for the price of future rounds.",
+        fmt="%.1f",
     )
     msft_tax_rate: float = assumption(
         0.24, low=0.0, high=0.4, step=0.01, unit="of pre-tax", group="Equity",
@@ -235,12 +317,12 @@ class Scenario(BaseModel):
     horizon_year: int = assumption(
         2035, low=2030, high=2050, step=1, unit="year", group="Valuation",
         label="Horizon",
-        help="Last year of the model; the stake is valued at the end of it.", fmt="%d",
-        uncertain=False,
+        help="Last year of the model; with the terminal multiple, the stake is valued at the end of it.",
+        fmt="%d", uncertain=False,
     )
 
     @field_validator("revenue_share_end_year", "azure_commitment_term_years",
-                     "unfunded_commitment_paid_by_year", "gpu_deployment_end_year",
+                     "unfunded_commitment_paid_by_year", "gpu_deployment_end_year", "gpu_payment_years",
                      "horizon_year", mode="before")
     @classmethod
     def _whole_number(cls, value: Any) -> Any:
@@ -300,8 +382,8 @@ def field_specs() -> dict[str, FieldSpec]:
     specs = {}
     for name, field in Scenario.model_fields.items():
         extra = field.json_schema_extra or {}
-        if field.annotation is ShortfallRule:
-            kind, choices = "choice", tuple(rule.value for rule in ShortfallRule)
+        if isinstance(field.annotation, type) and issubclass(field.annotation, StrEnum):
+            kind, choices = "choice", tuple(option.value for option in field.annotation)
         else:
             kind, choices = ("int" if field.annotation is int else "float"), ()
         specs[name] = FieldSpec(

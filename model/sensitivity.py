@@ -31,16 +31,16 @@ import pandas as pd
 
 from model.facts import Facts
 from model.scenario import SPECS, FieldSpec, Scenario
-from model.simulate import Simulation, scenario_values, simulate
+from model.simulate import Simulation, scenario_values, simulate, structure
 
 DEFAULT_RELATIVE = 0.2
-AZURE_ID = "azure"
 
 # The results a tornado or a grid can show: name -> (label, unit). Each is one number per draw.
 OUTCOMES = {
     "npv_usd_bn": ("NPV of Microsoft's flows", "USD bn"),
     "at_risk_azure_revenue_usd_bn": ("At-risk Azure revenue", "USD bn"),
-    "stake_value_horizon_usd_bn": ("Stake value at horizon", "USD bn"),
+    "stake_value_usd_bn": ("Stake value in the NPV", "USD bn"),
+    "total_funding_gap_usd_bn": ("OpenAI funding gap, all years", "USD bn"),
 }
 
 
@@ -50,19 +50,18 @@ def uncertain_names() -> list[str]:
 
 def outcomes(sim: Simulation, facts: Facts) -> dict[str, np.ndarray]:
     """Each outcome of :data:`OUTCOMES` for every draw of ``sim``, the way ``run()`` computes it."""
-    azure = [k for k, c in enumerate(facts.commitments.commitments) if c.id == AZURE_ID]
+    azure = [k for k, c in enumerate(facts.commitments.commitments) if c.is_azure]
     return {
         "npv_usd_bn": sim.npv,
         "at_risk_azure_revenue_usd_bn": sim.shortfall[:, :, azure].sum(axis=(1, 2)),
-        "stake_value_horizon_usd_bn": sim.stake_value_horizon,
+        "stake_value_usd_bn": sim.stake_value,
+        "total_funding_gap_usd_bn": sim.funding_gap.sum(axis=1),
     }
 
 
 def simulate_scenarios(values: dict[str, np.ndarray], scenario: Scenario, facts: Facts, today: date) -> Simulation:
     """``simulate`` on per-draw ``values``, with the scenario's structural choices (horizon, rule)."""
-    return simulate(
-        values, facts, horizon_year=scenario.horizon_year, shortfall_rule=scenario.shortfall_rule, today=today
-    )
+    return simulate(values, facts, today=today, **structure(scenario))
 
 
 # -- ranges ----------------------------------------------------------------------------------------

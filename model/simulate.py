@@ -5,8 +5,25 @@ Every assumption arrives as an array with one value per draw; every result is an
 draw and turns the arrays into tables; Monte Carlo calls it with thousands. There is one engine.
 
 Sign convention: from Microsoft's point of view, money in is positive. Amounts in USD billions.
-OpenAI-side quantities (revenue, costs, commitments, funding gap) are stated from OpenAI's side and
-are positive amounts.
+OpenAI-side quantities (revenue, costs, commitments, burn, funding gap) are stated from OpenAI's
+side and are positive amounts.
+
+The rules, in the order the money moves (README, "Where the numbers come from", says the same):
+
+1. **OpenAI's revenue**: reported actuals, then the chosen plan x ``openai_revenue_vs_plan``,
+   growing at a constant rate between plan points and at ``openai_revenue_growth_after_plan``
+   after the last one.
+2. **What OpenAI owes, as it reaches its cash**: cloud contracts as rent over their terms (ramping
+   up where the record says so); GPU deals only for the share OpenAI finances itself, paid over a
+   lease term; Stargate as OpenAI's equity in the venture. Once contracts run out, renewals keep
+   compute at ``compute_floor_share`` of revenue (uncommitted: the first thing cut when money is short).
+3. **Can OpenAI pay?** From its reported cash (31 March 2026) it pays its burn; when cash runs out
+   it raises equity, up to ``outside_funding_usd_bn_per_year``; what is still missing is a funding
+   gap, shared among the counterparties by the shortfall rule.
+4. **Microsoft's stake**: diluted by every round after the recapitalization at that year's
+   valuation, and by employee equity. Each year OpenAI leaves part of its committed bills unpaid,
+   its equity keeps only the share it paid (creditors rank first), so persistent gaps take the
+   stake toward zero.
 """
 
 from __future__ import annotations
@@ -14,12 +31,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from model.facts import Commitment, Facts, month_index, to_date
 from model.finance import npv
-from model.scenario import SPECS, ShortfallRule
+from model.scenario import SPECS, RevenuePlan, ShortfallRule, StakeValuation
 
 FIRST_YEAR = 2019
 
@@ -29,7 +47,7 @@ MSFT_FLOWS = (
     "revenue_share_received",
     "revenue_share_paid_to_openai",
     "azure_margin",
-    "stake_value_at_horizon",
+    "stake_value",
 )
 
 
@@ -37,23 +55,30 @@ MSFT_FLOWS = (
 class Simulation:
     years: np.ndarray                 # (Y,)
     counterparties: tuple[str, ...]   # (C,)
-    openai_revenue: np.ndarray        # (n, Y), NaN where not reported and not modelled
+    openai_revenue: np.ndarray        # (n, Y), NaN before the first actual
     noncompute_costs: np.ndarray      # (n, Y)
-    outside_funding: np.ndarray       # (n, Y)
-    scheduled: np.ndarray             # (n, Y, C) OpenAI's commitments as scheduled
+    scheduled: np.ndarray             # (n, Y, C) OpenAI's commitments as they reach its cash
     paid: np.ndarray                  # (n, Y, C)
-    cash_available: np.ndarray        # (n, Y) before paying commitments
-    funding_gap: np.ndarray           # (n, Y)
-    cash_carried: np.ndarray          # (n, Y) left over at year end
+    renewals: np.ndarray              # (n, Y) compute beyond today's contracts (uncommitted)
+    renewals_paid: np.ndarray         # (n, Y)
+    burn: np.ndarray                  # (n, Y) cash burn before financing, all bills paid
+    equity_raised: np.ndarray         # (n, Y) money that reached OpenAI from rounds and raises
+    cash_end: np.ndarray              # (n, Y) cash at year end, NaN before the cash account starts
+    funding_gap: np.ndarray           # (n, Y) committed bills OpenAI cannot pay
+    survival: np.ndarray              # (n, Y) share of OpenAI's equity value its unpaid bills leave
     revenue_share_rate: np.ndarray    # (n, Y)
     revenue_share_owed: np.ndarray    # (n, Y) before the cap
     revenue_share_received: np.ndarray  # (n, Y) after the cap
     revenue_share_paid_to_openai: np.ndarray  # (n, Y)
     funded: np.ndarray                # (n, Y) Microsoft's investment funded each year
-    stake: np.ndarray                 # (n, Y) Microsoft's share of OpenAI
-    openai_net_income: np.ndarray     # (n, Y) from the model, NaN before the commitments start
+    stake: np.ndarray                 # (n, Y) Microsoft's share of OpenAI at year end
+    openai_value: np.ndarray          # (n, Y) OpenAI's equity value used to price each year's raise
+    openai_net_income: np.ndarray     # (n, Y) cash result: revenue less every cost it paid
     msft_flows: np.ndarray            # (n, Y, F) in the order of MSFT_FLOWS
-    stake_value_horizon: np.ndarray   # (n,)
+    stake_value_now: np.ndarray       # (n,) today's stake at the mark, before any haircut
+    stake_value: np.ndarray           # (n,) the stake as counted in the NPV (chosen method)
+    stake_value_horizon: np.ndarray   # (n,) stake x revenue x multiple at the horizon, after the haircut
+    stake_pv: np.ndarray              # (n,) present value of the stake as counted
     npv: np.ndarray                   # (n,) in the money of the valuation year
 
     @property
@@ -63,6 +88,24 @@ class Simulation:
     @property
     def msft_net(self) -> np.ndarray:
         return self.msft_flows.sum(axis=2)
+
+    @property
+    def compute_paid(self) -> np.ndarray:
+        return self.paid.sum(axis=2) + self.renewals_paid
+
+    @property
+    def compute_scheduled(self) -> np.ndarray:
+        return self.scheduled.sum(axis=2) + self.renewals
+
+
+def structure(scenario) -> dict[str, Any]:
+    """The scenario's choices that are not numbers, as keyword arguments for :func:`simulate`."""
+    return {
+        "horizon_year": scenario.horizon_year,
+        "shortfall_rule": scenario.shortfall_rule,
+        "revenue_plan": scenario.revenue_plan,
+        "stake_valuation": scenario.stake_valuation,
+    }
 
 
 def scenario_values(scenarios) -> dict[str, np.ndarray]:
@@ -85,28 +128,57 @@ def _year_fraction_before(day: date) -> float:
     return (day - start).days / (date(day.year + 1, 1, 1) - start).days
 
 
-def _spread(years: np.ndarray, start_month: int, end_month: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """``total`` spread evenly over the months from start to end (inclusive), summed by year."""
-    year_first = years * 12
-    year_last = year_first + 11
-    end = end_month.reshape(-1, 1)
-    overlap = np.clip(np.minimum(end, year_last) - np.maximum(start_month, year_first) + 1, 0, 12)
-    months = end - start_month + 1
-    return total.reshape(-1, 1) * overlap / months
+# -- schedules -------------------------------------------------------------------------------------
 
 
-def commitment_totals(c: Commitment, by_id: Mapping[str, Commitment], v, n: int) -> np.ndarray:
-    """What OpenAI owes a counterparty in total, under the scenario (n,)."""
+def _ramped_cumulative(months: np.ndarray, term: np.ndarray, ramp: float) -> np.ndarray:
+    """Share of a contract's total paid after ``months`` of a ``term``-month term.
+
+    The monthly rent rises in a straight line over the first ``ramp`` months, then stays flat:
+    paid(x) = x^2 / 2R while ramping, R/2 + (x - R) after, out of a total of term - R/2.
+    """
+    ramp = np.minimum(float(ramp), term)
+    x = np.clip(months, 0.0, term)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ramping = np.where(ramp > 0, x * x / (2.0 * np.where(ramp > 0, ramp, 1.0)), x)
+    paid = np.where(x <= ramp, ramping, ramp / 2.0 + (x - ramp))
+    return paid / (term - ramp / 2.0)
+
+
+def spread(years: np.ndarray, start_month: int, end_month: np.ndarray, total: np.ndarray,
+           ramp_months: float = 0.0) -> np.ndarray:
+    """``total`` over the months from start to end (inclusive), ramped, summed by year. (n, Y)."""
+    term = (end_month.reshape(-1, 1) - start_month + 1).astype(float)
+    year_start = (years * 12 - start_month).astype(float)
+    share = _ramped_cumulative(year_start + 12, term, ramp_months) - _ramped_cumulative(year_start, term, ramp_months)
+    return total.reshape(-1, 1) * share
+
+
+def _paid_over(deployed: np.ndarray, years_to_pay: np.ndarray) -> np.ndarray:
+    """Each year's deployment paid in equal parts over the next ``years_to_pay`` years. (n, Y)."""
+    term = np.maximum(np.round(years_to_pay), 1).reshape(-1, 1)
+    out = np.zeros_like(deployed)
+    for lag in range(int(term.max())):
+        shifted = np.zeros_like(deployed)
+        shifted[:, lag:] = deployed[:, : deployed.shape[1] - lag]
+        out += np.where(lag < term, shifted / term, 0.0)
+    return out
+
+
+def commitment_totals(c: Commitment, v, n: int) -> np.ndarray:
+    """What OpenAI pays a counterparty over the whole contract, under the scenario (n,)."""
     col = lambda name: _column(v, name, n)[:, 0]  # noqa: E731
     if c.sizing == "undisclosed":
         return np.zeros(n)
+    if c.schedule is not None:
+        return np.full(n, sum(c.schedule.values()))
     if c.sizing == "gigawatts":
-        total = c.gigawatts * col("usd_bn_per_gw")
+        total = c.gigawatts * col("gpu_usd_bn_per_gw") * col("gpu_self_financed_share")
+    elif c.sizing == "equity":
+        total = col("stargate_equity_usd_bn")
     else:
         total = np.full(n, c.total_usd_bn)
-    if c.scaled_by == "stargate_remainder_share":
-        total = (c.total_usd_bn - c.overlap_usd_bn) * col("stargate_remainder_share")
-    elif c.scaled_by == "aws_expansion_additive_share":
+    if c.scaled_by == "aws_expansion_additive_share":
         total = c.total_usd_bn - c.overlap_usd_bn * (1.0 - col("aws_expansion_additive_share"))
     elif c.scaled_by == "nvidia_loi_share":
         total = total * col("nvidia_loi_share")
@@ -121,29 +193,38 @@ def commitment_end_month(c: Commitment, v, n: int) -> np.ndarray:
     return 12 * _column(v, "gpu_deployment_end_year", n)[:, 0] + 11
 
 
-def _schedules(facts: Facts, years: np.ndarray, v, n: int) -> np.ndarray:
+def schedules(facts: Facts, years: np.ndarray, v, n: int) -> np.ndarray:
+    """What OpenAI pays each counterparty each year, as it reaches OpenAI's cash. (n, Y, C)."""
     commitments = facts.commitments.commitments
-    by_id = {c.id: c for c in commitments}
     out = np.zeros((n, years.size, len(commitments)))
     for k, c in enumerate(commitments):
         if c.schedule is not None:
             out[:, :, k] = [c.schedule.get(int(y), 0.0) for y in years]
         elif c.sizing != "undisclosed":
-            total = commitment_totals(c, by_id, v, n)
-            out[:, :, k] = _spread(years, month_index(c.start), commitment_end_month(c, v, n), total)
+            total = commitment_totals(c, v, n)
+            by_year = spread(years, month_index(c.start), commitment_end_month(c, v, n), total, c.ramp_months)
+            if c.sizing == "gigawatts":
+                by_year = _paid_over(by_year, _column(v, "gpu_payment_years", n)[:, 0])
+            out[:, :, k] = by_year
     return out
 
 
-def _revenue(facts: Facts, years: np.ndarray, v, n: int) -> np.ndarray:
-    actual = {r.year: r.revenue_usd_bn for r in facts.openai.revenue_actuals}
-    plan_years = np.array([r.year for r in facts.openai.revenue_plan])
-    plan_values = np.array([r.revenue_usd_bn for r in facts.openai.revenue_plan])
-    # Between plan points the plan grows at a constant rate: interpolate the logarithm.
-    inside = np.clip(years, plan_years[0], plan_years[-1])
-    plan = np.exp(np.interp(inside, plan_years, np.log(plan_values)))
+# -- revenue ---------------------------------------------------------------------------------------
+
+
+def revenue_path(facts: Facts, years: np.ndarray, v, n: int, plan: RevenuePlan) -> np.ndarray:
+    """OpenAI's revenue: actuals, then the plan (x the scenario's multiple), then steady growth."""
+    actuals = facts.openai.revenue_actuals
+    points = facts.openai.revenue_plans[RevenuePlan(plan).value]
+    # The last actual anchors the plan's first years; between points revenue grows at a
+    # constant rate (interpolate the logarithm).
+    xs = np.array([actuals[-1].year] + [p.year for p in points], dtype=float)
+    ys = np.array([actuals[-1].revenue_usd_bn] + [p.revenue_usd_bn for p in points])
+    planned = np.exp(np.interp(np.clip(years, xs[0], xs[-1]), xs, np.log(ys)))
     growth = _column(v, "openai_revenue_growth_after_plan", n)
-    after = np.maximum(years - plan_years[-1], 0)
-    modelled = _column(v, "openai_revenue_vs_plan", n) * plan * (1.0 + growth) ** after
+    after = np.maximum(years - xs[-1], 0)
+    modelled = _column(v, "openai_revenue_vs_plan", n) * planned * (1.0 + growth) ** after
+    actual = {r.year: r.revenue_usd_bn for r in actuals}
     known = np.array([actual.get(int(y), np.nan) for y in years])
     revenue = np.where(np.isin(years, list(actual)), known, modelled)
     return np.where(years < min(actual), np.nan, revenue)
@@ -151,7 +232,7 @@ def _revenue(facts: Facts, years: np.ndarray, v, n: int) -> np.ndarray:
 
 def _revenue_share(facts: Facts, years, revenue, v, n):
     terms = facts.revenue_share.openai_to_microsoft
-    first_modelled = facts.openai.revenue_plan[0].year
+    first_modelled = facts.openai.revenue_actuals[-1].year + 1
     end_year = _column(v, "revenue_share_end_year", n)
     start_rate = _column(v, "revenue_share_rate", n)
     final_rate = _column(v, "revenue_share_rate_final", n)
@@ -172,6 +253,9 @@ def _revenue_share(facts: Facts, years, revenue, v, n):
                             np.where(years == ended.year, _year_fraction_before(ended), 0.0))
     paid_to_openai = _column(v, "msft_payback_ratio", n) * received * paying_share
     return rate, owed, received, paid_to_openai
+
+
+# -- Microsoft's investment ------------------------------------------------------------------------
 
 
 def funded_cumulative(facts: Facts, on: date | np.ndarray, paid_by_year: np.ndarray) -> np.ndarray:
@@ -211,11 +295,14 @@ def _funded_by_year(facts: Facts, years: np.ndarray, v, n: int) -> np.ndarray:
     return np.diff(cumulative, axis=1, prepend=0.0)
 
 
+# -- paying the bills ------------------------------------------------------------------------------
+
+
 def _tiers(rule: ShortfallRule, facts: Facts) -> list[list[int]]:
     """Groups of counterparties in the order they are paid; pro rata within a group."""
     commitments = facts.commitments.commitments
     everyone = list(range(len(commitments)))
-    azure = [k for k, c in enumerate(commitments) if c.id == "azure"]
+    azure = [k for k, c in enumerate(commitments) if c.is_azure]
     others = [k for k in everyone if k not in azure]
     if rule == ShortfallRule.azure_paid_first:
         return [azure, others]
@@ -240,69 +327,136 @@ def _pay(scheduled: np.ndarray, available: np.ndarray, tiers: list[list[int]]) -
     return paid
 
 
+def _receipts_by_year(facts: Facts, years: np.ndarray) -> np.ndarray:
+    """Money from funding rounds that a source dates, by the year it reached OpenAI. (Y,)."""
+    out = np.zeros(years.size)
+    for r in facts.openai.funding_rounds:
+        for receipt in r.receipts:
+            out += np.where(years == to_date(receipt.date).year, receipt.usd_bn, 0.0)
+    return out
+
+
+def _round_dilution(facts: Facts, year: int) -> float:
+    """Share of the existing holders' equity that the rounds of ``year`` after the recap issued."""
+    recap = to_date(facts.recapitalization.date)
+    kept = 1.0
+    for r in facts.openai.funding_rounds:
+        day = to_date(r.date)
+        if day > recap and day.year == year:
+            kept *= 1.0 - r.raised_usd_bn / r.post_money_usd_bn
+    return 1.0 - kept
+
+
 def simulate(
     values: Mapping[str, np.ndarray | float],
     facts: Facts,
     *,
     horizon_year: int,
     shortfall_rule: ShortfallRule,
+    revenue_plan: RevenuePlan = RevenuePlan.feb_2026,
+    stake_valuation: StakeValuation = StakeValuation.market_mark,
     today: date,
 ) -> Simulation:
     """All flows of the model for every draw in ``values`` (each an array of one value per draw)."""
     n = max(np.size(value) for value in values.values())
     years = np.arange(FIRST_YEAR, horizon_year + 1)
     Y = years.size
+    col = lambda name: _column(values, name, n)  # noqa: E731
 
-    revenue = _revenue(facts, years, values, n)
+    revenue = revenue_path(facts, years, values, n, revenue_plan)
     rate, owed, received, paid_to_openai = _revenue_share(facts, years, revenue, values, n)
-    scheduled = _schedules(facts, years, values, n)
+    scheduled = schedules(facts, years, values, n)
+    committed = scheduled.sum(axis=2)
+    revenue_known = np.nan_to_num(revenue)
+    after_actuals = years > facts.openai.revenue_actuals[-1].year
+    renewals = np.where(after_actuals, np.maximum(col("compute_floor_share") * revenue_known - committed, 0.0), 0.0)
+    noncompute = col("openai_noncompute_cost_share") * revenue_known
+    revenue_share_net = received - paid_to_openai
+    burn = committed + renewals + noncompute + revenue_share_net - revenue_known
 
-    # Can OpenAI pay? Year by year from the first commitment, carrying spare cash forward.
-    first_year = min(to_date(c.start + "-01").year for c in facts.commitments.commitments)
-    rounds = {}
-    for r in facts.openai.funding_rounds:
-        rounds[to_date(r.date).year] = rounds.get(to_date(r.date).year, 0.0) + r.raised_usd_bn
-    last_round_year = max(rounds, default=first_year - 1)
-    funding = np.where(
-        years > last_round_year,
-        _column(values, "outside_funding_usd_bn_per_year", n),
-        np.array([rounds.get(int(y), 0.0) for y in years]),
-    )
-    funding = np.where(years < first_year, 0.0, funding)
-    active = years >= first_year
-    noncompute_share = _column(values, "openai_noncompute_cost_share", n)
-    noncompute = np.where(active, noncompute_share * np.nan_to_num(revenue), 0.0)
+    # Can OpenAI pay? Before the reported cash point every bill was paid (history); from it on,
+    # cash is carried year to year and equity raised when it runs out.
+    cash_point = facts.openai.cash
+    cash_year = facts.openai.cash_year
+    contingent = sum(r.contingent_usd_bn for r in facts.openai.funding_rounds)
+    inflow = np.zeros((n, Y))
+    inflow[:, years == cash_year] = col("round_2026_after_march_usd_bn")
+    inflow[:, years == cash_year + 1] += col("amazon_contingent_share") * contingent
+    cap = col("outside_funding_usd_bn_per_year")[:, 0]
     tiers = _tiers(shortfall_rule, facts)
-    paid = np.zeros_like(scheduled)
-    available = np.zeros((n, Y))
-    carried = np.zeros((n, Y))
-    carry = np.zeros(n)
-    for j in np.nonzero(active)[0]:
-        available[:, j] = (np.nan_to_num(revenue[:, j]) - noncompute[:, j] - received[:, j]
-                           + paid_to_openai[:, j] + funding[:, j] + carry)
-        paid[:, j] = _pay(scheduled[:, j], available[:, j], tiers)
-        carry = np.maximum(available[:, j] - paid[:, j].sum(axis=1), 0.0)
-        carried[:, j] = carry
-    commitments_total = scheduled.sum(axis=2)
-    gap = np.where(active, np.maximum(commitments_total - available, 0.0), 0.0)
-    openai_net_income = np.where(
-        active,
-        np.nan_to_num(revenue) - noncompute - paid.sum(axis=2) - received + paid_to_openai,
-        np.nan,
-    )
+
+    paid = scheduled.copy()
+    renewals_paid = renewals.copy()
+    raised = np.zeros((n, Y))
+    gap = np.zeros((n, Y))
+    cash_end = np.full((n, Y), np.nan)
+    cash = np.full(n, cash_point.cash_usd_bn)
+    for j in np.nonzero(years >= cash_year)[0]:
+        to_pay = burn[:, j] - (cash_point.burn_in_year_to_date_usd_bn if years[j] == cash_year else 0.0)
+        before = cash + inflow[:, j] - to_pay
+        raised[:, j] = np.clip(-before, 0.0, cap)
+        lacking = np.maximum(-(before + raised[:, j]), 0.0)
+        # Uncommitted compute is the first thing OpenAI does without.
+        cut = np.minimum(renewals[:, j], lacking)
+        renewals_paid[:, j] = renewals[:, j] - cut
+        lacking = lacking - cut
+        paid[:, j] = _pay(scheduled[:, j], committed[:, j] - lacking, tiers)
+        gap[:, j] = committed[:, j] - paid[:, j].sum(axis=1)
+        cash = np.maximum(before + raised[:, j], 0.0)
+        cash_end[:, j] = cash
+    with np.errstate(divide="ignore", invalid="ignore"):
+        paid_share = np.where(committed > 1e-12, paid.sum(axis=2) / committed, 1.0)
+    survival = np.cumprod(paid_share, axis=1)
+    openai_net_income = (revenue_known - noncompute - revenue_share_net - paid.sum(axis=2) - renewals_paid)
+    openai_net_income = np.where(np.isnan(revenue), np.nan, openai_net_income)
+
+    # Microsoft's stake: the recap's share, diluted by each later round and each year's raise at
+    # that year's valuation (the last round's revenue multiple moving to the horizon multiple,
+    # times what the unpaid bills leave), and by employee equity from the year after the cash point.
+    recap = facts.recapitalization
+    recap_year = to_date(recap.date).year
+    mark = col("openai_valuation_usd_bn")[:, 0]
+    anchor = revenue_known[:, years == cash_year][:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        multiple_now = np.where(anchor > 0, mark / anchor, col("terminal_revenue_multiple")[:, 0])
+    progress = np.clip((years - cash_year) / max(horizon_year - cash_year, 1), 0.0, 1.0)
+    multiple = multiple_now[:, None] + (col("terminal_revenue_multiple") - multiple_now[:, None]) * progress
+    survival_before = np.concatenate([np.ones((n, 1)), survival[:, :-1]], axis=1)
+    openai_value = multiple * revenue_known * survival_before
+    openai_value[:, years == cash_year] = (mark * survival_before[:, years == cash_year][:, 0])[:, None]
+    stake = np.zeros((n, Y))
+    held = col("msft_stake")[:, 0]
+    employee = col("annual_dilution")[:, 0]
+    for j, year in enumerate(years):
+        if year < recap_year:
+            stake[:, j] = recap.prior_msft_share_of_for_profit
+            continue
+        if year > recap_year:
+            held = held * (1.0 - _round_dilution(facts, int(year)))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sold = np.where(raised[:, j] > 0, raised[:, j] / (openai_value[:, j] + raised[:, j]), 0.0)
+            held = held * (1.0 - sold)
+        if year > cash_year:
+            held = held * (1.0 - employee)
+        stake[:, j] = held
 
     # Microsoft's side.
     funded = _funded_by_year(facts, years, values, n)
-    credit_share = _column(values, "azure_credit_share", n)
-    margin = _column(values, "azure_margin", n)
-    dilution = _column(values, "annual_dilution", n)
-    stake = _column(values, "msft_stake", n) * (1.0 - dilution) ** np.maximum(years - 2026, 0)
-    azure = [k for k, c in enumerate(facts.commitments.commitments) if c.id == "azure"]
+    credit_share = col("azure_credit_share")
+    margin = col("azure_margin")
+    azure = [k for k, c in enumerate(facts.commitments.commitments) if c.is_azure]
     azure_paid = paid[:, :, azure].sum(axis=2)
-    stake_value_horizon = (stake[:, -1] * _column(values, "terminal_revenue_multiple", n)[:, 0]
-                           * np.nan_to_num(revenue[:, -1]))
-    terminal = np.zeros((n, Y))
-    terminal[:, -1] = stake_value_horizon
+    now = int(np.clip(today.year, years[0], years[-1])) - FIRST_YEAR
+    stake_value_now = stake[:, now] * mark
+    stake_value_horizon = (stake[:, -1] * col("terminal_revenue_multiple")[:, 0] * revenue_known[:, -1]
+                           * survival[:, -1])
+    stake_flow = np.zeros((n, Y))
+    if StakeValuation(stake_valuation) == StakeValuation.market_mark:
+        stake_value = stake_value_now * survival[:, -1]
+        stake_flow[:, now] = stake_value
+    else:
+        stake_value = stake_value_horizon
+        stake_flow[:, -1] = stake_value
     flows = np.stack(
         [
             -funded * (1.0 - credit_share),
@@ -310,32 +464,42 @@ def simulate(
             received,
             -paid_to_openai,
             azure_paid * margin,
-            terminal,
+            stake_flow,
         ],
         axis=2,
     )
-    discount = _column(values, "discount_rate", n)[:, 0]
-    net_present = npv(discount, flows.sum(axis=2), base_offset=today.year - FIRST_YEAR)
+    discount = col("discount_rate")[:, 0]
+    offset = today.year - FIRST_YEAR
+    net_present = npv(discount, flows.sum(axis=2), base_offset=offset)
+    stake_pv = npv(discount, stake_flow, base_offset=offset)
 
+    receipts = _receipts_by_year(facts, years)
     return Simulation(
         years=years,
         counterparties=tuple(c.counterparty for c in facts.commitments.commitments),
         openai_revenue=revenue,
         noncompute_costs=noncompute,
-        outside_funding=funding,
         scheduled=scheduled,
         paid=paid,
-        cash_available=np.where(active, available, np.nan),
+        renewals=renewals,
+        renewals_paid=renewals_paid,
+        burn=np.where(np.isnan(revenue), np.nan, burn),
+        equity_raised=receipts + inflow + raised,
+        cash_end=cash_end,
         funding_gap=gap,
-        cash_carried=carried,
+        survival=survival,
         revenue_share_rate=rate,
         revenue_share_owed=owed,
         revenue_share_received=received,
         revenue_share_paid_to_openai=paid_to_openai,
         funded=funded,
         stake=stake,
+        openai_value=np.where(years >= cash_year, openai_value, np.nan),
         openai_net_income=openai_net_income,
         msft_flows=flows,
+        stake_value_now=stake_value_now,
+        stake_value=stake_value,
         stake_value_horizon=stake_value_horizon,
+        stake_pv=np.atleast_1d(stake_pv),
         npv=np.atleast_1d(net_present),
     )

@@ -1,0 +1,112 @@
+"""How well a scenario reproduces the public record: every target of data/calibration.yaml, the
+figure the model makes for it, and whether it lands in the target's band.
+
+The base case must pass every row (tests, ``python -m model check``, the Model check page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from model.engine import Result, run
+from model.facts import CalibrationTarget, Facts, load_calibration
+from model.scenario import Scenario
+
+# Draws for the Monte Carlo row: enough to see a 1% chance, quick enough for every page load.
+CHECK_DRAWS = 2000
+
+
+def _by_year(result: Result, table: str, column: str) -> pd.Series:
+    frame = result.tables[table]
+    return frame.set_index("year")[column]
+
+
+def _equity_quarter(result: Result, period: str) -> float:
+    frame = result.tables["equity_method"].set_index("period")
+    return float(frame.at[period, "modelled_pretax_usd_bn"])
+
+
+def share_of_year_before(facts: Facts, year: int, months: int) -> float:
+    """Share of ``year``'s revenue earned in its first ``months``, derived from the reported
+    year-end run-rates: revenue growing at a steady rate from one year-end run-rate to the next."""
+    runrate = {r.year: r.revenue_usd_bn for r in facts.openai.revenue_runrate_year_end}
+    growth = np.log(runrate[year] / runrate[year - 1])
+    return float(np.expm1(growth * months / 12) / np.expm1(growth))
+
+
+def _gap_probability(result: Result, facts: Facts, year: int) -> float:
+    from model.montecarlo import run_monte_carlo  # only this row needs it
+
+    mc = run_monte_carlo(result.scenario, facts, result.today, draws=CHECK_DRAWS)
+    row = mc.gap_probability.set_index("year")
+    return float(row.at[year, "probability_funding_gap"]) if year in row.index else 0.0
+
+
+def measure(name: str, result: Result, facts: Facts) -> float:
+    """The modelled figure that ``name`` (a calibration target's ``measure``) stands for."""
+    funding = lambda column: _by_year(result, "openai_funding", column)  # noqa: E731
+    span = re.fullmatch(r"(revenue|burn|compute)_(\d{4})(?:_(\d{4}))?", name)
+    if span:
+        column = {"revenue": "revenue_usd_bn", "burn": "burn_before_financing_usd_bn",
+                  "compute": "compute_scheduled_usd_bn"}[span[1]]
+        first, last = int(span[2]), int(span[3] or span[2])
+        return float(funding(column).loc[first:last].sum())
+    fixed: dict[str, Callable[[], float]] = {
+        "cash_flow_2030": lambda: -float(funding("burn_before_financing_usd_bn").loc[2030]),
+        "funding_gap_2026": lambda: float(funding("funding_gap_usd_bn").loc[2026]),
+        "stake_now": lambda: result.metrics.stake_now,
+        "stake_value_now": lambda: result.metrics.stake_value_now_usd_bn,
+        "equity_method_q1_fy26": lambda: _equity_quarter(result, "Q1 FY26"),
+        "equity_method_q2_fy26": lambda: _equity_quarter(result, "Q2 FY26"),
+        "equity_method_q3_fy26": lambda: _equity_quarter(result, "Q3 FY26"),
+        "net_revenue_share_2024": lambda: float(_by_year(result, "revenue_share", "net_usd_bn").loc[2024]),
+        "net_revenue_share_9m_2025": lambda: float(_by_year(result, "revenue_share", "net_usd_bn").loc[2025])
+        * share_of_year_before(facts, 2025, 9),
+        "monte_carlo_gap_probability_2026": lambda: _gap_probability(result, facts, 2026),
+    }
+    if name not in fixed:
+        raise KeyError(f"calibration.yaml: unknown measure {name!r}")
+    return fixed[name]()
+
+
+def _within(value: float, target: CalibrationTarget) -> bool:
+    tolerance = 1e-9
+    return (np.isfinite(value)
+            and (target.low is None or value >= target.low - tolerance)
+            and (target.high is None or value <= target.high + tolerance))
+
+
+def _band(target: CalibrationTarget) -> str:
+    if target.low is None:
+        return f"at most {target.high:g}"
+    if target.high is None:
+        return f"at least {target.low:g}"
+    return f"{target.low:g} to {target.high:g}"
+
+
+def check(facts: Facts, today: date, scenario: Scenario | None = None,
+          targets: list[CalibrationTarget] | None = None) -> pd.DataFrame:
+    """One row per target: what was reported, the band, the model's figure, within or not."""
+    result = run(scenario or Scenario(), facts, today)
+    rows = []
+    for target in targets if targets is not None else load_calibration():
+        value = measure(target.measure, result, facts)
+        rows.append({
+            "measure": target.measure,
+            "label": target.label,
+            "reported": target.target,
+            "band": _band(target),
+            "low": target.low,
+            "high": target.high,
+            "modelled": value,
+            "within": bool(_within(value, target)),
+            "basis": target.basis,
+            "source": target.source,
+            "as_of": target.as_of,
+        })
+    return pd.DataFrame(rows)
