@@ -2,6 +2,7 @@
 
     python -m model summary [--preset bear] [--set name=value ...] [--scenario file.json]
     python -m model export --format csv|xlsx [--out PATH] [same scenario flags]
+    python -m model check [same scenario flags]     (exit 1 when a reported figure is missed)
     python -m model prices
 
 The scenario is built in layers: the preset (default: the reported terms), then the values a
@@ -191,7 +192,7 @@ def build_context(args: argparse.Namespace) -> Context:
 
 def _add_scenario_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("scenario")
-    group.add_argument("--preset", metavar="NAME", help="start from a preset (base, bull, bear, breakup)")
+    group.add_argument("--preset", metavar="NAME", help="start from a preset (base, bull, bear, breakup, announced)")
     group.add_argument("--scenario", metavar="FILE.json", type=Path, help="values from a JSON scenario file")
     group.add_argument("--set", metavar="NAME=VALUE", action="append", help="one assumption; repeat for more")
     group.add_argument("--today", metavar="YYYY-MM-DD", type=_date, help="the model's today (default: today)")
@@ -325,6 +326,39 @@ def _run_export(args: argparse.Namespace, context: Context) -> int:
     return EXIT_OK
 
 
+def check_text(table: Any) -> str:
+    """The calibration table as aligned text: one line per reported figure."""
+    rows = [("", "figure", "reported", "band", "modelled")]
+    for record in table.to_dict("records"):
+        mark = "ok" if record["within"] else "OUT"
+        rows.append((mark, record["label"], record["reported"], record["band"], f"{record['modelled']:,.3g}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    failed = int((~table["within"]).sum())
+    lines.append("")
+    lines.append(f"{len(table) - failed} of {len(table)} reported figures reproduced within their band"
+                 + (f"; {failed} outside" if failed else ""))
+    return "\n".join(lines)
+
+
+def _run_check(args: argparse.Namespace, context: Context) -> int:
+    from model.calibration import check
+
+    table = check(context.facts, context.today, context.scenario)
+    print(f"Scenario: {context.scenario_source}; today {context.today}")
+    print(check_text(table))
+    if args.verbose:
+        print()
+        for record in table.to_dict("records"):
+            print(f"{record['label']}: {record['basis']} ({record['source']}, as of {record['as_of']})")
+    return EXIT_OK if table["within"].all() else EXIT_FAILURE
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verbose", action="store_true", help="also print each figure's basis and source")
+
+
 def _run_prices(args: argparse.Namespace) -> int:
     prices_module = _prices_module()
     if prices_module is None:
@@ -351,6 +385,8 @@ def _run_assumptions(args: argparse.Namespace) -> int:
 
 
 register(Command("summary", "print the headline figures of a scenario", _run_summary))
+register(Command("check", "compare the scenario with every reported figure it must reproduce; exit 1 if one "
+                 "is outside its band", _run_check, _add_check_arguments))
 register(Command("assumptions", "list every assumption with its default and allowed range", _run_assumptions,
                  uses_scenario=False))
 register(Command("export", "write every table as CSV files or one Excel workbook", _run_export, _add_export_arguments))

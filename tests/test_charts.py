@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from model.engine import COUNTERPARTIES, run
+from model.engine import COUNTERPARTIES, RENEWALS, run
 from model.scenario import Scenario
 from tests.conftest import TODAY
 from ui import charts
@@ -27,7 +27,7 @@ def _charts(tables):
         "cap": charts.cumulative_cap_chart(tables["revenue_share"], 38.0),
         "commitments": charts.commitments_chart(tables["commitments"], tables["openai_funding"]),
         "shortfall": charts.shortfall_chart(tables["commitments"]),
-        "coverage": charts.coverage_chart(tables["openai_funding"]),
+        "cash": charts.cash_chart(tables["openai_funding"]),
         "commitment_share": charts.commitment_share_chart(tables["commitment_totals"]),
     }
 
@@ -64,8 +64,8 @@ def test_counterparties_have_one_colour_everywhere(tables):
                     e["color"].get("field") == "counterparty"]
         scales.append((color["scale"]["domain"], color["scale"]["range"]))
     domain, colour_range = scales[0]
-    assert domain == list(COUNTERPARTIES)
-    assert len(set(colour_range)) == len(COUNTERPARTIES)  # no two counterparties share a colour
+    assert domain == [*COUNTERPARTIES, RENEWALS]
+    assert len(set(colour_range)) == len(domain)  # no two counterparties share a colour
     assert all(scale == scales[0] for scale in scales)
 
 
@@ -78,10 +78,22 @@ def test_the_bridge_ends_at_the_sum_of_the_flows(tables):
     assert (steps["start_usd_bn"].iloc[1:].to_numpy() == steps["end_usd_bn"].iloc[:-1].to_numpy()).all()
 
 
-def test_coverage_leaves_out_years_with_nothing_due(tables):
-    funding = tables["openai_funding"].copy()
-    funding.loc[funding.index[-1], "coverage_ratio"] = float("inf")
-    spec = charts.coverage_chart(funding).to_dict()
-    rows = [row for data in spec.get("datasets", {}).values() for row in data if "year" in row]
-    assert len(rows) == len(funding)
-    assert rows[-1]["coverage_ratio"] is None
+def test_cash_chart_draws_burn_cash_and_gap_only_where_the_cash_account_runs(tables):
+    funding = tables["openai_funding"]
+    spec = charts.cash_chart(funding).to_dict()
+    rows = [row for data in spec.get("datasets", {}).values() for row in data if "measure" in row]
+    cash_years = {row["year"] for row in rows if row["measure"] == "Cash at year end"}
+    # Cash is counted from the reported cash point on; burn and gap from the first actual year.
+    assert cash_years == set(funding.loc[funding["cash_end_usd_bn"].notna(), "year"])
+    assert {row["year"] for row in rows if row["measure"] == "Cash burn"} == set(funding["year"])
+
+
+def test_commitments_chart_lines_are_revenue_and_revenue_plus_money_raised(tables):
+    funding = tables["openai_funding"]
+    spec = charts.commitments_chart(tables["commitments"], funding).to_dict()
+    rows = [row for data in spec["datasets"].values() for row in data if row.get("measure") == charts.MEANS[
+        "revenue_and_raised_usd_bn"]]
+    by_year = funding.set_index("year")
+    for row in rows:
+        expected = by_year.at[row["year"], "revenue_usd_bn"] + by_year.at[row["year"], "equity_raised_usd_bn"]
+        assert row["amount_usd_bn"] == pytest.approx(expected)

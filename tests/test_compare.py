@@ -96,7 +96,7 @@ def test_all_assumptions_on_request(facts, today):
 @pytest.mark.parametrize(("mode", "suffix"), [("amount", "vs base"), ("percentage", "vs base (%)")])
 def test_wide_layout(long, mode, suffix):
     table = wide(long, mode)
-    titles = ["Base", "Bull", "Bear", "Breakup", "Current"]
+    titles = [preset.title for preset in load_presets().values()] + ["Current"]
     assert list(table.columns) == ["section", "name", "label", "unit", *titles, *[f"{t} {suffix}" for t in titles[1:]]]
     assert len(table) == long[["section", "name"]].drop_duplicates().shape[0]
     assert list(table["section"]).index("result") == (table["section"] == "assumption").sum()

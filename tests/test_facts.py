@@ -46,9 +46,9 @@ def _broken(tmp_path, file, old, new):
     "file, old, new, message",
     [
         ("commitments.yaml", "total_usd_bn: 38.0", "total_usd_bn: -38.0",
-         "commitments.yaml: record commitments[3] (aws), field total_usd_bn: Input should be greater than 0"),
+         "commitments.yaml: record commitments[4] (aws), field total_usd_bn: Input should be greater than 0"),
         ("commitments.yaml", 'start: "2025-11"', 'start: "2025-13"',
-         "commitments.yaml: record commitments[3] (aws), field start: expected a month as YYYY-MM"),
+         "commitments.yaml: record commitments[4] (aws), field start: expected a month as YYYY-MM"),
         ("commitments.yaml", 'end: "2028-12"', 'end: "2025-12"',
          "commitments.yaml: record commitments[5] (cerebras), field (record): end 2025-12 is before start 2026-01"),
         ("tranches.yaml", "amount_usd_bn: 2.0", "amount_usd_bn: two",

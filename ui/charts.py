@@ -13,11 +13,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from model.engine import COUNTERPARTIES, FLOW_LABELS
+from model.engine import COUNTERPARTIES, FLOW_LABELS, RENEWALS
 from ui.figure import Figure, data, figure
 
 _PALETTE = (
     "#0072B2",  # blue: Microsoft Azure
+    "#6FA8DC",  # light blue: Azure before the 2025 commitment, next to its parent
     "#D55E00",  # vermillion
     "#009E73",  # bluish green
     "#E69F00",  # orange
@@ -31,9 +32,13 @@ _PALETTE = (
     "#882255",  # Tol wine (spare)
     "#44AA99",  # Tol teal (spare)
 )
+# Renewals are not a counterparty's contract: a light neutral that reads as "not yet signed".
+RENEWALS_COLOUR = "#C8C8C8"
 COUNTERPARTY_COLOURS = {
-    name: _PALETTE[index % len(_PALETTE)] for index, name in enumerate(COUNTERPARTIES)
+    **{name: _PALETTE[index % len(_PALETTE)] for index, name in enumerate(COUNTERPARTIES)},
+    RENEWALS: RENEWALS_COLOUR,
 }
+COUNTERPARTY_ORDER = [*COUNTERPARTIES, RENEWALS]
 IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, LINE_COLOUR = "#009E73", "#D55E00", "#0072B2", "#E69F00"
 STATUS_ORDER = ["actual", "committed", "projected"]
 USD_BN = "USD bn"
@@ -45,7 +50,7 @@ def counterparty_scale() -> alt.Scale:
 
 def counterparty_colour(title: str = "Counterparty") -> alt.Color:
     return alt.Color("counterparty:N", scale=counterparty_scale(), title=title,
-                     sort=list(COUNTERPARTIES), legend=_legend(columns=4))
+                     sort=COUNTERPARTY_ORDER, legend=_legend(columns=4))
 
 
 def _legend(columns: int | None = None) -> alt.Legend:
@@ -299,32 +304,34 @@ def _commitments_structure(ink: str) -> alt.LayerChart:
                  alt.Tooltip("status:N", title="Status"), alt.Tooltip("derived:N", title="Schedule derived"),
                  alt.Tooltip("basis:N", title="Basis")],
     ).transform_calculate(
-        counterparty_rank=f"indexof({list(COUNTERPARTIES)!r}, datum.counterparty)"
+        counterparty_rank=f"indexof({COUNTERPARTY_ORDER!r}, datum.counterparty)"
     )
     lines = alt.Chart(data("means")).mark_line(point=True, strokeWidth=3).encode(
         x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn per year"),
         strokeDash=alt.StrokeDash("measure:N", title="OpenAI's means",
-                                  scale=alt.Scale(domain=["OpenAI revenue", "Cash available for compute"],
-                                                  range=[[1, 0], [6, 3]]),
+                                  scale=alt.Scale(domain=list(MEANS.values()), range=[[1, 0], [6, 3]]),
                                   legend=_legend()),
         color=alt.value(ink),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f")],
     )
     return alt.layer(bars, lines, title=chart_title(
-        "OpenAI's compute commitments by counterparty, and the means to pay them",
-        "Stacked bars: scheduled payments (many schedules derived); lines: revenue and cash available",
+        "OpenAI's compute bills by counterparty, and the means to pay them",
+        "Bars: what OpenAI pays as rent, its own chips and its Stargate equity (grey: beyond today's "
+        "contracts); lines: revenue, and revenue plus money raised",
     ),
     ).properties(height=380)
 
 
+MEANS = {"revenue_usd_bn": "OpenAI revenue", "revenue_and_raised_usd_bn": "Revenue plus money raised"}
+
+
 def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str = "#333333") -> Figure:
-    """OpenAI's commitments stacked by counterparty, with the cash it has to pay them."""
-    cash = funding.melt(id_vars=["year"], value_vars=["revenue_usd_bn", "cash_available_usd_bn"],
-                        var_name="measure", value_name="amount_usd_bn")
-    cash["measure"] = cash["measure"].map({"revenue_usd_bn": "OpenAI revenue",
-                                           "cash_available_usd_bn": "Cash available for compute"})
-    return figure(_commitments_structure, (ink,), commitments=commitments, means=cash)
+    """OpenAI's compute bills stacked by counterparty, with the money it has to pay them."""
+    means = funding.assign(revenue_and_raised_usd_bn=funding["revenue_usd_bn"] + funding["equity_raised_usd_bn"])
+    means = means.melt(id_vars=["year"], value_vars=list(MEANS), var_name="measure", value_name="amount_usd_bn")
+    means["measure"] = means["measure"].map(MEANS)
+    return figure(_commitments_structure, (ink,), commitments=commitments, means=means)
 
 
 def _shortfall_structure() -> alt.Chart:
@@ -348,26 +355,33 @@ def shortfall_chart(commitments: pd.DataFrame) -> Figure:
     return figure(_shortfall_structure, commitments=commitments)
 
 
-def _coverage_structure() -> alt.LayerChart:
+def _cash_structure() -> alt.LayerChart:
     tooltip = [alt.Tooltip("year:O", title="Year"),
-               alt.Tooltip("coverage_ratio:Q", title="Coverage", format=".0%"),
-               alt.Tooltip("funding_gap_usd_bn:Q", title="Funding gap (USD bn)", format=",.1f")]
-    line = alt.Chart(data("funding")).mark_line(point=True, color=TOTAL_COLOUR).encode(
-        x=_year_axis(), y=alt.Y("coverage_ratio:Q", title="Coverage (%)",
-                                axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 3], clamp=True)),
+               alt.Tooltip("measure:N", title="Measure"),
+               alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f")]
+    lines = alt.Chart(data("cash")).mark_line(point=True).encode(
+        x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn"),
+        color=alt.Color("measure:N", title=None, legend=_legend(),
+                        scale=alt.Scale(domain=list(CASH_MEASURES.values()),
+                                        range=[OUT_COLOUR, TOTAL_COLOUR, LINE_COLOUR])),
         tooltip=tooltip)
-    full = alt.Chart(data("full_coverage")).mark_rule(strokeDash=[6, 4], color=OUT_COLOUR).encode(
-        y=alt.Y("coverage_ratio:Q", title="Coverage (%)"))
-    return alt.layer(line, full, title=chart_title(
-        "Coverage of commitments",
-        "Cash available ÷ commitments due; below 100% is a funding gap; axis capped at 300%"),
+    zero = alt.Chart(data("zero")).mark_rule(color="#8A8F98").encode(y=alt.Y("amount_usd_bn:Q", title="USD bn"))
+    return alt.layer(lines, zero, title=chart_title(
+        "Can OpenAI pay?",
+        "Cash burn before financing, cash at year end and unpaid committed bills, by year"),
     ).properties(height=280)
 
 
-def coverage_chart(funding: pd.DataFrame) -> Figure:
-    # A year with nothing due has infinite coverage; it is left out rather than drawn.
-    funding = funding.replace([float("inf"), float("-inf")], float("nan"))
-    return figure(_coverage_structure, funding=funding, full_coverage=pd.DataFrame({"coverage_ratio": [1.0]}))
+CASH_MEASURES = {"burn_before_financing_usd_bn": "Cash burn", "cash_end_usd_bn": "Cash at year end",
+                 "funding_gap_usd_bn": "Unpaid commitments"}
+
+
+def cash_chart(funding: pd.DataFrame) -> Figure:
+    """OpenAI's burn, its cash and its funding gap by year."""
+    cash = funding.melt(id_vars=["year"], value_vars=list(CASH_MEASURES), var_name="measure",
+                        value_name="amount_usd_bn").dropna()
+    cash["measure"] = cash["measure"].map(CASH_MEASURES)
+    return figure(_cash_structure, cash=cash, zero=pd.DataFrame({"amount_usd_bn": [0.0]}))
 
 
 def _commitment_share_structure() -> alt.LayerChart:
@@ -375,15 +389,16 @@ def _commitment_share_structure() -> alt.LayerChart:
     base = alt.Chart(data("totals")).encode(
         y=alt.Y("counterparty:N", title=None, sort=alt.EncodingSortField(field="total_usd_bn", order="descending"),
                 axis=alt.Axis(labelLimit=220)),
-        x=alt.X("total_usd_bn:Q", title="Whole contracts (USD bn)"),
+        x=alt.X("total_usd_bn:Q", title="What OpenAI pays, whole contracts (USD bn)"),
         tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"),
-                 alt.Tooltip("total_usd_bn:Q", title="Total (USD bn)", format=",.1f"),
+                 alt.Tooltip("total_usd_bn:Q", title="OpenAI pays (USD bn)", format=",.1f"),
+                 alt.Tooltip("announced_usd_bn:Q", title="Announced (USD bn)", format=",.1f"),
                  alt.Tooltip("share_of_total:Q", title="Share", format=".1%")],
     )
     bars = base.mark_bar().encode(color=alt.Color("counterparty:N", scale=counterparty_scale(), legend=None))
     shares = base.mark_text(align="left", dx=4, color="#888888").encode(text=alt.Text("share_of_total:Q", format=".0%"))
     return alt.layer(bars, shares, title=chart_title(
-        "Share of OpenAI's commitments", "By counterparty, whole contracts; label: share of the total"),
+        "Share of OpenAI's commitments", "What OpenAI itself pays, whole contracts; label: share to the horizon"),
     ).properties(height=400)
 
 

@@ -32,8 +32,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from model.scenario import (
+    CHOICE_LABELS,
     GROUPS,
-    SHORTFALL_RULE_LABELS,
     SPECS,
     FieldSpec,
     IgnoredValue,
@@ -55,9 +55,8 @@ DEFAULT_APP_URL = "http://localhost:8501/"
 # not assumptions, so the link check passes them through untouched.
 PAGE_QUERY_PARAMS = ("mc_draws", "mc_seed", "mc_range")
 
-# Choice fields show a readable label; Streamlit's URL carries the label too, while the command
-# line and scenario files use the value. Links accept both.
-CHOICE_LABELS: dict[str, dict[Enum, str]] = {"shortfall_rule": SHORTFALL_RULE_LABELS}
+# Choice fields show a readable label (model.scenario.CHOICE_LABELS); Streamlit's URL carries the
+# label too, while the command line and scenario files use the value. Links accept both.
 
 
 def choice_options(name: str) -> list[Enum]:

@@ -37,8 +37,8 @@ def download_csv(df: pd.DataFrame, name: str, label: str | None = None) -> None:
 
 
 # Columns that hold fractions, shown as percentages (the CSV keeps the fraction).
-_PERCENT_COLUMNS = {"rate", "coverage_ratio", "share_of_total", "share_of_msft_market_value", "share_of_draws",
-                    "probability_funding_gap", "stake_at_horizon"}
+_PERCENT_COLUMNS = {"rate", "commitments_paid_share", "msft_stake", "equity_value_kept", "share_of_total",
+                    "share_of_msft_market_value", "share_of_draws", "probability_funding_gap", "stake_at_horizon"}
 
 
 def number_formats(df: pd.DataFrame) -> dict:

@@ -43,16 +43,20 @@ with section("the returns"):
     cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
                    help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
     cols[1].metric("IRR (per year)", fmt.percent(metrics.irr), border=True)
-    cols[2].metric("MOIC (x invested)", fmt.multiple(metrics.moic), border=True)
+    cols[2].metric("MOIC on the investment", fmt.multiple(metrics.moic), border=True,
+                   help="Stake value plus net revenue share, over the $13B invested. The Azure business is "
+                        "not in it: see the Overview's Azure line.")
     cols[3].metric("Stake at the horizon (of OpenAI)", fmt.percent(metrics.stake_at_horizon), border=True,
-                   help=f"{fmt.percent(scenario.msft_stake)} now, diluted {fmt.percent(scenario.annual_dilution)} "
-                        "a year from 2027 (assumption).")
-    derived_note("All returns include the stake valued at the horizon as the last flow.")
+                   help=f"{fmt.percent(metrics.stake_filed)} at the recapitalization, {fmt.percent(metrics.stake_now)} "
+                        "after the $122B round, then diluted by each raise at that year's valuation and by "
+                        f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
+    derived_note("All returns include the stake as the sidebar's valuation method counts it.")
 
 with section("the tables"):
     table(result.tables["tranches"], "tranches",
           caption="Tranches with source and confidence; the cash/credit columns are an assumption.")
     table(result.tables["investment_funding"], "investment_funding", caption="Funding by year (USD bn).")
     table(result.tables["equity_method"], "equity_method",
-          caption="Microsoft's share of OpenAI's result as it hits net income and EPS, against what "
-                  "Microsoft reported (reported periods) and as projected.")
+          caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
+                  "(its share of OpenAI's result plus dilution gains on money OpenAI raised), then projected "
+                  "by calendar year. The rule is on the Model check page.")
