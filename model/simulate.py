@@ -220,7 +220,8 @@ def revenue_path(facts: Facts, years: np.ndarray, v, n: int, plan: RevenuePlan) 
     # constant rate (interpolate the logarithm).
     xs = np.array([actuals[-1].year] + [p.year for p in points], dtype=float)
     ys = np.array([actuals[-1].revenue_usd_bn] + [p.revenue_usd_bn for p in points])
-    planned = np.exp(np.interp(np.clip(years, xs[0], xs[-1]), xs, np.log(ys)))
+    with np.errstate(divide="ignore"):  # a revenue of zero (a test's what-if) interpolates as zero
+        planned = np.exp(np.interp(np.clip(years, xs[0], xs[-1]), xs, np.log(ys)))
     growth = _column(v, "openai_revenue_growth_after_plan", n)
     after = np.maximum(years - xs[-1], 0)
     modelled = _column(v, "openai_revenue_vs_plan", n) * planned * (1.0 + growth) ** after

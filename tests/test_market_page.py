@@ -303,7 +303,8 @@ def stake_basis(facts):
     return mc.StakeBasis(recap_date=to_date(recap.date), recap_stake=recap.msft_stake,
                          recap_valuation_usd_bn=recap.implied_valuation_usd_bn, recap_source=recap.source,
                          prior_share_of_for_profit=recap.prior_msft_share_of_for_profit, scenario_stake=0.25,
-                         shares_outstanding=shares.count, shares_as_of=str(shares.as_of))
+                         shares_outstanding=shares.count, shares_as_of=str(shares.as_of),
+                         rounds_after_recap=mc.rounds_after(to_date(recap.date), facts.openai.funding_rounds))
 
 
 def test_stake_share_uses_the_right_stake_in_each_period(snapshot, facts, stake_basis):
@@ -319,10 +320,11 @@ def test_stake_share_uses_the_right_stake_in_each_period(snapshot, facts, stake_
     assert deal_2023["stake"] == 0.325 and deal_2023["period"] == mc.BEFORE_RECAP
     assert "not a stake it held then" in deal_2023["stake_basis"]
     # After it: the scenario's stake; now: the scenario's valuation at the last close.
-    assert frame.loc["$122B round closed", "stake"] == 0.25
+    # The $122B round dilutes the scenario's stake: 1 - 122/852 of it is kept (dilution arithmetic).
+    assert frame.loc["$122B round closed", "stake"] == pytest.approx(0.25 * (1 - 122 / 852))
     now = frame.loc["Now (the scenario's valuation)"]
     assert now["share_of_msft_market_value"] == pytest.approx(
-        0.25 * 852.0 / (snapshot["close"].iloc[-1] * shares / 1e9))
+        0.25 * (1 - 122 / 852) * 852.0 / (snapshot["close"].iloc[-1] * shares / 1e9))
     assert frame["derived"].all()
 
 

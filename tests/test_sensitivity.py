@@ -62,12 +62,14 @@ def test_sorted_by_swing(table):
 def test_independent_assumptions_have_no_swing(table):
     # The discount rate only discounts: it cannot change how much Azure revenue OpenAI fails to pay.
     assert _rows(table, "at_risk_azure_revenue_usd_bn").at["discount_rate", "swing"] == 0.0
-    # The valuation today and the tax rate feed the stake's value now and the EPS table, never a flow.
+    # The tax rate feeds only the EPS table, never a flow.
     npv = _rows(table, "npv_usd_bn")
-    assert npv.at["openai_valuation_usd_bn", "swing"] == 0.0
     assert npv.at["msft_tax_rate", "swing"] == 0.0
-    # The stake at the horizon does not depend on what Microsoft's investment cost it.
-    assert _rows(table, "stake_value_horizon_usd_bn").at["azure_credit_share", "swing"] == 0.0
+    # The stake's value does not depend on what Microsoft's investment cost it.
+    assert _rows(table, "stake_value_usd_bn").at["azure_credit_share", "swing"] == 0.0
+    # At the market mark the stake is counted today: the horizon multiple only prices later rounds,
+    # which come after today and so cannot move it.
+    assert _rows(table, "stake_value_usd_bn").at["terminal_revenue_multiple", "swing"] == 0.0
     # ...while the same assumptions do move the results they feed.
     assert npv.at["discount_rate", "swing"] > 1.0
     assert npv.at["azure_credit_share", "swing"] > 0.0
@@ -126,7 +128,7 @@ def test_two_way_chosen_values_and_outcome(facts, today):
         "azure_margin",
         outcome="at_risk_azure_revenue_usd_bn",
         row_values=[0.5, 1.0],
-        column_values=[0.2, 0.4, 0.6],
+        column_values=[0.1, 0.25, 0.4],
     )
     assert grid.wide.shape == (2, 3)
     # Azure's margin is Microsoft's business, not OpenAI's ability to pay: every column is the same.

@@ -176,6 +176,22 @@ class StakeBasis:
     scenario_stake: float  # the sidebar's stake, used after the recapitalization
     shares_outstanding: int
     shares_as_of: str
+    # (closing date, share of the existing holders' equity kept) for each round after the recap
+    rounds_after_recap: tuple[tuple[date, float], ...] = ()
+
+    def stake_on(self, day: date) -> float:
+        """The scenario's stake on ``day``, diluted by every round closed by then."""
+        stake = self.scenario_stake
+        for closed, kept in self.rounds_after_recap:
+            if closed <= day:
+                stake *= kept
+        return stake
+
+
+def rounds_after(recap_date: date, funding_rounds: list) -> tuple[tuple[date, float], ...]:
+    """Each round that closed after the recapitalization, with the share of the equity it left holders."""
+    return tuple((to_date(r.date), 1.0 - r.raised_usd_bn / r.post_money_usd_bn)
+                 for r in funding_rounds if to_date(r.date) > recap_date)
 
 
 def stake_share_frame(valuations: list, basis: StakeBasis, prices: pd.DataFrame,
@@ -208,14 +224,16 @@ def stake_share_frame(valuations: list, basis: StakeBasis, prices: pd.DataFrame,
     is_recap = frame["event"].str.startswith("Recapitalization")
     before = frame["date"] < basis.recap_date
     frame["period"] = [BEFORE_RECAP if b else AFTER_RECAP for b in before]
-    frame["stake"] = [basis.prior_share_of_for_profit if b else basis.recap_stake if r else basis.scenario_stake
-                      for b, r in zip(before, is_recap, strict=True)]
+    frame["stake"] = [basis.prior_share_of_for_profit if b else basis.recap_stake if r else basis.stake_on(day)
+                      for b, r, day in zip(before, is_recap, frame["date"], strict=True)]
     frame["stake_basis"] = [
         f"as-converted: the {basis.prior_share_of_for_profit:.1%} of the for-profit Microsoft's interest became"
         " at the recapitalization (not a stake it held then)" if b
         else f"filed stake at the recapitalization ({basis.recap_stake:.0%})" if r
-        else f"the scenario's stake ({basis.scenario_stake:.1%})"
-        for b, r in zip(before, is_recap, strict=True)
+        else f"the scenario's stake ({basis.scenario_stake:.1%})" + (
+            f", diluted by the rounds since to {basis.stake_on(day):.1%}" if basis.stake_on(day) != basis.scenario_stake
+            else "")
+        for b, r, day in zip(before, is_recap, frame["date"], strict=True)
     ]
     frame["stake_value_usd_bn"] = frame["stake"] * frame["valuation_usd_bn"]
     closes = prices["close"] if not prices.empty else pd.Series(dtype="float64")

@@ -50,6 +50,7 @@ def _stake_basis(stake: float) -> mc.StakeBasis:
         recap_valuation_usd_bn=recap.implied_valuation_usd_bn, recap_source=recap.source,
         prior_share_of_for_profit=recap.prior_msft_share_of_for_profit, scenario_stake=stake,
         shares_outstanding=shares.count, shares_as_of=str(shares.as_of),
+        rounds_after_recap=mc.rounds_after(to_date(recap.date), data.facts().openai.funding_rounds),
     )
 
 
@@ -109,7 +110,8 @@ with section("Microsoft's market value"):
     columns[2].metric("Market value", fmt.usd_bn(metrics.msft_market_value_usd_bn, 0),
                       help="Derived: the close times the share count.", border=True)
     columns[3].metric("OpenAI stake ÷ market value", fmt.percent(stake_share, 2),
-                      help=f"Derived: the scenario's stake ({fmt.percent(scenario.msft_stake)}) times OpenAI's "
+                      help=f"Derived: Microsoft's stake now ({fmt.percent(result.metrics.stake_now)}: the scenario's "
+                      f"{fmt.percent(scenario.msft_stake)} diluted by the rounds since) times OpenAI's "
                       f"valuation ({fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)}), over the market value.",
                       border=True)
     derived_note(f"Market value = MSFT close {fmt.usd(quote.close_usd)} ({quote.close_date}) × "
