@@ -29,7 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EVENTS_PATH = REPO_ROOT / "data" / "events.yaml"
 RETURN_HORIZONS_SESSIONS = {"return_1d": 1, "return_5d": 5}
 
-Category = Literal["tranche", "partnership", "recapitalization", "amendment", "commitment", "competition"]
+Category = Literal["tranche", "partnership", "recapitalization", "amendment", "commitment", "competition", "finances"]
 DatePrecision = Literal["day", "month", "year"]
 _PRECISION_PATTERNS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 

@@ -14,7 +14,7 @@ from model.events import EVENTS_PATH, DealEvent, events_frame, load_events, retu
 from model.facts import DataFileError
 from model.prices import load_snapshot
 
-CATEGORIES = {"tranche", "partnership", "recapitalization", "amendment", "commitment", "competition"}
+CATEGORIES = {"tranche", "partnership", "recapitalization", "amendment", "commitment", "competition", "finances"}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def _event(**changes) -> DealEvent:
 
 def test_shipped_events_load_in_date_order(events):
     ids = [event.id for event in events]
-    assert len(ids) == len(set(ids)) == 22
+    assert len(ids) == len(set(ids)) == 25
     assert [event.start_date for event in events] == sorted(event.start_date for event in events)
     assert {event.category for event in events} == CATEGORIES
 
@@ -49,6 +49,10 @@ def test_shipped_events_load_in_date_order(events):
     ("tranche_2023", "2023-01-23", "day", "tranche"),
     ("tranche_2024", "2024-10", "month", "tranche"),
     ("competitor_in_10k_2024", "2024-07-30", "day", "competition"),
+    # public_record_2026.md: Stargate UK paused (Bloomberg), the WSJ report, the confidential S-1.
+    ("stargate_uk_paused", "2026-04-09", "day", "commitment"),
+    ("wsj_missed_targets", "2026-04-27", "day", "finances"),
+    ("confidential_s1", "2026-06-08", "day", "finances"),
     ("stargate_2025", "2025-01-21", "day", "commitment"),
     ("oracle_2025", "2025-09-10", "day", "commitment"),
     ("recapitalization_2025", "2025-10-28", "day", "recapitalization"),

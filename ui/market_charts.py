@@ -29,6 +29,7 @@ CATEGORY_LABELS = {
     "amendment": "Amendment",
     "commitment": "Compute commitment",
     "competition": "Competition",
+    "finances": "OpenAI's finances",
 }
 CATEGORY_COLOURS = {
     "tranche": "#0072B2",
@@ -37,6 +38,7 @@ CATEGORY_COLOURS = {
     "amendment": "#E69F00",
     "commitment": "#D55E00",
     "competition": "#56B4E9",
+    "finances": "#999933",
 }
 PRECISION_SHAPES = {"day": "circle", "month": "diamond", "year": "square"}
 # A mid grey: readable on white and on Streamlit's dark background, and quieter than the events.
