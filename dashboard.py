@@ -40,6 +40,7 @@ PAGES = {
     ],
     "Market and data": [
         st.Page("views/market.py", title="Market", icon=":material/show_chart:"),
+        st.Page("views/model_check.py", title="Model check", icon=":material/verified:"),
         st.Page("views/sources.py", title="Sources", icon=":material/menu_book:"),
     ],
 }

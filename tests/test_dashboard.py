@@ -184,3 +184,29 @@ def test_the_share_link_rebuilds_the_scenario(scenario):
     rebuilt, ignored = lenient(link_values(Params(params)))
     assert ignored == []
     assert rebuilt == scenario
+
+
+def test_model_check_page_shows_the_base_case_against_the_record(facts):
+    from model.calibration import check
+    from model.facts import load_calibration
+
+    at = app()
+    at.switch_page("views/model_check.py").run()
+    assert not at.exception
+    expected = check(facts, TODAY)
+    assert [s.value for s in at.success] == [
+        f"The base case reproduces **{len(expected)} of {len(expected)}** reported figures within their band."]
+    shown = at.dataframe[0].value
+    assert list(shown["label"]) == [t.label for t in load_calibration()]
+    assert list(shown["result"]) == ["✓"] * len(expected)
+    assert "your scenario" not in shown.columns
+
+
+def test_model_check_page_adds_the_sidebars_scenario_when_it_differs():
+    at = app({"openai_revenue_vs_plan": "0.5"})
+    at.switch_page("views/model_check.py").run()
+    shown = at.dataframe[0].value
+    assert "your scenario" in shown.columns
+    revenue_2026 = shown.set_index("label").loc["OpenAI revenue 2026"]
+    assert revenue_2026["your scenario"] == pytest.approx(15.0)   # half of the $30B plan
+    assert revenue_2026["in band (yours)"] == "✗"

@@ -404,3 +404,44 @@ def _commitment_share_structure() -> alt.LayerChart:
 
 def commitment_share_chart(totals: pd.DataFrame) -> Figure:
     return figure(_commitment_share_structure, totals=totals)
+
+
+# -- model check ---------------------------------------------------------------------------------
+
+
+def _burn_check_structure() -> alt.Chart:
+    return (
+        alt.Chart(data("burn"), title=chart_title(
+            "OpenAI's cash burn: the model against OpenAI's plan",
+            "Before financing, USD bn a year; 2030: cash flow, shown as negative burn; February 2026 plan"))
+        .mark_bar()
+        .encode(
+            x=_year_axis(),
+            xOffset=alt.XOffset("series:N", sort=["OpenAI's plan", "Model"]),
+            y=alt.Y("burn_usd_bn:Q", title="Cash burn (USD bn)"),
+            color=alt.Color("series:N", title=None, legend=_legend(),
+                            scale=alt.Scale(domain=["OpenAI's plan", "Model"], range=["#8A8F98", TOTAL_COLOUR])),
+            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("series:N", title="Series"),
+                     alt.Tooltip("burn_usd_bn:Q", title="Cash burn (USD bn)", format=",.1f")],
+        )
+        .properties(height=300)
+    )
+
+
+def burn_check_frame(check: pd.DataFrame) -> pd.DataFrame:
+    """The yearly burn rows of the calibration table as (year, series, burn): plan beside model."""
+    rows = []
+    for record in check.to_dict("records"):
+        measure = str(record["measure"])
+        sign = -1.0 if measure.startswith("cash_flow_") else 1.0
+        name, _, year = measure.rpartition("_")
+        if name not in ("burn", "cash_flow") or not year.isdigit():
+            continue
+        planned = float(str(record["reported"]).split(" ")[0].replace("+", ""))
+        rows.append({"year": int(year), "series": "OpenAI's plan", "burn_usd_bn": sign * planned})
+        rows.append({"year": int(year), "series": "Model", "burn_usd_bn": sign * float(record["modelled"])})
+    return pd.DataFrame(rows, columns=["year", "series", "burn_usd_bn"])
+
+
+def burn_check_chart(check: pd.DataFrame) -> Figure:
+    return figure(_burn_check_structure, burn=burn_check_frame(check))

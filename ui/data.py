@@ -47,6 +47,18 @@ def result(scenario: Scenario) -> Result:
     return _run_cached(scenario.model_dump_json(), today().isoformat(), price)
 
 
+@st.cache_data(max_entries=64, show_spinner="Checking the model against the public record…")
+def _check_cached(scenario_json: str, today_iso: str) -> pd.DataFrame:
+    from model.calibration import check
+
+    return check(facts(), date.fromisoformat(today_iso), Scenario.model_validate_json(scenario_json))
+
+
+def calibration(scenario: Scenario) -> pd.DataFrame:
+    """Every reported figure the model must reproduce, beside the model's figure for ``scenario``."""
+    return _check_cached(scenario.model_dump_json(), today().isoformat())
+
+
 @dataclass(frozen=True)
 class Quote:
     """The MSFT price the numbers use, and where it came from, in words."""

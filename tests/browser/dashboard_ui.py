@@ -39,6 +39,7 @@ PAGES = (
     Page("Scenario analysis", "Sensitivity", "sensitivity"),
     Page("Scenario analysis", "Monte Carlo", "monte_carlo"),
     Page("Market and data", "Market", "market"),
+    Page("Market and data", "Model check", "model_check"),
     Page("Market and data", "Sources", "sources"),
 )
 PAGE = {page.title: page for page in PAGES}
@@ -47,11 +48,12 @@ PAGE = {page.title: page for page in PAGES}
 HEADLINES = {
     "Invested": lambda m: fmt.usd_bn(m.invested_usd_bn),
     "Stake value now": lambda m: fmt.usd_bn(m.stake_value_now_usd_bn),
-    "Revenue share to come": lambda m: fmt.usd_bn(m.revenue_share_to_come_usd_bn),
+    "Revenue share received": lambda m: fmt.usd_bn(m.revenue_share_received_usd_bn),
     "At-risk Azure revenue": lambda m: fmt.usd_bn(m.at_risk_azure_revenue_usd_bn),
     "NPV": lambda m: fmt.usd_bn(m.npv_usd_bn),
     "IRR (per year)": lambda m: fmt.percent(m.irr),
-    "MOIC (x invested)": lambda m: fmt.multiple(m.moic),
+    "Share of NPV in the stake": lambda m: fmt.percent(m.stake_share_of_npv, 0),
+    "MOIC on the investment": lambda m: fmt.multiple(m.moic),
     "Cash break-even (year)": lambda m: fmt.year(m.break_even_year),
 }
 

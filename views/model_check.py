@@ -1,0 +1,80 @@
+"""Model check: every reported figure the base case must reproduce, beside what the model makes of it."""
+
+import streamlit as st
+
+from model.scenario import Scenario
+from ui import charts, data
+from ui import format as fmt
+from ui.controls import current_scenario
+from ui.page import chart, header, money_markdown, section
+from ui.tables import download_csv
+
+header("Model check", "What was reported, what the model makes of it, and whether it lands in the band. "
+       "The base case (the reported terms) must reproduce every figure; amounts in USD billions.")
+
+with section("the check of the base case"):
+    base = data.calibration(Scenario())
+    passed = int(base["within"].sum())
+    message = f"The base case reproduces **{passed} of {len(base)}** reported figures within their band."
+    if passed == len(base):
+        st.success(message, icon=":material/verified:")
+    else:
+        st.warning(message + " The rows marked ✗ are outside.", icon=":material/warning:")
+    scenario = current_scenario()
+    shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]])
+    columns = ["result", "label", "reported", "band", "modelled"]
+    if scenario != Scenario():
+        mine = data.calibration(scenario)
+        shown["your scenario"] = mine["modelled"].to_numpy()
+        shown["in band (yours)"] = ["✓" if ok else "✗" for ok in mine["within"]]
+        columns += ["your scenario", "in band (yours)"]
+        st.caption("Your scenario differs from the reported terms: its figures are shown beside the base case's. "
+                   "A scenario far from the record is allowed to miss; the base case is not.")
+    st.dataframe(
+        shown[columns + ["basis", "source", "as_of"]], hide_index=True, width="stretch",
+        column_config={
+            "result": st.column_config.TextColumn("", width="small"),
+            "label": st.column_config.TextColumn("Reported figure", width="large"),
+            "reported": st.column_config.TextColumn("Reported"),
+            "band": st.column_config.TextColumn("Band the model must hit"),
+            "modelled": st.column_config.NumberColumn("Model (base)", format="%.3g"),
+            "your scenario": st.column_config.NumberColumn("Model (yours)", format="%.3g"),
+            "basis": st.column_config.TextColumn("Basis", width="large"),
+            "source": st.column_config.TextColumn("Source", width="large"),
+        },
+    )
+    st.caption("Stakes are fractions (0.231 = 23.1%); the Monte Carlo row is a probability. The same table "
+               "prints with `python -m model check`, which exits non-zero when a figure is missed.")
+    download_csv(base, "model_check")
+
+with section("the burn against OpenAI's plan"):
+    chart(charts.burn_check_chart(base), width="stretch")
+
+with section("the rules"):
+    st.subheader("How the model makes each figure")
+    cash = data.facts().openai.cash
+    st.markdown(money_markdown(f"""
+- **What OpenAI owes, as it reaches its cash.** Cloud contracts (Azure, Oracle, CoreWeave, AWS, Cerebras)
+  are rent over their service terms, ramping up where the record says capacity arrives over time (Azure
+  over two years, Oracle over its first year from mid-2027). The GPU deals (AMD, Broadcom, NVIDIA) are
+  capacity that mostly arrives inside those contracts: only the share OpenAI finances itself is costed,
+  at the chip vendor's price per gigawatt, paid over a lease term. Stargate counts OpenAI's own equity in
+  the venture; its sites are rent through Oracle. Nothing is counted twice. After contracts run out,
+  renewals keep compute at a share of revenue. The *As announced* preset shows the headline treatment.
+- **OpenAI's cash.** The account starts from the {fmt.usd_bn(cash.cash_usd_bn, 0)} OpenAI held on {cash.date}
+  and pays each year's burn (compute, other costs and the revenue share, less revenue). When cash runs
+  out OpenAI raises equity, up to a yearly limit; what is still missing is a funding gap, shared among
+  the counterparties by the sidebar's rule. Microsoft's part of it is its at-risk Azure revenue.
+- **Microsoft's stake.** The filings' 27% is diluted by every round since (the $122B of 2026 takes it to
+  23.1%), by each later raise at that year's valuation, and by employee equity. Each year OpenAI leaves
+  part of its committed bills unpaid, its equity keeps only the share it paid, so years of gaps take the
+  stake toward zero. The stake is valued at the last round's price (default) or at a revenue multiple at
+  the horizon.
+- **Microsoft's income statement (equity method).** Each quarter Microsoft books its stake times
+  OpenAI's result (reported where reported, else the model's cash result), plus a dilution gain of its
+  stake times the money each round brings in. The Investment page shows the quarters beside what
+  Microsoft reported.
+- **Where the record is thin.** Figures reported only in secondary summaries (OpenAI's $30B and $62B
+  revenue plan for 2026 and 2027) are used and marked so on the Sources page; the repeated "$14B loss
+  in 2026" is not used (its basis is unclear). What happened after early July 2026 is not in the data.
+"""))
