@@ -21,7 +21,7 @@ import pandas as pd
 from model import finance
 from model.equity_method import eps_effect, equity_method_table
 from model.facts import Facts, to_date
-from model.scenario import Scenario, StakeValuation
+from model.scenario import Scenario
 from model.simulate import (
     FIRST_YEAR,
     MSFT_FLOWS,

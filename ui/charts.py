@@ -116,7 +116,7 @@ def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> Figure:
     """A waterfall laid on its side, so that every step's name can be read in full."""
     return figure(
         _bridge_structure, (tuple(bridge["step"]),), bridge=bridge,
-        subtitle=f"2019–{horizon_year}, undiscounted, USD bn; stake at its horizon value",
+        subtitle=f"2019–{horizon_year}, undiscounted, USD bn; stake as the NPV counts it",
     )
 
 

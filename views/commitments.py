@@ -49,7 +49,13 @@ with left, section("OpenAI's cash"):
     st.caption(money_markdown(f"The cash account starts from the {fmt.usd_bn(cash.cash_usd_bn, 0)} of cash "
                               f"OpenAI reported on {cash.date} ({cash.source})."))
 with right, section("the shortfall by counterparty"):
-    chart(charts.shortfall_chart(commitments), width="stretch")
+    if commitments["shortfall_usd_bn"].sum() > 0.005:
+        chart(charts.shortfall_chart(commitments), width="stretch")
+    else:
+        st.markdown("**Shortfall by counterparty**")
+        st.info("OpenAI pays every committed bill in this scenario: no counterparty is left unpaid. "
+                "Try the Bear or Breakup preset to see who is paid when money runs short.",
+                icon=":material/check_circle:")
 
 with section("the concentration"):
     left, right = st.columns([1, 1])

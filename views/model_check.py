@@ -31,7 +31,9 @@ with section("the check of the base case"):
         st.caption("Your scenario differs from the reported terms: its figures are shown beside the base case's. "
                    "A scenario far from the record is allowed to miss; the base case is not.")
     st.dataframe(
+        # Every row in view: the table is the page's point.
         shown[columns + ["basis", "source", "as_of"]], hide_index=True, width="stretch",
+        height=35 * (len(shown) + 1) + 3,
         column_config={
             "result": st.column_config.TextColumn("", width="small"),
             "label": st.column_config.TextColumn("Reported figure", width="large"),
