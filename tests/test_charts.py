@@ -29,6 +29,7 @@ def _charts(tables):
         "shortfall": charts.shortfall_chart(tables["commitments"]),
         "cash": charts.cash_chart(tables["openai_funding"]),
         "commitment_share": charts.commitment_share_chart(tables["commitment_totals"]),
+        "equity_method": charts.equity_method_chart(tables["equity_method"]),
     }
 
 
@@ -97,3 +98,13 @@ def test_commitments_chart_lines_are_revenue_and_revenue_plus_money_raised(table
     for row in rows:
         expected = by_year.at[row["year"], "revenue_usd_bn"] + by_year.at[row["year"], "equity_raised_usd_bn"]
         assert row["amount_usd_bn"] == pytest.approx(expected)
+
+
+def test_equity_method_chart_puts_reported_beside_modelled_for_each_quarter(tables):
+    spec = charts.equity_method_chart(tables["equity_method"]).to_dict()
+    rows = [row for data in spec["datasets"].values() for row in data if "series" in row]
+    q1 = {row["series"]: row["pretax_usd_bn"] for row in rows if row["period"] == "Q1 FY26"}
+    assert q1["Reported"] == -4.1                           # Microsoft 10-Q Q1 FY26 Note 3
+    assert q1["Modelled"] < 0
+    # Nothing reported for Q4 FY26: only the model's bar, no empty "reported" one.
+    assert {row["series"] for row in rows if row["period"] == "Q4 FY26"} == {"Modelled"}

@@ -445,3 +445,31 @@ def burn_check_frame(check: pd.DataFrame) -> pd.DataFrame:
 
 def burn_check_chart(check: pd.DataFrame) -> Figure:
     return figure(_burn_check_structure, burn=burn_check_frame(check))
+
+
+def _equity_method_structure() -> alt.Chart:
+    return (
+        alt.Chart(data("quarters"), title=chart_title(
+            "Microsoft's OpenAI result by quarter: reported and modelled",
+            "Pre-tax, USD bn, Microsoft's fiscal quarters; modelled: its share of OpenAI's result plus dilution gains"))
+        .mark_bar()
+        .encode(
+            x=alt.X("period:N", title="Quarter (fiscal year to June)", sort=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("series:N", sort=["Reported", "Modelled"]),
+            y=alt.Y("pretax_usd_bn:Q", title="Pre-tax (USD bn)"),
+            color=alt.Color("series:N", title=None, legend=_legend(),
+                            scale=alt.Scale(domain=["Reported", "Modelled"], range=["#8A8F98", TOTAL_COLOUR])),
+            tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("series:N", title="Series"),
+                     alt.Tooltip("pretax_usd_bn:Q", title="Pre-tax (USD bn)", format=",.2f")],
+        )
+        .properties(height=300)
+    )
+
+
+def equity_method_chart(equity_method: pd.DataFrame) -> Figure:
+    """Reported beside modelled for each fiscal quarter; a quarter with nothing reported shows the model alone."""
+    quarters = equity_method[equity_method["period"].str.startswith("Q")]
+    long = quarters.melt(id_vars=["period"], value_vars=["reported_pretax_usd_bn", "modelled_pretax_usd_bn"],
+                         var_name="series", value_name="pretax_usd_bn").dropna(subset=["pretax_usd_bn"])
+    long["series"] = long["series"].map({"reported_pretax_usd_bn": "Reported", "modelled_pretax_usd_bn": "Modelled"})
+    return figure(_equity_method_structure, quarters=long)

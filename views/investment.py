@@ -52,6 +52,12 @@ with section("the returns"):
                         f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
     derived_note("All returns include the stake as the sidebar's valuation method counts it.")
 
+with section("Microsoft's OpenAI result by quarter"):
+    chart(charts.equity_method_chart(result.tables["equity_method"]), width="stretch")
+    derived_note("Modelled: Microsoft's stake times OpenAI's reported result (a year spread evenly over its "
+                 "quarters), plus its stake times the money each round brought in. The rule and how well it "
+                 "matches are on the Model check page.")
+
 with section("the tables"):
     table(result.tables["tranches"], "tranches",
           caption="Tranches with source and confidence; the cash/credit columns are an assumption.")
