@@ -210,3 +210,15 @@ def test_model_check_page_adds_the_sidebars_scenario_when_it_differs():
     revenue_2026 = shown.set_index("label").loc["OpenAI revenue 2026"]
     assert revenue_2026["your scenario"] == pytest.approx(15.0)   # half of the $30B plan
     assert revenue_2026["in band (yours)"] == "✗"
+
+
+def test_a_link_sets_the_choices_the_model_added(facts, snapshot_close_usd):
+    # The plan vintage and the stake's valuation method are choices, bound to the URL like the rest.
+    at = app({"revenue_plan": "sep_2025", "stake_valuation": "terminal_multiple"})
+    assert not at.exception
+    from model.scenario import RevenuePlan, StakeValuation
+
+    scenario = Scenario(revenue_plan=RevenuePlan.sep_2025, stake_valuation=StakeValuation.terminal_multiple)
+    expected = run(scenario, facts, TODAY, snapshot_close_usd).metrics
+    assert metric_values(at)["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
+    assert expected.npv_usd_bn != run(Scenario(), facts, TODAY, snapshot_close_usd).metrics.npv_usd_bn

@@ -412,7 +412,7 @@ def commitment_share_chart(totals: pd.DataFrame) -> Figure:
 def _burn_check_structure() -> alt.Chart:
     return (
         alt.Chart(data("burn"), title=chart_title(
-            "OpenAI's cash burn: the model against OpenAI's plan",
+            "Cash burn: model vs OpenAI's plan",
             "Before financing, USD bn a year; 2030: cash flow, shown as negative burn; February 2026 plan"))
         .mark_bar()
         .encode(
@@ -450,7 +450,7 @@ def burn_check_chart(check: pd.DataFrame) -> Figure:
 def _equity_method_structure() -> alt.Chart:
     return (
         alt.Chart(data("quarters"), title=chart_title(
-            "Microsoft's OpenAI result by quarter: reported and modelled",
+            "Microsoft's OpenAI result: reported vs model",
             "Pre-tax, USD bn, Microsoft's fiscal quarters; modelled: its share of OpenAI's result plus dilution gains"))
         .mark_bar()
         .encode(

@@ -22,7 +22,8 @@ with section("the check of the base case"):
         st.warning(message + " The rows marked ✗ are outside.", icon=":material/warning:")
     scenario = current_scenario()
     shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]])
-    columns = ["result", "label", "reported", "band", "modelled"]
+    # The model's figure and its band next to the label: on a phone they are what fits on the first screen.
+    columns = ["result", "label", "modelled", "band", "reported"]
     if scenario != Scenario():
         mine = data.calibration(scenario)
         shown["your scenario"] = mine["modelled"].to_numpy()
@@ -36,7 +37,7 @@ with section("the check of the base case"):
         height=35 * (len(shown) + 1) + 3,
         column_config={
             "result": st.column_config.TextColumn("", width="small"),
-            "label": st.column_config.TextColumn("Reported figure", width="large"),
+            "label": st.column_config.TextColumn("Reported figure", width="medium"),
             "reported": st.column_config.TextColumn("Reported"),
             "band": st.column_config.TextColumn("Band the model must hit"),
             "modelled": st.column_config.NumberColumn("Model (base)", format="%.3g"),
