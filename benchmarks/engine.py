@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from model.engine import run  # noqa: E402
 from model.facts import load_facts  # noqa: E402
 from model.scenario import Scenario, load_presets  # noqa: E402
-from model.simulate import scenario_values, simulate  # noqa: E402
+from model.simulate import scenario_values, simulate, structure  # noqa: E402
 
 TODAY = date(2026, 11, 21)
 
@@ -53,13 +53,11 @@ def main() -> None:
 
     scenario = Scenario()
     one = scenario_values(scenario)
-    med_one, _ = median_ms(lambda: simulate(one, facts, horizon_year=scenario.horizon_year,
-                                            shortfall_rule=scenario.shortfall_rule, today=TODAY), args.repeat)
+    med_one, _ = median_ms(lambda: simulate(one, facts, today=TODAY, **structure(scenario)), args.repeat)
     print(f"simulate(), 1 draw                   {med_one:8.2f} ms median")
     for draws in (100, 10_000):
         many = {name: np.full(draws, value[0]) for name, value in one.items()}
-        med, _ = median_ms(lambda m=many: simulate(m, facts, horizon_year=scenario.horizon_year,
-                                                   shortfall_rule=scenario.shortfall_rule, today=TODAY), 5)
+        med, _ = median_ms(lambda m=many: simulate(m, facts, today=TODAY, **structure(scenario)), 5)
         print(f"simulate(), {draws:>6} draws             {med:8.2f} ms median  "
               f"({med / draws * 1000:.2f} us per draw; 1-draw loop would take {med_one * draws:.0f} ms)")
 

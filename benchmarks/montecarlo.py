@@ -23,7 +23,7 @@ from model.engine import run  # noqa: E402
 from model.facts import load_facts  # noqa: E402
 from model.montecarlo import DEFAULT_SEED, default_ranges, draw, run_monte_carlo  # noqa: E402
 from model.scenario import SPECS, Scenario, with_values  # noqa: E402
-from model.simulate import simulate  # noqa: E402
+from model.simulate import simulate, structure  # noqa: E402
 
 TODAY = date(2026, 11, 21)
 
@@ -67,9 +67,7 @@ def main() -> None:
 
     def loop_simulate() -> None:
         for one in one_draw_values:
-            simulate(
-                one, facts, horizon_year=scenario.horizon_year, shortfall_rule=scenario.shortfall_rule, today=TODAY
-            )
+            simulate(one, facts, today=TODAY, **structure(scenario))
 
     scale = args.draws / args.sample
     run_loop = median_seconds(loop_run, max(1, args.repeat // 2)) * scale

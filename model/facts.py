@@ -361,6 +361,21 @@ class MicrosoftFile(Record):
     azure_backlog_from_openai: Backlog
 
 
+# -- context ---------------------------------------------------------------------------------------
+
+
+class ContextFact(Sourced):
+    """A reported figure that informs an assumption but is not itself a model input."""
+
+    item: str
+    value: float | None
+    unit: str
+
+
+class ContextFile(Record):
+    context: list[ContextFact]
+
+
 # -- calibration targets ---------------------------------------------------------------------------
 
 
@@ -456,6 +471,7 @@ class Facts(Record):
     commitments: CommitmentFile
     openai: OpenAIFile
     microsoft: MicrosoftFile
+    context: ContextFile
 
     def sources(self) -> pd.DataFrame:
         """Every fact with its source and as-of date, one row per reported value."""
@@ -471,6 +487,7 @@ def load_facts(data_dir: Path = DATA_DIR) -> Facts:
         commitments=load_file(data_dir / "commitments.yaml", CommitmentFile, wrap="commitments"),
         openai=load_file(data_dir / "openai.yaml", OpenAIFile),
         microsoft=load_file(data_dir / "msft.yaml", MicrosoftFile),
+        context=load_file(data_dir / "context.yaml", ContextFile, wrap="context"),
     )
 
 
@@ -553,4 +570,11 @@ def _sources_table(facts: Facts) -> pd.DataFrame:
     for quarter in m.equity_method:
         _walk("Microsoft", f"OpenAI result {quarter.period}", quarter, rows)
     _walk("Microsoft", "Azure backlog from OpenAI", m.azure_backlog_from_openai, rows)
+    for fact in facts.context.context:
+        rows.append({
+            "topic": "Context", "record": fact.item, "field": "value",
+            "value": "" if fact.value is None else str(fact.value), "unit": fact.unit,
+            "source": fact.source, "as_of": fact.as_of, "derived": fact.derived,
+            "note": "; ".join(text for text in (fact.confidence, fact.note) if text),
+        })
     return pd.DataFrame(rows)

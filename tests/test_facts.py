@@ -18,6 +18,18 @@ def test_facts_load_with_sources(facts):
     assert facts.microsoft.shares_outstanding.count == 7_432_377_655  # 10-Q Q1 FY26 cover page
 
 
+def test_unverified_figures_say_so_on_the_sources_page(facts):
+    # public_record_2026.md: the $30B/$62B plan for 2026/2027 is "not verified at primary".
+    table = facts.sources()
+    plan = table[table["record"].str.startswith("revenue plan feb_2026") & (table["field"] == "revenue_usd_bn")]
+    notes = dict(zip(plan["value"], plan["note"], strict=True))
+    assert "not verified" in notes["62.0"] and "not verified" in notes["30.0"]
+    assert "not verified" not in notes["280.0"]
+    # The repeated "$14B loss in 2026" is kept for the record and marked as not used.
+    loss = table[table["record"] == "net loss 2026 (repeated projection)"]
+    assert "not used" in loss["note"].iloc[0]
+
+
 def test_derived_facts_are_marked(facts):
     table = facts.sources()
     # Azure spend before the 2025 commitment: 2025 annualised from nine reported months.
@@ -64,6 +76,8 @@ def _broken(tmp_path, file, old, new):
          "revenue_share.yaml: field openai_to_microsoft.rate: Input should be less than or equal to 1"),
         ("recapitalization.yaml", "msft_stake: 0.27", "msft_stake: 0.27\nextra_field: 1",
          "recapitalization.yaml: field extra_field: Extra inputs are not permitted"),
+        ("context.yaml", "value: 55.0", "value: lots",
+         "context.yaml: record context[0] (all-in cost of 1 GW), field value: Input should be a valid number"),
         ("msft.yaml", "shares_outstanding:", "shares_outstanding: [\n",
          "msft.yaml: not valid YAML at line"),
     ],
