@@ -76,7 +76,9 @@ with section("the headline numbers"):
             column.metric(label, value, help=help_text, border=True)
     cols = st.columns(4)
     cols[0].metric("IRR (per year)", fmt.percent(metrics.irr), border=True,
-                   help="Of Microsoft's flows incl. the stake as counted in the NPV.")
+                   help="Of Microsoft's flows incl. the stake as counted in the NPV. At the market mark the stake "
+                        "counts today, so most of the $13B (paid 2023-2026) meets a stake worth far more within a "
+                        "few years: a very high rate, on a small sum.")
     cols[1].metric("Cash break-even (year)", fmt.year(metrics.break_even_year), border=True,
                    help="First year cumulative cash is back to zero, stake excluded.")
     cols[2].metric("OpenAI funding gap", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0), border=True,
