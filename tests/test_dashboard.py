@@ -152,7 +152,11 @@ def test_the_workbook_download_holds_every_table():
 
     at = app()
     sheets = pd.read_excel(io.BytesIO(at.session_state["_downloads"]["workbook"]()), sheet_name=None)
-    assert {"summary", "commitments", "scenario_comparison", "scenario", "sources"} <= set(sheets)
+    assert {"cover", "summary", "commitments", "scenario_comparison", "scenario", "sources"} <= set(sheets)
+    assert {"sensitivity", "monte_carlo_percentiles", "monte_carlo_fan"} <= set(sheets)
+    cover = dict(zip(sheets["cover"].iloc[:, 0], sheets["cover"].iloc[:, 1], strict=True))
+    assert str(cover["Scenario link"]).startswith("http")
+    assert "Exported at (UTC)" in cover
 
 
 def test_a_failing_part_becomes_a_message_and_the_rest_renders(monkeypatch):

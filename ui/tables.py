@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
-from model.exports import csv_bytes, workbook_bytes
+from model.exports import csv_bytes
 from model.scenario import Scenario
+from model.workbook import Cover, workbook_bytes
 
 DOWNLOADS_STATE = "_downloads"
 
@@ -80,11 +81,14 @@ def table(
 
 
 def download_workbook(
-    tables: Callable[[], Mapping[str, pd.DataFrame]], scenario: Scenario, sources: Callable[[], pd.DataFrame]
+    tables: Callable[[], Mapping[str, pd.DataFrame]],
+    scenario: Scenario,
+    sources: Callable[[], pd.DataFrame],
+    cover: Callable[[], Cover] = Cover,
 ) -> None:
-    """``tables`` and ``sources`` are called only on click: some tables (the scenario comparison) take
-    a run per preset, and the sources table is rebuilt from the facts on every call."""
-    make = _register("workbook", lambda: workbook_bytes(tables(), scenario, sources()))
+    """``tables``, ``sources`` and ``cover`` are called only on click: some tables (the scenario
+    comparison, Monte Carlo) take many runs, and the cover records the moment of the export."""
+    make = _register("workbook", lambda: workbook_bytes(tables(), scenario, sources(), cover()))
     st.download_button(
         "Download every table (Excel)",
         data=make,
@@ -93,5 +97,6 @@ def download_workbook(
         key="_download_workbook",
         on_click="ignore",
         icon=":material/table_view:",
-        help="One sheet per table, plus the scenario and every source.",
+        help="A cover sheet (scenario link, MSFT price, sign convention), one sheet per table, "
+        "the scenario and every source.",
     )
