@@ -17,10 +17,10 @@ from model import montecarlo, sensitivity
 from model.scenario import Scenario
 from model.workbook import Cover
 from ui import data
-from ui.controls import cached_presets, share_url
+from ui.controls import PAGE_PARAMS, cached_presets, share_url
 
-# Query parameters that the Monte Carlo page binds to the URL. ui/controls.py's link check must pass
-# them through (its PAGE_QUERY_PARAMS); tests/test_saved_scenarios.py opens such a link.
+# Query parameters that the Monte Carlo page binds to the URL. ui/controls.py's link check declares
+# them with their bounds (its PAGE_PARAMS); tests/test_saved_scenarios.py opens such a link.
 MC_DRAWS_KEY, MC_SEED_KEY, MC_RANGE_KEY = "mc_draws", "mc_seed", "mc_range"
 
 
@@ -57,14 +57,13 @@ def monte_carlo_settings() -> tuple[int, int, float]:
         except (TypeError, ValueError):
             return default
 
-    draws = read(MC_DRAWS_KEY, int, montecarlo.DEFAULT_DRAWS)
-    seed = read(MC_SEED_KEY, int, montecarlo.DEFAULT_SEED)
-    relative = read(MC_RANGE_KEY, float, sensitivity.DEFAULT_RELATIVE)
-    if not 1 <= draws <= montecarlo.MAX_DRAWS:
-        draws = montecarlo.DEFAULT_DRAWS
-    if not 0 < relative <= 1:
-        relative = sensitivity.DEFAULT_RELATIVE
-    return draws, seed, relative
+    values = []
+    for key, cast in ((MC_DRAWS_KEY, int), (MC_SEED_KEY, int), (MC_RANGE_KEY, float)):
+        param = PAGE_PARAMS[key]
+        value = read(key, cast, param.default)
+        values.append(value if param.low <= value <= param.high else param.default)
+    draws, seed, relative = values
+    return int(draws), int(seed), float(relative)
 
 
 def workbook_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:

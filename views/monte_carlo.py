@@ -3,10 +3,10 @@
 import streamlit as st
 
 from model import montecarlo
-from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES
+from model.sensitivity import OUTCOMES
 from ui import analysis
 from ui import analysis_charts as charts
-from ui.controls import current_scenario
+from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario
 from ui.page import chart, header, section
 from ui.tables import download_csv
 
@@ -19,20 +19,21 @@ header(
 scenario = current_scenario()
 
 left, middle, right = st.columns(3)
+draws_param, seed_param, range_param = (PAGE_PARAMS[key] for key in PAGE_QUERY_PARAMS)
 draws = left.number_input(
     "Draws",
-    min_value=100,
-    max_value=montecarlo.MAX_DRAWS,
-    value=montecarlo.DEFAULT_DRAWS,
+    min_value=draws_param.low,
+    max_value=draws_param.high,
+    value=draws_param.default,
     step=1000,
     key=analysis.MC_DRAWS_KEY,
     bind="query-params",
 )
 seed = middle.number_input(
     "Seed",
-    min_value=0,
-    max_value=2**32 - 1,
-    value=montecarlo.DEFAULT_SEED,
+    min_value=seed_param.low,
+    max_value=seed_param.high,
+    value=seed_param.default,
     step=1,
     key=analysis.MC_SEED_KEY,
     bind="query-params",
@@ -40,9 +41,9 @@ seed = middle.number_input(
 )
 relative = right.slider(
     "Range either way (share of each value)",
-    min_value=0.05,
-    max_value=0.5,
-    value=DEFAULT_RELATIVE,
+    min_value=range_param.low,
+    max_value=range_param.high,
+    value=range_param.default,
     step=0.05,
     key=analysis.MC_RANGE_KEY,
     bind="query-params",
