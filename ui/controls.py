@@ -350,7 +350,8 @@ def _control(spec: FieldSpec) -> Any:
         max_value=cast(spec.high),
         value=cast(spec.default),
         step=cast(spec.step),
-        format=spec.fmt,
+        # A fraction reads as a percentage, as in every table (0.15 -> 15%); the link keeps 0.15.
+        format="percent" if is_fraction_unit(spec.unit) else spec.fmt,
         key=spec.name,
         help=spec.help,
         bind="query-params",

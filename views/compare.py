@@ -53,7 +53,8 @@ with section("the scenario comparison"):
         "label": st.column_config.TextColumn("Row", width="large"),
         "unit": st.column_config.TextColumn("Unit"),
     }
-    for title in ("assumption", "result"):
+    # The results first: they are what a reader comes for; every row shown, no scroll box inside the page.
+    for title in ("result", "assumption"):
         part = table[table["section"] == title].drop(columns=["section"])
         st.subheader("Assumptions that differ (changing cells)" if title == "assumption" else "Results")
         # Values mix units and text (the shortfall rule): each written in its row's unit, as text;
@@ -66,7 +67,7 @@ with section("the scenario comparison"):
                 _variance(unit, value, mode) if variance else write(unit, value)
                 for unit, value in zip(shown["unit"], shown[column], strict=True)
             ]
-        st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+        st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=35 * (len(shown) + 1) + 3)
     st.caption(
         "A percentage is left empty where it has no meaning: a base of zero, a calendar year, a missing value "
         "or a rule. Results that are the same in every scenario by construction (MSFT price, market value) "
