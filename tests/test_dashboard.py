@@ -188,3 +188,19 @@ def test_the_share_link_rebuilds_the_scenario(scenario):
     rebuilt, ignored = lenient(link_values(Params(params)))
     assert ignored == []
     assert rebuilt == scenario
+
+
+def test_tables_on_screen_show_no_none_nor_negative_zero_and_read_their_units():
+    import math
+
+    import pandas as pd
+
+    from ui.tables import MISSING, column_labels, styled
+
+    frame = pd.DataFrame({"amount_usd_bn": [1.0, math.nan], "eps_usd": [-0.001, 0.5], "rate": [0.2, None],
+                          "year": [2024, 2025]})
+    text = styled(frame).to_html()
+    assert "None" not in text and "nan" not in text and "-0.00" not in text
+    assert MISSING in text and "20.0%" in text and "2024" in text and "2,024" not in text
+    labels = column_labels(frame)
+    assert labels["amount_usd_bn"]["label"] == "Amount (USD bn)" and labels["eps_usd"]["label"] == "EPS (USD)"

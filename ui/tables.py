@@ -113,7 +113,12 @@ def styled(df: pd.DataFrame) -> Any:
                 for unit, value in zip(df[units], series, strict=True)
             ]
         elif series.dtype.kind in "fi" or kind is not None:
-            formatters[column] = partial(cell_text, kind)
+            if series.isna().any():
+                # Streamlit draws a missing number as "None" whatever the Styler says: such a column
+                # is shown as its text, a dash where nothing is.
+                shown[column] = [cell_text(kind, value) for value in series]
+            else:
+                formatters[column] = partial(cell_text, kind)
     return shown.style.format(formatters, na_rep=MISSING)
 
 
