@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data
-from ui.analysis import workbook_tables
+from ui.analysis import workbook_cover, workbook_tables
 from ui.controls import current_scenario, scenario_controls, scenario_file_controls, show_notes
 from ui.page import section
 from ui.tables import download_workbook
@@ -52,7 +52,10 @@ with st.sidebar.expander("Downloads and scenario files", icon=":material/downloa
     scenario = current_scenario()
     with section("the workbook download"):
         download_workbook(
-            lambda: {**data.result(scenario).tables, **workbook_tables(scenario)}, scenario, data.sources
+            lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},
+            scenario,
+            data.sources,
+            lambda: workbook_cover(scenario),
         )
     with section("the scenario file"):
         scenario_file_controls(scenario)

@@ -57,6 +57,7 @@ class PriceUsed:
 
     price_usd: float | None
     source: str
+    as_of: date | None = None  # the close's date
 
 
 def _prices_module() -> Any | None:
@@ -81,7 +82,9 @@ def snapshot_price(today: date) -> PriceUsed:
     close = prices_module.close_on_or_before(prices_module.load_snapshot().frame, today)
     if close is None:
         return PriceUsed(None, f"none: the offline snapshot starts after {today}")
-    return PriceUsed(close.close_usd, f"close of {close.date} from the offline snapshot data/msft_daily.csv")
+    return PriceUsed(
+        close.close_usd, f"close of {close.date} from the offline snapshot data/msft_daily.csv", close.date
+    )
 
 
 def live_price(today: date, now: datetime) -> PriceUsed:
@@ -92,7 +95,7 @@ def live_price(today: date, now: datetime) -> PriceUsed:
     where = prices_module.describe(prices, now)
     if close is None:
         return PriceUsed(None, f"none on or before {today} ({where})")
-    return PriceUsed(close.close_usd, f"close of {close.date} ({where})")
+    return PriceUsed(close.close_usd, f"close of {close.date} ({where})", close.date)
 
 
 # -- scenario and context ----------------------------------------------------------------------------
@@ -307,15 +310,37 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_export(args: argparse.Namespace, context: Context) -> int:
     from model.compare import compare, preset_columns
     from model.exports import ExportError, write_tables
+    from model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, run_monte_carlo
+    from model.sensitivity import DEFAULT_RELATIVE, tornado
+    from model.workbook import Cover
 
     out = args.out or DEFAULT_OUT[args.format]
     sources = context.facts.sources()
-    # The same tables as the dashboard's workbook: the model's, plus the presets side by side.
+    # The same tables as the dashboard's workbook: the model's, the presets side by side, the
+    # tornado and a Monte Carlo run at the default settings.
     comparison = compare(preset_columns(context.scenario), context.facts, context.today, context.price.price_usd,
                          results={"current": context.result})
-    tables = {**context.result.tables, "scenario_comparison": comparison}
+    monte_carlo = run_monte_carlo(context.scenario, context.facts, context.today)
+    tables = {
+        **context.result.tables,
+        "scenario_comparison": comparison,
+        "sensitivity": tornado(context.scenario, context.facts, context.today),
+        **monte_carlo.tables(),
+    }
+    cover = Cover(
+        exported_at=datetime.now(UTC),
+        scenario_note=context.scenario_source,
+        msft_price_usd=context.price.price_usd,
+        msft_price_as_of=context.price.as_of,
+        msft_price_source=context.price.source,
+        today=context.today,
+        notes=(
+            f"Monte Carlo sheets: {DEFAULT_DRAWS:,} draws, seed {DEFAULT_SEED}, each range "
+            f"{DEFAULT_RELATIVE:.0%} either way (the defaults of: {PROG} montecarlo).",
+        ),
+    )
     try:
-        written = write_tables(tables, context.scenario, sources, out, args.format)
+        written = write_tables(tables, context.scenario, sources, out, args.format, cover)
     except ExportError as error:
         raise UsageError(f"--out: {error}") from None
     shown = out if args.format == "xlsx" else f"{out}/ ({len(written)} CSV files)"

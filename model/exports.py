@@ -20,7 +20,6 @@ exponent form ``1.5e+13`` that every spreadsheet reads as a number.
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import re
@@ -30,20 +29,21 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from model.scenario import SPECS, Scenario
 
+if TYPE_CHECKING:
+    from model.workbook import Cover
+
 FLOAT_SIGNIFICANT_DIGITS = 12
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCENARIO_TABLE = "scenario"
 SOURCES_TABLE = "sources"
-WORKBOOK_DATE_FORMAT = "YYYY-MM-DD"
-WORKBOOK_DATETIME_FORMAT = "YYYY-MM-DD HH:MM:SS"
 
 # OWASP CSV injection: a cell starting with one of these may be run as a formula (or, for tab,
 # carriage return and line feed, hide what follows from the eye and then be run).
@@ -56,7 +56,6 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CSV_SPECIAL = (",", '"', "\r", "\n")
 _SHEET_NAME_INVALID = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
-COLUMN_WIDTH_MIN, COLUMN_WIDTH_MAX = 8, 60
 
 
 def safe_cell(value: Any) -> Any:
@@ -80,7 +79,7 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float | np.floating) and math.isnan(value)
@@ -106,7 +105,7 @@ def _format_datetime(value: datetime) -> str:
 
 def text_cell(value: Any) -> str:
     """One value as CSV text, by the conventions in the module docstring."""
-    if _is_missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, bool | np.bool_):
         return "TRUE" if value else "FALSE"
@@ -123,7 +122,7 @@ def text_cell(value: Any) -> str:
     return safe_cell(value if isinstance(value, str | Enum) else str(value))
 
 
-def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+def tidy(df: pd.DataFrame) -> pd.DataFrame:
     """A frame whose index is data (named) becomes columns; a plain row number is dropped."""
     if any(name is not None for name in df.index.names):
         df = df.reset_index()
@@ -141,7 +140,7 @@ def _rows(df: pd.DataFrame) -> Iterable[list[Any]]:
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """``df`` as clean CSV bytes (UTF-8, ``\\n`` line ends), ready for a download button."""
-    df = _tidy(df)
+    df = tidy(df)
     lines = [_csv_line(text_cell(str(column)) for column in df.columns)]
     lines += [_csv_line(text_cell(value) for value in row) for row in _rows(df)]
     return "".join(lines).encode("utf-8")
@@ -204,8 +203,9 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
-def _workbook_cell(value: Any) -> Any:
-    if _is_missing(value):
+def workbook_cell(value: Any) -> Any:
+    """One value as an xlsx cell holds it: numbers as numbers, dates as dates, text made safe."""
+    if is_missing(value):
         return None
     if isinstance(value, bool | np.bool_):
         return bool(value)
@@ -227,58 +227,7 @@ def _workbook_cell(value: Any) -> Any:
     return safe_cell(_XLSX_ILLEGAL.sub("", text))
 
 
-def _workbook_frame(df: pd.DataFrame) -> pd.DataFrame:
-    df = _tidy(df)
-    columns = [_workbook_cell(str(column)) for column in df.columns]
-    rows = [[_workbook_cell(value) for value in row] for row in _rows(df)]
-    return pd.DataFrame(rows, columns=columns, dtype=object)
-
-
-def _display_width(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, datetime | date):
-        return 10
-    return max((len(line) for line in str(value).splitlines()), default=0)
-
-
-def _format_sheet(sheet, df: pd.DataFrame) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="left", vertical="top")
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(df.columns, start=1):
-        values = [column, *df.iloc[:, index - 1].tolist()]
-        width = max(_display_width(value) for value in values) + 2
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = min(max(width, COLUMN_WIDTH_MIN), COLUMN_WIDTH_MAX)
-        for cell in sheet[letter][1:]:
-            if isinstance(cell.value, datetime) and cell.value.time() != datetime.min.time():
-                cell.number_format = WORKBOOK_DATETIME_FORMAT
-            elif isinstance(cell.value, datetime | date):
-                cell.number_format = WORKBOOK_DATE_FORMAT
-
-
-def workbook_bytes(tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame) -> bytes:
-    """One .xlsx: a sheet per table, then "scenario" and "sources", ready for a download button."""
-    sheets = _all_tables(tables, scenario, sources)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        taken: list[str] = []
-        for name, df in sheets.items():
-            title = sheet_name(name, taken)
-            taken.append(title)
-            frame = _workbook_frame(df)
-            frame.to_excel(writer, sheet_name=title, index=False)
-            _format_sheet(writer.sheets[title], frame)
-    return buffer.getvalue()
-
-
-def _all_tables(
+def all_tables(
     tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     out = dict(tables)
@@ -321,7 +270,7 @@ def _temporary_sibling(path: Path) -> Path:
 def csv_files(tables: Mapping[str, pd.DataFrame], scenario: Scenario, sources: pd.DataFrame) -> dict[str, bytes]:
     """File name -> CSV bytes for every table plus scenario.csv and sources.csv."""
     files: dict[str, bytes] = {}
-    for name, df in _all_tables(tables, scenario, sources).items():
+    for name, df in all_tables(tables, scenario, sources).items():
         file_name = _file_name(name) + ".csv"
         while file_name in files:
             file_name = file_name[: -len(".csv")] + "_.csv"
@@ -339,19 +288,23 @@ def write_tables(
     sources: pd.DataFrame,
     out: Path,
     fmt: Literal["csv", "xlsx"],
+    cover: Cover | None = None,
 ) -> list[Path]:
     """Write ``tables`` (plus the scenario and the sources) and return the paths written.
 
     ``csv``: ``out`` is a folder holding one ``<table>.csv`` per table. ``xlsx``: ``out`` is one
-    workbook. Everything is rendered in memory first and each file lands through a rename, so a
-    failure leaves nothing half-written; a new folder appears complete or not at all. In an
-    existing folder only this export's own files are replaced; other files are left alone.
+    workbook (:mod:`model.workbook`, with ``cover`` on its first sheet). Everything is rendered in
+    memory first and each file lands through a rename, so a failure leaves nothing half-written; a
+    new folder appears complete or not at all. In an existing folder only this export's own files
+    are replaced; other files are left alone.
     """
     out = Path(out)
     if fmt == "xlsx":
         if out.is_dir():
             raise ExportError(f"{out} is a folder; give a file name such as {out / 'model.xlsx'}")
-        data = workbook_bytes(tables, scenario, sources)
+        from model.workbook import workbook_bytes
+
+        data = workbook_bytes(tables, scenario, sources, cover)
         out.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(out, data)
         return [out]

@@ -529,6 +529,20 @@ class Preset(BaseModel):
 class _PresetFile(BaseModel):
     presets: list[Preset] = Field(min_length=1)
 
+    @field_validator("presets")
+    @classmethod
+    def _unique_names(cls, presets: list[Preset]) -> list[Preset]:
+        # One name, one preset: a second "bull" would silently replace the first in the sidebar.
+        first_index: dict[str, int] = {}
+        for index, preset in enumerate(presets):
+            if preset.name in first_index:
+                raise ValueError(
+                    f"preset name {preset.name!r} is used twice (presets[{first_index[preset.name]}] "
+                    f"and presets[{index}]); each preset needs its own name"
+                )
+            first_index[preset.name] = index
+        return presets
+
 
 def load_presets(path: Path = PRESETS_FILE) -> dict[str, Preset]:
     """The named presets (base, bull, bear, breakup), each checked against the scenario model."""

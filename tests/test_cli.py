@@ -16,16 +16,22 @@ import pytest
 
 import model.prices
 from model.cli import build_scenario, main
+from model.columns import column_title
 from model.compare import compare, preset_columns
 from model.engine import run
 from model.facts import load_facts
+from model.montecarlo import run_monte_carlo
 from model.scenario import SPECS, Scenario, load_presets
+from model.sensitivity import tornado
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 21)
 # The last close in data/msft_daily.csv (2026-09-28), see data/msft_daily.SOURCE.txt.
 SNAPSHOT_CLOSE_USD = 509.22
 MODEL_FLAGS = ["--today", TODAY.isoformat()]
+# What an export carries besides the model's own tables, as the dashboard's workbook does.
+ANALYSIS_TABLES = ["scenario_comparison", "sensitivity", "monte_carlo_ranges", "monte_carlo_fan",
+                   "monte_carlo_gap_probability", "monte_carlo_percentiles", "monte_carlo_histogram"]
 
 
 def cli(argv: list[str]) -> int:
@@ -136,12 +142,16 @@ def test_export_csv_figures_equal_the_model(tmp_path, capsys, expected_tables):
     assert cli(["export", *MODEL_FLAGS, "--out", str(out)]) == 0
     assert str(out) in capsys.readouterr().out
     names = {path.stem for path in out.glob("*.csv")}
-    assert names == {*expected_tables, "scenario_comparison", "scenario", "sources"}
+    assert names == {*expected_tables, *ANALYSIS_TABLES, "scenario", "sources"}
     for name, table in expected_tables.items():
         assert_same_figures(out / f"{name}.csv", table)
     # As in the dashboard's workbook: the presets beside the scenario exported.
     comparison = compare(preset_columns(Scenario()), load_facts(), TODAY, SNAPSHOT_CLOSE_USD)
     assert_same_figures(out / "scenario_comparison.csv", comparison)
+    assert_same_figures(out / "sensitivity.csv", tornado(Scenario(), load_facts(), TODAY))
+    monte_carlo = run_monte_carlo(Scenario(), load_facts(), TODAY)
+    for name, table in monte_carlo.tables().items():
+        assert_same_figures(out / f"{name}.csv", table)
     assert_same_figures(out / "sources.csv", load_facts().sources())
     scenario = pd.read_csv(out / "scenario.csv")
     assert scenario["name"].tolist() == list(SPECS)
@@ -160,10 +170,13 @@ def test_export_xlsx_has_a_sheet_per_table(tmp_path, expected_tables):
     out = tmp_path / "model.xlsx"
     assert cli(["export", *MODEL_FLAGS, "--format", "xlsx", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
-    assert book.sheetnames == [*expected_tables, "scenario_comparison", "scenario", "sources"]
+    assert book.sheetnames == ["cover", *expected_tables, *ANALYSIS_TABLES, "scenario", "sources"]
     summary = expected_tables["summary"]
     rows = list(book["summary"].iter_rows(values_only=True))
-    assert list(rows[0]) == list(summary.columns)
+    assert list(rows[0]) == [column_title(name) for name in summary.columns]
+    cover = {row[0]: row[1] for row in book["cover"].iter_rows(values_only=True) if row[0]}
+    assert cover["MSFT price (USD)"] == SNAPSHOT_CLOSE_USD
+    assert cover["Model date (today)"] == datetime(2026, 11, 21)
     values = [row[list(summary.columns).index("value")] for row in rows[1:]]
     for got, want in zip(values, summary["value"], strict=True):
         if want is None or (isinstance(want, float) and math.isnan(want)):

@@ -152,7 +152,11 @@ def test_the_workbook_download_holds_every_table():
 
     at = app()
     sheets = pd.read_excel(io.BytesIO(at.session_state["_downloads"]["workbook"]()), sheet_name=None)
-    assert {"summary", "commitments", "scenario_comparison", "scenario", "sources"} <= set(sheets)
+    assert {"cover", "summary", "commitments", "scenario_comparison", "scenario", "sources"} <= set(sheets)
+    assert {"sensitivity", "monte_carlo_percentiles", "monte_carlo_fan"} <= set(sheets)
+    cover = dict(zip(sheets["cover"].iloc[:, 0], sheets["cover"].iloc[:, 1], strict=True))
+    assert str(cover["Scenario link"]).startswith("http")
+    assert "Exported at (UTC)" in cover
 
 
 def test_a_failing_part_becomes_a_message_and_the_rest_renders(monkeypatch):
@@ -222,3 +226,19 @@ def test_a_link_sets_the_choices_the_model_added(facts, snapshot_close_usd):
     expected = run(scenario, facts, TODAY, snapshot_close_usd).metrics
     assert metric_values(at)["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
     assert expected.npv_usd_bn != run(Scenario(), facts, TODAY, snapshot_close_usd).metrics.npv_usd_bn
+
+
+def test_tables_on_screen_show_no_none_nor_negative_zero_and_read_their_units():
+    import math
+
+    import pandas as pd
+
+    from ui.tables import MISSING, column_labels, styled
+
+    frame = pd.DataFrame({"amount_usd_bn": [1.0, math.nan], "eps_usd": [-0.001, 0.5], "rate": [0.2, None],
+                          "year": [2024, 2025]})
+    text = styled(frame).to_html()
+    assert "None" not in text and "nan" not in text and "-0.00" not in text
+    assert MISSING in text and "20.0%" in text and "2024" in text and "2,024" not in text
+    labels = column_labels(frame)
+    assert labels["amount_usd_bn"]["label"] == "Amount (USD bn)" and labels["eps_usd"]["label"] == "EPS (USD)"

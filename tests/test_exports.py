@@ -17,10 +17,9 @@ from model.exports import (
     scenario_frame,
     sheet_name,
     text_cell,
-    workbook_bytes,
     write_tables,
 )
-from model.scenario import SPECS, Scenario
+from model.scenario import Scenario
 
 # Payloads from the OWASP "CSV Injection" page, plus the short forms a spreadsheet also runs.
 FORMULA_TEXT = [
@@ -128,61 +127,6 @@ def test_formula_looking_header_is_neutralised():
     assert csv_bytes(pd.DataFrame({"=cmd": [1]})).decode() == "'=cmd\n1\n"
 
 
-def read_workbook(data: bytes) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(data))
-
-
-def test_workbook_has_a_sheet_per_table_then_scenario_and_sources():
-    tables = {"msft_cash_flows": figures(), "summary": figures().head(1)}
-    book = read_workbook(workbook_bytes(tables, Scenario(), sources_frame()))
-    assert book.sheetnames == ["msft_cash_flows", "summary", "scenario", "sources"]
-    sheet = book["msft_cash_flows"]
-    assert [cell.value for cell in sheet[1]] == list(figures().columns)
-    assert all(cell.font.b for cell in sheet[1])
-    assert sheet.freeze_panes == "A2"
-    assert sheet.max_row == 4
-    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEF"]
-    assert all(8 <= width <= 60 for width in widths)
-    assert sheet.column_dimensions["D"].width >= len("CoreWeave, Inc.")
-
-
-def test_workbook_cells_keep_their_types():
-    book = read_workbook(workbook_bytes({"figures": figures()}, Scenario(), sources_frame()))
-    year, amount, rate, counterparty, counted, as_of = (cell for cell in book["figures"][2])
-    assert (year.value, year.data_type) == (2024, "n")
-    assert amount.value == 0.3 and amount.data_type == "n"
-    assert counted.value is True
-    assert as_of.value == datetime(2023, 1, 23) and as_of.number_format == "YYYY-MM-DD"
-    assert book["figures"]["C4"].value is None
-
-
-def test_formula_text_is_neutralised_in_the_workbook_while_numbers_stay_numbers():
-    df = pd.DataFrame({"note": FORMULA_TEXT, "amount_usd_bn": [-1.5] * len(FORMULA_TEXT)})
-    book = read_workbook(workbook_bytes({"notes": df}, Scenario(), sources_frame()))
-    sheet = book["notes"]
-    notes = [row[0] for row in sheet.iter_rows(min_row=2)]
-    assert [cell.value for cell in notes] == ["'" + text for text in FORMULA_TEXT]
-    assert all(cell.data_type == "s" for cell in notes)  # "f" would be a formula
-    amounts = [row[1] for row in sheet.iter_rows(min_row=2)]
-    assert all(cell.value == -1.5 and cell.data_type == "n" for cell in amounts)
-    assert book["sources"]["D2"].value == "'@SUM(A1)"
-    for worksheet in book.worksheets:
-        for row in worksheet.iter_rows():
-            assert not any(cell.data_type == "f" for cell in row)
-
-
-def test_scenario_sheet_lists_every_assumption_with_its_range():
-    scenario = Scenario(discount_rate=0.12)
-    book = read_workbook(workbook_bytes({}, scenario, sources_frame()))
-    rows = list(book["scenario"].iter_rows(values_only=True))
-    assert rows[0][:8] == ("name", "label", "value", "unit", "default", "low", "high", "group")
-    assert rows[0][-1] == "description"
-    by_name = {row[0]: row for row in rows[1:]}
-    assert list(by_name) == list(SPECS)
-    assert by_name["discount_rate"][2:7] == (0.12, "per year", 0.09, 0, 0.25)
-    assert by_name["shortfall_rule"][2] == "pro_rata"
-
-
 def test_scenario_frame_values():
     frame = scenario_frame(Scenario(horizon_year=2040))
     row = frame.set_index("name").loc["horizon_year"]
@@ -231,7 +175,8 @@ def test_write_tables_csv_into_an_existing_folder_keeps_other_files(tmp_path):
 def test_write_tables_xlsx(tmp_path):
     out = tmp_path / "sub" / "model.xlsx"
     assert write_tables(fake_result().tables, Scenario(), sources_frame(), out, "xlsx") == [out]
-    assert read_workbook(out.read_bytes()).sheetnames == ["summary", "msft_by_year", "scenario", "sources"]
+    sheets = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).sheetnames
+    assert sheets == ["cover", "summary", "msft_by_year", "scenario", "sources"]
     assert [p.name for p in out.parent.iterdir()] == ["model.xlsx"]
 
 

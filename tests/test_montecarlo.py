@@ -193,3 +193,15 @@ def test_charts_have_titles_axis_units_and_tooltips(mc):
     # The histogram marks P10, P50 and P90.
     rules = [layer for layer in specs[2]["layer"] if layer["mark"]["type"] == "rule"]
     assert rules and rules[0]["encoding"]["x"]["field"] == "value_usd_bn"
+
+
+def test_the_fan_stops_before_the_horizon_so_the_stake_does_not_flatten_the_band(mc):
+    from ui import analysis_charts as charts
+
+    spec = charts.fan_chart(mc.fan, mc.draws).to_dict()
+    rows = [row for dataset in spec.get("datasets", {}).values() for row in dataset]
+    years = {row["year"] for row in rows if "year" in row}
+    horizon = int(mc.fan["year"].max())
+    assert years and max(years) == horizon - 1
+    assert str(horizon) in spec["title"]["subtitle"] if isinstance(spec["title"].get("subtitle"), str) \
+        else str(horizon) in " ".join(spec["title"]["subtitle"])

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 import model.prices
 from model.montecarlo import percentile_value, run_monte_carlo
 from model.scenario import Scenario, load_presets, to_json
+from ui import format as fmt
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 60
@@ -120,5 +121,5 @@ def test_monte_carlo_link_gives_the_same_numbers(facts):
     assert at.query_params["mc_draws"] == "500" and at.query_params["mc_seed"] == "3"
     shown = {m.label: m.value for m in at.metric}
     expected = run_monte_carlo(Scenario(), facts, date.today(), draws=500, seed=3)
-    assert shown["NPV P50 (USD bn)"] == f"{percentile_value(expected, 'npv_usd_bn', 'p50'):,.1f}"
+    assert shown["NPV, P50"] == fmt.usd_bn(percentile_value(expected, "npv_usd_bn", "p50"))
     assert not at.warning, [w.value for w in at.warning]

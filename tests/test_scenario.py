@@ -124,6 +124,9 @@ def test_presets_load_and_tell_a_story():
         ("- {name: x, title: X, story: s, values: {wat: 1}}", "unknown assumption 'wat'"),
         ("name: [", "presets.yaml: not valid YAML"),
         ("{a: 1}", "presets.yaml: field presets: Input should be a valid list"),
+        ("- {name: bull, title: A, story: s.}\n- {name: bear, title: B, story: s.}\n"
+         "- {name: bull, title: C, story: s.}",
+         "presets.yaml: field presets: preset name 'bull' is used twice (presets[0] and presets[2])"),
     ],
 )
 def test_broken_presets_file_names_the_problem(tmp_path, text, message):

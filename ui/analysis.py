@@ -7,7 +7,7 @@ link with the same settings gives the same numbers.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -15,11 +15,12 @@ import streamlit as st
 from model import compare as comparison
 from model import montecarlo, sensitivity
 from model.scenario import Scenario
+from model.workbook import Cover
 from ui import data
-from ui.controls import cached_presets
+from ui.controls import PAGE_PARAMS, cached_presets, share_url
 
-# Query parameters that the Monte Carlo page binds to the URL. ui/controls.py's link check must pass
-# them through (its PAGE_QUERY_PARAMS); tests/test_saved_scenarios.py opens such a link.
+# Query parameters that the Monte Carlo page binds to the URL. ui/controls.py's link check declares
+# them with their bounds (its PAGE_PARAMS); tests/test_saved_scenarios.py opens such a link.
 MC_DRAWS_KEY, MC_SEED_KEY, MC_RANGE_KEY = "mc_draws", "mc_seed", "mc_range"
 
 
@@ -45,9 +46,32 @@ def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None =
     return _comparison(scenario.model_dump_json(), data.today().isoformat(), _price(), key)
 
 
+def monte_carlo_settings() -> tuple[int, int, float]:
+    """Draws, seed and range width as the Monte Carlo page has them (its link), else the defaults."""
+    state = st.session_state
+
+    def read(key: str, cast, default):
+        value = state.get(key, st.query_params.get(key, default))
+        try:
+            return cast(value)
+        except (TypeError, ValueError):
+            return default
+
+    values = []
+    for key, cast in ((MC_DRAWS_KEY, int), (MC_SEED_KEY, int), (MC_RANGE_KEY, float)):
+        param = PAGE_PARAMS[key]
+        value = read(key, cast, param.default)
+        values.append(value if param.low <= value <= param.high else param.default)
+    draws, seed, relative = values
+    return int(draws), int(seed), float(relative)
+
+
 def workbook_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
-    """This analysis' tables for the Excel workbook: the scenario comparison."""
-    return {"scenario_comparison": comparison_table(scenario)}
+    """This analysis' tables for the Excel workbook: the scenario comparison, the tornado and the
+    Monte Carlo run with the Monte Carlo page's draws, seed and range width."""
+    draws, seed, relative = monte_carlo_settings()
+    mc = monte_carlo(scenario, draws, seed, montecarlo.default_ranges(scenario, relative))
+    return {"scenario_comparison": comparison_table(scenario), "sensitivity": tornado_table(scenario), **mc.tables()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -86,3 +110,21 @@ def monte_carlo(
 ) -> montecarlo.MonteCarlo:
     key = tuple((r.name, float(r.low), float(r.mode), float(r.high)) for r in chosen.values())
     return _monte_carlo(scenario.model_dump_json(), data.today().isoformat(), draws, seed, key)
+
+
+def workbook_cover(scenario: Scenario) -> Cover:
+    """The workbook's cover: this scenario's link, the MSFT price used, the moment of the export."""
+    draws, seed, relative = monte_carlo_settings()
+    quote = data.msft_quote()
+    return Cover(
+        exported_at=datetime.now(UTC),
+        link=share_url(scenario, st.context.url),
+        msft_price_usd=quote.close_usd if quote is not None else None,
+        msft_price_as_of=quote.close_date if quote is not None else None,
+        msft_price_source=quote.description if quote is not None else "no MSFT price could be loaded",
+        today=data.today(),
+        notes=(
+            f"Monte Carlo sheets: {draws:,} draws, seed {seed}, each range {relative:.0%} either way "
+            "(the Monte Carlo page's settings).",
+        ),
+    )

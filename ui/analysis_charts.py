@@ -165,8 +165,14 @@ def _fan_structure() -> alt.LayerChart:
 
 
 def fan_chart(fan: pd.DataFrame, draws: int) -> Figure:
-    return figure(_fan_structure, fan=fan, subtitle=f"{draws:,} draws; line: median; band: 10th to 90th percentile; "
-                  "the stake's value lands in the horizon year (USD bn, undiscounted)")
+    """The cash position's fan up to the year before the horizon. In the horizon year the stake's
+    value lands as one flow many times larger than any other, and would set the axis so that the
+    band of every other year is flat; its spread is in the NPV percentiles and histogram instead."""
+    horizon = fan["year"].max()
+    before = fan[fan["year"] < horizon] if len(fan) > 1 else fan
+    return figure(_fan_structure, fan=before, subtitle=f"{draws:,} draws; line: median; band: 10th to 90th "
+                  f"percentile; cash flows to {int(before['year'].max())} (USD bn, undiscounted): the stake's "
+                  f"value in {int(horizon)} is in the NPV range below")
 
 
 def _gap_probability_structure() -> alt.Chart:

@@ -25,12 +25,17 @@ Streamlit then writes the new values to the URL itself.
 from __future__ import annotations
 
 import json
+import logging
+import math
+import re
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
+from model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS
 from model.scenario import (
     CHOICE_LABELS,
     GROUPS,
@@ -44,16 +49,62 @@ from model.scenario import (
     load_presets,
     to_json,
 )
+from model.sensitivity import DEFAULT_RELATIVE
 from ui.format import assumption_value, is_fraction_unit
+
+_LOG = logging.getLogger(__name__)
 
 SCENARIO_STATE = "_scenario"
 LINK_CHECKED_STATE = "_link_checked"
 NOTES_STATE = "_ignored_notes"
 UPLOAD_KEY = "_scenario_upload"
 DEFAULT_APP_URL = "http://localhost:8501/"
+
+
+@dataclass(frozen=True)
+class PageParam:
+    """A query parameter that a page binds to its own widget (not an assumption), with its bounds."""
+
+    name: str
+    label: str
+    kind: type
+    low: float
+    high: float
+    default: float
+
+    def parse(self, text: str) -> int | float | None:
+        """The value ``text`` holds, or None when the page's widget could not take it."""
+        text = text.strip()
+        if self.kind is int:
+            if not _WHOLE_NUMBER.fullmatch(text):
+                return None
+            value: float = int(text.split(".")[0])
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                return None
+            if not math.isfinite(value):
+                return None
+        return value if self.low <= value <= self.high else None
+
+    def describe_range(self) -> str:
+        return f"{self.low:,} to {self.high:,}" if self.kind is int else f"{self.low:g} to {self.high:g}"
+
+
+_WHOLE_NUMBER = re.compile(r"-?\d{1,12}(\.0*)?")
 # Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
-# not assumptions, so the link check passes them through untouched.
-PAGE_QUERY_PARAMS = ("mc_draws", "mc_seed", "mc_range")
+# not assumptions, so the link check does not read them as such, but it checks them against the
+# same bounds as the page's widgets, which Streamlit would otherwise fail on (a 400-digit draws).
+PAGE_PARAMS = {
+    param.name: param
+    for param in (
+        PageParam("mc_draws", "Monte Carlo draws", int, 100, MAX_DRAWS, DEFAULT_DRAWS),
+        PageParam("mc_seed", "Monte Carlo seed", int, 0, 2**32 - 1, DEFAULT_SEED),
+        PageParam("mc_range", "Monte Carlo range either way", float, 0.05, 0.5, DEFAULT_RELATIVE),
+    )
+}
+PAGE_QUERY_PARAMS = tuple(PAGE_PARAMS)
 
 # Choice fields show a readable label (model.scenario.CHOICE_LABELS); Streamlit's URL carries the
 # label too, while the command line and scenario files use the value. Links accept both.
@@ -93,6 +144,45 @@ def link_values(query_params: Any) -> dict[str, str]:
     return values
 
 
+def _read_assumption(name: str, text: str) -> tuple[Any, IgnoredValue | None]:
+    """One assumption from a link: its value, or why it was ignored. Never raises."""
+    spec = SPECS.get(name)
+    if spec is not None and spec.kind == "int" and not _WHOLE_NUMBER.fullmatch(text.strip()):
+        # A whole-number field takes "2040" or "2040.0", not "2040.0000001" nor a 400-digit number.
+        return None, IgnoredValue(name, text, f"{name}={text!r} is not a whole number in range")
+    try:
+        scenario, ignored = lenient({name: text})
+    except Exception as error:  # noqa: BLE001 - a value the parser cannot even read is ignored too
+        return None, IgnoredValue(name, text, f"{name}={text!r} could not be read ({type(error).__name__})")
+    if ignored:
+        return None, ignored[0]
+    return getattr(scenario, name), None
+
+
+def read_link(query_params: Any) -> tuple[Scenario, list[IgnoredValue], dict[str, str]]:
+    """A link's scenario, the values it ignored (each named) and the page parameters it keeps.
+
+    Never raises, whatever the link holds: each value is read on its own, so one that cannot be
+    read is named in the note and the others still apply.
+    """
+    good: dict[str, Any] = {}
+    ignored: list[IgnoredValue] = []
+    page: dict[str, str] = {}
+    for name, text in link_values(query_params).items():
+        if name in PAGE_PARAMS:
+            if PAGE_PARAMS[name].parse(text) is None:
+                ignored.append(IgnoredValue(name, text, "outside the page's range"))
+            else:
+                page[name] = text.strip()
+            continue
+        value, problem = _read_assumption(name, text)
+        if problem is None:
+            good[name] = value
+        else:
+            ignored.append(problem)
+    return Scenario().model_copy(update=good), ignored, page
+
+
 def _check_link_once() -> None:
     """On a session's first run, before any control exists, read the link leniently.
 
@@ -103,15 +193,22 @@ def _check_link_once() -> None:
     if LINK_CHECKED_STATE in st.session_state:
         return
     st.session_state[LINK_CHECKED_STATE] = True
-    raw = {name: st.query_params.get_all(name) for name in list(st.query_params) if name not in PAGE_QUERY_PARAMS}
-    page_owned = {name: st.query_params[name] for name in PAGE_QUERY_PARAMS if name in st.query_params}
-    scenario, ignored = lenient({k: v for k, v in link_values(st.query_params).items() if k not in PAGE_QUERY_PARAMS})
+    try:
+        raw = {name: st.query_params.get_all(name) for name in list(st.query_params)}
+        scenario, ignored, page = read_link(st.query_params)
+        canonical = {**query_pairs(scenario), **page}
+    except Exception as error:  # noqa: BLE001 - a link that cannot be read at all opens on the defaults
+        _LOG.exception("could not read the link")
+        st.session_state[NOTES_STATE] = (
+            "unreadable link", f"This link could not be read ({error}); the page opened on the reported terms."
+        )
+        st.query_params.clear()
+        st.rerun()
     if ignored:
         st.session_state[NOTES_STATE] = ("link", ignored)
-    canonical = query_pairs(scenario)
     if raw != {name: [value] for name, value in canonical.items()}:
         # No control is bound yet in a new session, so the URL may still be written directly.
-        st.query_params.from_dict({**canonical, **page_owned})
+        st.query_params.from_dict(canonical)
         st.rerun()
 
 
@@ -132,6 +229,10 @@ def _apply_preset(name: str) -> None:
 def _reset() -> None:
     set_controls(Scenario())
     st.session_state.pop(NOTES_STATE, None)
+
+
+def _reset_one(name: str) -> None:
+    st.session_state[name] = SPECS[name].default
 
 
 def read_scenario_upload(key: str) -> tuple[str, Scenario | None, str | None] | None:
@@ -204,10 +305,26 @@ def query_pairs(scenario: Scenario) -> dict[str, str]:
     return pairs
 
 
-def share_url(scenario: Scenario, base_url: str | None) -> str:
+def share_url(scenario: Scenario, base_url: str | None, page: dict[str, str] | None = None) -> str:
+    """The link that opens ``scenario`` (and ``page``'s own settings, e.g. Monte Carlo's draws)."""
     base = base_url or DEFAULT_APP_URL
-    query = urlencode(query_pairs(scenario))
+    query = urlencode({**query_pairs(scenario), **(page or {})})
     return f"{base}?{query}" if query else base
+
+
+def page_pairs() -> dict[str, str]:
+    """The page settings in this session that are off their default, as query parameters.
+
+    Read from the widgets' state (already updated when a change reruns the script, before the page
+    that holds them runs), else from the URL."""
+    pairs = {}
+    for name, param in PAGE_PARAMS.items():
+        value = st.session_state.get(name)
+        if value is None and name in st.query_params:
+            value = param.parse(st.query_params[name])
+        if value is not None and value != param.default:
+            pairs[name] = str(int(value)) if param.kind is int else f"{float(value):g}"
+    return pairs
 
 
 # -- the sidebar ---------------------------------------------------------------------------------
@@ -232,7 +349,8 @@ def _control(spec: FieldSpec) -> Any:
         max_value=cast(spec.high),
         value=cast(spec.default),
         step=cast(spec.step),
-        format=spec.fmt,
+        # A fraction reads as a percentage, as in every table (0.15 -> 15%); the link keeps 0.15.
+        format="percent" if is_fraction_unit(spec.unit) else spec.fmt,
         key=spec.name,
         help=spec.help,
         bind="query-params",
@@ -291,19 +409,56 @@ def scenario_controls() -> Scenario:
 
     with story_box:
         preset = matching_preset(scenario, presets)
-        changed = sum(1 for name, spec in SPECS.items() if getattr(scenario, name) != spec.default)
+        changed = changed_assumptions(scenario)
         if preset is not None:
             st.caption(f"**{preset.title}.** {preset.story}")
         else:
             st.caption(
-                f"**Custom scenario**: {changed} assumption{'s' if changed != 1 else ''} "
+                f"**Custom scenario**: {len(changed)} assumption{'s' if len(changed) != 1 else ''} "
                 "changed from the reported terms."
             )
+        _changed_list(scenario, changed)
     with share_box:
         st.caption("The whole scenario is in this link (and in the address bar).")
-        st.code(share_url(scenario, st.context.url), language=None, wrap_lines=True)
+        st.code(share_url(scenario, st.context.url, page_pairs()), language=None, wrap_lines=True)
 
     return scenario
+
+
+def changed_assumptions(scenario: Scenario) -> list[FieldSpec]:
+    """The assumptions of ``scenario`` that differ from the reported terms, in declaration order."""
+    return [spec for name, spec in SPECS.items() if getattr(scenario, name) != spec.default]
+
+
+def readable_value(spec: FieldSpec, value: Any) -> str:
+    """An assumption's value as the sidebar says it: 12%, 2040, 1.2 x plan, a rule by its label."""
+    if spec.kind == "choice":
+        return choice_label(spec.name, value)
+    text = assumption_value(spec.unit, value)
+    return text if is_fraction_unit(spec.unit) or spec.unit in ("year", "years") else f"{text} {spec.unit}"
+
+
+def _changed_list(scenario: Scenario, changed: list[FieldSpec]) -> None:
+    """Each assumption off the reported terms, its value against the reported one, and its own reset."""
+    if not changed:
+        return
+    with st.container(key="_changed_assumptions"):
+        for spec in changed:
+            text, button = st.columns([5, 1], vertical_alignment="center", gap="small")
+            now = readable_value(spec, getattr(scenario, spec.name))
+            text.caption(
+                f"**{markdown_text(spec.label)}**: {markdown_text(now)} "
+                f"(reported: {markdown_text(readable_value(spec, spec.default))})"
+            )
+            button.button(
+                "",
+                key=f"_reset_{spec.name}",
+                icon=":material/undo:",
+                on_click=_reset_one,
+                args=(spec.name,),
+                help=f"Back to the reported terms: {readable_value(spec, spec.default)}",
+                type="tertiary",
+            )
 
 
 def scenario_file_controls(scenario: Scenario) -> None:
@@ -345,9 +500,17 @@ def markdown_text(text: str, limit: int = 80) -> str:
 
 def ignored_line(item: IgnoredValue) -> str:
     spec = SPECS.get(item.name)
-    if spec is None:
-        return f"**{markdown_text(item.name)}**: not an assumption of this model"
     shown = markdown_text(item.value) if item.value != "" else "(empty)"
+    if item.name in PAGE_PARAMS:
+        param = PAGE_PARAMS[item.name]
+        default = f"{param.default:,}" if param.kind is int else f"{param.default:g}"
+        return (
+            f"**{param.label}** (`{item.name}`): {shown} is not allowed "
+            f"(allowed: {markdown_text(param.describe_range())}); using the default, {markdown_text(default)}"
+        )
+    if spec is None:
+        name = markdown_text(item.name) if item.name.strip() else "(a value with no name)"
+        return f"**{name}**: not an assumption of this model"
     if spec.kind == "choice":
         default, allowed = choice_label(item.name, spec.default), spec.describe_range()
     elif is_fraction_unit(spec.unit):

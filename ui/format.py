@@ -83,7 +83,7 @@ def by_unit(unit: str, value: float | None) -> str:
     if _missing(value):
         return ""
     if unit == "USD bn":
-        return f"{value:,.2f}"
+        return usd_bn(value)
     if unit in ("fraction", "per year"):
         return percent(value)
     if unit == "x":

@@ -50,10 +50,12 @@ with section("the scenario comparison"):
     config = {
         "section": st.column_config.TextColumn("Section"),
         "name": None,
-        "label": st.column_config.TextColumn("Row", width="large"),
+        # Narrow enough that a phone shows numbers beside it on the first screen.
+        "label": st.column_config.TextColumn("Row", width="medium", pinned=True),
         "unit": st.column_config.TextColumn("Unit"),
     }
-    for title in ("assumption", "result"):
+    # The results first: they are what a reader comes for; every row shown, no scroll box inside the page.
+    for title in ("result", "assumption"):
         part = table[table["section"] == title].drop(columns=["section"])
         st.subheader("Assumptions that differ (changing cells)" if title == "assumption" else "Results")
         # Values mix units and text (the shortfall rule): each written in its row's unit, as text;
@@ -66,7 +68,10 @@ with section("the scenario comparison"):
                 _variance(unit, value, mode) if variance else write(unit, value)
                 for unit, value in zip(shown["unit"], shown[column], strict=True)
             ]
-        st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+        # The unit last: the values come right after the row's name.
+        order = ["label", *[c for c in shown.columns if c not in ("name", "label", "unit")], "unit"]
+        st.dataframe(shown, hide_index=True, column_config=config, column_order=order, width="stretch",
+                     height=35 * (len(shown) + 1) + 3)
     st.caption(
         "A percentage is left empty where it has no meaning: a base of zero, a calendar year, a missing value "
         "or a rule. Results that are the same in every scenario by construction (MSFT price, market value) "

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from model import montecarlo
-from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES
+from model.sensitivity import OUTCOMES
 from ui import analysis
 from ui import analysis_charts as charts
-from ui.controls import current_scenario
+from ui import format as fmt
+from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario
 from ui.page import chart, header, section
-from ui.tables import download_csv
+from ui.tables import dataframe, download_csv
 
 header(
     "Monte Carlo",
@@ -19,20 +20,21 @@ header(
 scenario = current_scenario()
 
 left, middle, right = st.columns(3)
+draws_param, seed_param, range_param = (PAGE_PARAMS[key] for key in PAGE_QUERY_PARAMS)
 draws = left.number_input(
     "Draws",
-    min_value=100,
-    max_value=montecarlo.MAX_DRAWS,
-    value=montecarlo.DEFAULT_DRAWS,
+    min_value=draws_param.low,
+    max_value=draws_param.high,
+    value=draws_param.default,
     step=1000,
     key=analysis.MC_DRAWS_KEY,
     bind="query-params",
 )
 seed = middle.number_input(
     "Seed",
-    min_value=0,
-    max_value=2**32 - 1,
-    value=montecarlo.DEFAULT_SEED,
+    min_value=seed_param.low,
+    max_value=seed_param.high,
+    value=seed_param.default,
     step=1,
     key=analysis.MC_SEED_KEY,
     bind="query-params",
@@ -40,10 +42,11 @@ seed = middle.number_input(
 )
 relative = right.slider(
     "Range either way (share of each value)",
-    min_value=0.05,
-    max_value=0.5,
-    value=DEFAULT_RELATIVE,
+    min_value=range_param.low,
+    max_value=range_param.high,
+    value=range_param.default,
     step=0.05,
+    format="percent",
     key=analysis.MC_RANGE_KEY,
     bind="query-params",
     help="Each assumption's low and high ends, as for the sensitivity tornado; clipped to its bounds.",
@@ -82,7 +85,7 @@ if result is not None:
         cols = st.columns(3)
         for column, statistic in zip(cols, ("p10", "p50", "p90"), strict=True):
             value = montecarlo.percentile_value(result, "npv_usd_bn", statistic)
-            column.metric(f"NPV {statistic.upper()} (USD bn)", f"{value:,.1f}", border=True)
+            column.metric(f"NPV, {statistic.upper()}", fmt.usd_bn(value), border=True)
     with section("the fan chart"):
         chart(charts.fan_chart(result.fan, result.draws), width="stretch")
         download_csv(result.fan, "monte_carlo_fan")
@@ -99,7 +102,7 @@ if result is not None:
         )
         download_csv(result.histogram, "monte_carlo_histogram")
     with section("the tables"):
-        st.dataframe(result.percentiles, hide_index=True, width="stretch")
+        dataframe(result.percentiles.drop(columns=["outcome"]))
         download_csv(result.percentiles, "monte_carlo_percentiles")
-        st.dataframe(result.ranges, hide_index=True, width="stretch")
+        dataframe(result.ranges.drop(columns=["name"]))
         download_csv(result.ranges, "monte_carlo_ranges")

@@ -9,7 +9,7 @@ from ui import analysis_charts as charts
 from ui import format as fmt
 from ui.controls import current_scenario
 from ui.page import chart, header, section
-from ui.tables import download_csv
+from ui.tables import dataframe, download_csv
 
 header(
     "Sensitivity",
@@ -35,18 +35,14 @@ with section("the tornado"):
         "bounds. All variants run in one vectorised pass of the model."
     )
     rows = tornado[tornado["outcome"] == outcome]
-    st.dataframe(
-        rows[
-            ["rank", "label", "assumption_unit", "low", "value", "high", "outcome_at_low", "outcome_at_high", "swing"]
-        ],
-        hide_index=True,
-        width="stretch",
+    dataframe(
+        rows[["rank", "label", "assumption_unit", "low", "value", "high",
+              "outcome_at_low", "outcome_at_high", "swing"]],
         column_config={
             "label": st.column_config.TextColumn("Assumption", width="large"),
-            "assumption_unit": "Unit",
-            "outcome_at_low": st.column_config.NumberColumn(f"At low ({unit})", format="%.2f"),
-            "outcome_at_high": st.column_config.NumberColumn(f"At high ({unit})", format="%.2f"),
-            "swing": st.column_config.NumberColumn(f"Swing ({unit})", format="%.2f"),
+            "outcome_at_low": st.column_config.Column(f"At low ({unit})"),
+            "outcome_at_high": st.column_config.Column(f"At high ({unit})"),
+            "swing": st.column_config.Column(f"Swing ({unit})"),
         },
     )
     download_csv(tornado, "sensitivity", "Download the tornado, every result (CSV)")
