@@ -21,7 +21,7 @@ import pandas as pd
 from model import finance
 from model.equity_method import eps_effect, equity_method_table
 from model.facts import Facts, to_date
-from model.scenario import Scenario
+from model.scenario import Scenario, StakeValuation
 from model.simulate import (
     FIRST_YEAR,
     MSFT_FLOWS,
@@ -88,6 +88,7 @@ class Metrics:
     stake_share_of_npv: float | None
     npv_usd_bn: float
     irr: float | None
+    cash_irr: float | None
     moic: float | None
     break_even_year: int | None
     hhi: float
@@ -186,17 +187,29 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
         stake_share_of_npv=float(sim.stake_pv[0] / npv_value) if npv_value > 0 else None,
         npv_usd_bn=npv_value,
         irr=finance.irr(net),
-        # On the investment alone: the stake and the net revenue share against the money put in.
-        moic=(stake_value + float(net_share.sum())) / invested,
+        cash_irr=finance.irr(cash_only),
+        moic=_moic(sim, facts, scenario, today, stake_value, net_share),
         break_even_year=None if even is None else int(years[even]),
         hhi=finance.hhi(sim.scheduled[0].sum(axis=0)),
-        openai_equity_raised_usd_bn=float(sim.equity_raised[0][years >= cash_year].sum()),
+        openai_equity_raised_usd_bn=float(sim.raised_after_cash_point[0].sum()),
         first_funding_gap_year=int(gap_years[0]) if gap_years.size else None,
         total_funding_gap_usd_bn=float(gap.sum()),
         msft_shares_outstanding=shares,
         msft_price_usd=price,
         msft_market_value_usd_bn=None if price is None else price * shares / 1e9,
     )
+
+
+def _moic(sim: Simulation, facts: Facts, scenario: Scenario, today: date, stake_value: float,
+          net_share: np.ndarray) -> float | None:
+    """On the investment alone: the stake plus the net revenue share, over the money put in, both
+    counted to when the stake is valued: today at the market mark, the horizon at the multiple."""
+    if scenario.stake_valuation == StakeValuation.market_mark:
+        funded = float(funded_cumulative(facts, today, np.array([scenario.unfunded_commitment_paid_by_year]))[0])
+        received = float((net_share * _elapsed(sim.years, today)).sum())
+    else:
+        funded, received = facts.tranches.filed_commitment.total_usd_bn, float(net_share.sum())
+    return None if funded <= 0 else (stake_value + received) / funded
 
 
 # (metric, label, unit, per-share and market-value columns apply, derived, note)
@@ -224,7 +237,8 @@ _SUMMARY_ROWS = (
     ("stake_now", "Stake now", "fraction", False, True,
      "the filings' stake diluted by every round since (the $122B of 2026 included)"),
     ("stake_value_filed_usd_bn", "Stake value at the filings' stake", "USD bn", True, True,
-     "stake per the filings x OpenAI valuation now"),
+     "stake per the filings x OpenAI valuation now: only if Microsoft kept 27%, which would have meant "
+     "about $33B into the 2026 round (no source says so)"),
     ("stake_value_now_usd_bn", "Stake value now", "USD bn", True, True, "stake now x OpenAI valuation now"),
     ("stake_kept_share", "Share of OpenAI's equity value its unpaid bills leave", "fraction", False, True,
      "each year's share of committed bills paid, multiplied up to the horizon"),
@@ -237,15 +251,18 @@ _SUMMARY_ROWS = (
      "of Microsoft's flows incl. the stake, in today's money"),
     ("stake_share_of_npv", "Share of the NPV resting on the stake", "fraction", False, True,
      "present value of the stake as counted, over the NPV"),
-    ("irr", "IRR", "per year", False, True, "of Microsoft's flows incl. the stake"),
+    ("irr", "IRR", "per year", False, True,
+     "of Microsoft's flows incl. the stake as counted; at the market mark an unrealised value counted today"),
+    ("cash_irr", "Cash IRR", "per year", False, True, "of Microsoft's cash flows alone, stake excluded"),
     ("moic", "MOIC on the investment", "x", False, True,
-     "stake value plus net revenue share, over the $13B invested; the Azure business is its own line"),
+     "stake plus net revenue share, over the money funded, both to when the stake is valued; "
+     "the Azure business is its own line"),
     ("break_even_year", "Cash break-even year", "year", False, True,
      "cumulative cash back to zero, stake excluded"),
     ("hhi", "Concentration of OpenAI's commitments (HHI)", "0-10,000", False, True,
      "above 2,500: highly concentrated"),
-    ("openai_equity_raised_usd_bn", "Money OpenAI raises from 2026", "USD bn", False, True,
-     "the 2026 round's money after 31 March, contingent money counted and new raises"),
+    ("openai_equity_raised_usd_bn", "Money OpenAI raises after its reported cash", "USD bn", False, True,
+     "on top of the cash of 31 March 2026: the 2026 round's later money, contingent money counted, new raises"),
     ("first_funding_gap_year", "First year of an OpenAI funding gap", "year", False, True, ""),
     ("total_funding_gap_usd_bn", "OpenAI funding gap, all years", "USD bn", False, True,
      "committed bills OpenAI cannot pay"),
@@ -369,7 +386,8 @@ def _revenue_share(sim: Simulation, facts: Facts, today: date) -> pd.DataFrame:
 
 def _basis(c) -> str:
     if c.schedule is not None:
-        return "reported annual amounts" + (" (partly annualised: derived)" if c.schedule_derived else "")
+        return ("reported annual amounts" + (" (partly annualised: derived)" if c.schedule_derived else "")
+                + (f"; {c.confidence}" if c.confidence else ""))
     if c.sizing == "undisclosed":
         return "value undisclosed: not modelled"
     end = c.end or {"azure_commitment_term_years": "start + assumed term",

@@ -138,15 +138,16 @@ class Scenario(BaseModel):
     openai_noncompute_cost_share: float = assumption(
         0.30, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
         label="OpenAI cash costs other than compute",
-        help="Staff, sales and other cash costs as a share of revenue (assumption: not reported; "
-        "30% reproduces OpenAI's reported 2025 burn and its February 2026 burn plan).",
+        help="Staff, sales and other cash costs as a share of revenue (not reported). Calibrated: with "
+        "the contracts' schedules, 30% puts the base case on OpenAI's February 2026 burn plan ($25B in "
+        "2026, $57B in 2027); it is one calibration with the compute floor, not a reported figure.",
     )
     compute_floor_share: float = assumption(
         0.55, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
         label="Compute once contracts run out",
         help="From 2026 OpenAI's compute spend never falls below this share of revenue: renewals and "
-        "new contracts replace those that end (assumption; 55% is the ratio in OpenAI's 2030 plan, "
-        "$280B of revenue with $39B of cash flow).",
+        "new contracts replace those that end (assumption). With 30% of other costs it leaves the "
+        "15% cash margin of OpenAI's 2030 plan ($39B on $280B); the two are one calibration.",
     )
     # -- OpenAI funding --------------------------------------------------------------------------
     outside_funding_usd_bn_per_year: float = assumption(
@@ -229,7 +230,8 @@ class Scenario(BaseModel):
         label="GPU deals OpenAI finances itself",
         help="Share of the AMD, Broadcom and NVIDIA chips that OpenAI buys or leases itself; the "
         "rest arrive inside cloud contracts as rent. Assumption: both deals name OpenAI's own sites "
-        "and partners' data centers, so half each way.",
+        "and partners' data centers, so half each way; below about 30% the base case burns less in "
+        "2029 than OpenAI's plan allows.",
     )
     gpu_usd_bn_per_gw: float = assumption(
         15.0, low=5.0, high=60.0, step=0.5, unit="USD bn per GW", group="Compute commitments",

@@ -63,6 +63,7 @@ class Simulation:
     renewals_paid: np.ndarray         # (n, Y)
     burn: np.ndarray                  # (n, Y) cash burn before financing, all bills paid
     equity_raised: np.ndarray         # (n, Y) money that reached OpenAI from rounds and raises
+    raised_after_cash_point: np.ndarray  # (n, Y) of it, what the cash account adds to the reported cash
     cash_end: np.ndarray              # (n, Y) cash at year end, NaN before the cash account starts
     funding_gap: np.ndarray           # (n, Y) committed bills OpenAI cannot pay
     survival: np.ndarray              # (n, Y) share of OpenAI's equity value its unpaid bills leave
@@ -408,23 +409,28 @@ def simulate(
     with np.errstate(divide="ignore", invalid="ignore"):
         paid_share = np.where(committed > 1e-12, paid.sum(axis=2) / committed, 1.0)
     survival = np.cumprod(paid_share, axis=1)
-    openai_net_income = (revenue_known - noncompute - revenue_share_net - paid.sum(axis=2) - renewals_paid)
+    # Equity in a joint venture is an investment, not a cost: it is cash out, but not a loss.
+    expensed = [k for k, c in enumerate(facts.commitments.commitments) if c.sizing != "equity"]
+    openai_net_income = (revenue_known - noncompute - revenue_share_net - paid[:, :, expensed].sum(axis=2)
+                         - renewals_paid)
     openai_net_income = np.where(np.isnan(revenue), np.nan, openai_net_income)
 
     # Microsoft's stake: the recap's share, diluted by each later round and each year's raise at
-    # that year's valuation (the last round's revenue multiple moving to the horizon multiple,
-    # times what the unpaid bills leave), and by employee equity from the year after the cash point.
+    # that year's valuation, and by employee equity from the year after the cash point. A year's
+    # valuation: the last round's multiple of the plan's revenue for its year (852 / 30 = 28x in the
+    # base case, whatever the scenario's revenue), moving to the horizon multiple, times the year's
+    # revenue, times what unpaid bills leave of the equity, that year's included: a round raised
+    # while bills go unpaid is priced as the distress it is.
     recap = facts.recapitalization
     recap_year = to_date(recap.date).year
     mark = col("openai_valuation_usd_bn")[:, 0]
-    anchor = revenue_known[:, years == cash_year][:, 0]
+    planned_now = revenue_known[:, years == cash_year][:, 0] / np.maximum(col("openai_revenue_vs_plan")[:, 0], 1e-9)
     with np.errstate(divide="ignore", invalid="ignore"):
-        multiple_now = np.where(anchor > 0, mark / anchor, col("terminal_revenue_multiple")[:, 0])
+        multiple_now = np.where(planned_now > 0, mark / planned_now, col("terminal_revenue_multiple")[:, 0])
     progress = np.clip((years - cash_year) / max(horizon_year - cash_year, 1), 0.0, 1.0)
     multiple = multiple_now[:, None] + (col("terminal_revenue_multiple") - multiple_now[:, None]) * progress
-    survival_before = np.concatenate([np.ones((n, 1)), survival[:, :-1]], axis=1)
-    openai_value = multiple * revenue_known * survival_before
-    openai_value[:, years == cash_year] = (mark * survival_before[:, years == cash_year][:, 0])[:, None]
+    openai_value = multiple * revenue_known * survival
+    openai_value[:, years == cash_year] = (mark * survival[:, years == cash_year][:, 0])[:, None]
     stake = np.zeros((n, Y))
     held = col("msft_stake")[:, 0]
     employee = col("annual_dilution")[:, 0]
@@ -486,6 +492,7 @@ def simulate(
         renewals_paid=renewals_paid,
         burn=np.where(np.isnan(revenue), np.nan, burn),
         equity_raised=receipts + inflow + raised,
+        raised_after_cash_point=inflow + raised,
         cash_end=cash_end,
         funding_gap=gap,
         survival=survival,

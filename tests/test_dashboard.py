@@ -72,7 +72,7 @@ def test_overview_shows_the_models_numbers(facts, snapshot_close_usd):
     shown = metric_values(at)
     assert shown["Invested"] == fmt.usd_bn(expected.invested_usd_bn)
     assert shown["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
-    assert shown["IRR (per year)"] == fmt.percent(expected.irr)
+    assert shown["Cash IRR (per year)"] == fmt.percent(expected.cash_irr)
     assert shown["At-risk Azure revenue"] == fmt.usd_bn(expected.at_risk_azure_revenue_usd_bn)
 
 

@@ -116,6 +116,18 @@ def test_npv_and_irr_agree_with_numpy_financial(base, today):
     expected = npf.npv(rate, flows) * (1 + rate) ** (today.year - FIRST_YEAR)
     assert base.metrics.npv_usd_bn == pytest.approx(expected, rel=1e-9)
     assert base.metrics.irr == pytest.approx(npf.irr(flows), abs=1e-6)
+    stake = base.simulation.msft_flows[0, :, -1]
+    assert base.metrics.cash_irr == pytest.approx(npf.irr(flows - stake), abs=1e-6)
+    assert base.metrics.cash_irr < base.metrics.irr
+
+
+def test_moic_counts_stake_and_revenue_share_to_when_the_stake_is_valued(base, facts, today):
+    # Market mark: valued today, so the revenue share received and the money funded to today.
+    m = base.metrics
+    received = base.tables["revenue_share"].set_index("year")
+    to_date = received.loc[:today.year - 1, "net_usd_bn"].sum()
+    this_year = received.at[today.year, "net_usd_bn"] * ((today - date(today.year, 1, 1)).days / 365)
+    assert m.moic == pytest.approx((m.stake_value_usd_bn + to_date + this_year) / m.funded_to_date_usd_bn, rel=1e-3)
 
 
 def test_per_share_and_market_value_views(base):

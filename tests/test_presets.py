@@ -45,6 +45,8 @@ def test_breakup_impairs_the_stake_and_puts_azure_revenue_at_risk(metrics):
 
 def test_bear_lies_between_base_and_breakup(metrics):
     bear, base, breakup = metrics["bear"], metrics["base"], metrics["breakup"]
+    assert bear.first_funding_gap_year == 2028          # "from 2028 it leaves bills unpaid"
+    assert bear.stake_kept_share < 0.5                   # "the stake loses most of its value"
     assert 0.0 < bear.total_funding_gap_usd_bn < breakup.total_funding_gap_usd_bn
     assert breakup.stake_kept_share < bear.stake_kept_share < base.stake_kept_share
     assert breakup.npv_usd_bn < bear.npv_usd_bn < base.npv_usd_bn

@@ -42,10 +42,11 @@ with section("the returns"):
     cols = st.columns(4)
     cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
                    help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
-    cols[1].metric("IRR (per year)", fmt.percent(metrics.irr), border=True)
+    cols[1].metric("Cash IRR (per year)", fmt.percent(metrics.cash_irr), border=True,
+                   help=f"Stake excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}.")
     cols[2].metric("MOIC on the investment", fmt.multiple(metrics.moic), border=True,
-                   help="Stake value plus net revenue share, over the $13B invested. The Azure business is "
-                        "not in it: see the Overview's Azure line.")
+                   help="The stake plus the net revenue share, over the money funded, both counted to when the "
+                        "stake is valued. The Azure business is not in it: see the Overview's Azure line.")
     cols[3].metric("Stake at the horizon (of OpenAI)", fmt.percent(metrics.stake_at_horizon), border=True,
                    help=f"{fmt.percent(metrics.stake_filed)} at the recapitalization, {fmt.percent(metrics.stake_now)} "
                         "after the $122B round, then diluted by each raise at that year's valuation and by "

@@ -50,6 +50,26 @@ with section("the check of the base case"):
                "prints with `python -m model check`, which exits non-zero when a figure is missed.")
     download_csv(base, "model_check")
 
+with section("where the model falls short"):
+    st.subheader("Where the model falls short")
+    quarters = data.result(Scenario()).tables["equity_method"].set_index("period")
+    nine_months = quarters.loc[["Q1 FY26", "Q2 FY26", "Q3 FY26"], "modelled_pretax_usd_bn"].sum()
+    st.markdown(money_markdown(f"""
+- **Microsoft's nine months to March 2026:** the model's three quarters add up to
+  {fmt.usd_bn(nine_months)} against a reported net gain of $5.9B (10-Q Q3 FY26). Each quarter has the
+  reported sign, but the recapitalization's own remeasurement gain, which Microsoft did not break out,
+  is not modelled: only the money that reached OpenAI makes a gain.
+- **Q3 FY25:** {fmt.usd_bn(quarters.at["Q3 FY25", "modelled_pretax_usd_bn"])} modelled against
+  {fmt.usd_bn(quarters.at["Q3 FY25", "reported_pretax_usd_bn"], 2)} reported. OpenAI's 2025 loss is spread
+  evenly over the year; it was clearly heavier in the second half.
+- **Microsoft's OpenAI backlog:** about $281B at 2025-12-31, some $32B more than what remains of the
+  $250B commitment. The rest is an earlier, undisclosed commitment; its timing is unknown, so it is not
+  scheduled (scheduling it early would push OpenAI's 2026 burn above its plan).
+- **The calibration:** OpenAI's other costs (30% of revenue) and the compute floor (55%) are not reported;
+  they are set together so that the base case follows OpenAI's burn plan. The Sensitivity page shows how
+  far each moves the results.
+"""))
+
 with section("the burn against OpenAI's plan"):
     chart(charts.burn_check_chart(base), width="stretch")
 

@@ -68,17 +68,18 @@ with section("the headline numbers"):
              f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
              f"{fmt.percent(scenario.azure_margin, 0)} margin, {fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit."),
             ("MOIC on the investment", fmt.multiple(metrics.moic),
-             "Stake value plus net revenue share, over the $13B invested; the Azure business is counted apart."),
+             "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
+             "valued (today at the market mark). The Azure business is counted apart."),
         ],
     ]
     for row in rows:
         for column, (label, value, help_text) in zip(st.columns(len(row)), row, strict=True):
             column.metric(label, value, help=help_text, border=True)
     cols = st.columns(4)
-    cols[0].metric("IRR (per year)", fmt.percent(metrics.irr), border=True,
-                   help="Of Microsoft's flows incl. the stake as counted in the NPV. At the market mark the stake "
-                        "counts today, so most of the $13B (paid 2023-2026) meets a stake worth far more within a "
-                        "few years: a very high rate, on a small sum.")
+    cols[0].metric("Cash IRR (per year)", fmt.percent(metrics.cash_irr), border=True,
+                   help="Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), "
+                        f"stake excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an "
+                        "unrealised value counted as if it were cash.")
     cols[1].metric("Cash break-even (year)", fmt.year(metrics.break_even_year), border=True,
                    help="First year cumulative cash is back to zero, stake excluded.")
     cols[2].metric("OpenAI funding gap", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0), border=True,

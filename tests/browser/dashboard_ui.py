@@ -51,7 +51,7 @@ HEADLINES = {
     "Revenue share received": lambda m: fmt.usd_bn(m.revenue_share_received_usd_bn),
     "At-risk Azure revenue": lambda m: fmt.usd_bn(m.at_risk_azure_revenue_usd_bn),
     "NPV": lambda m: fmt.usd_bn(m.npv_usd_bn),
-    "IRR (per year)": lambda m: fmt.percent(m.irr),
+    "Cash IRR (per year)": lambda m: fmt.percent(m.cash_irr),
     "Share of NPV in the stake": lambda m: fmt.percent(m.stake_share_of_npv, 0),
     "MOIC on the investment": lambda m: fmt.multiple(m.moic),
     "Cash break-even (year)": lambda m: fmt.year(m.break_even_year),
