@@ -70,10 +70,10 @@ def test_overview_shows_the_models_numbers(facts, snapshot_close_usd):
     at = app()
     expected = run(Scenario(), facts, TODAY, snapshot_close_usd).metrics
     shown = metric_values(at)
-    assert shown["Invested"] == fmt.usd_bn(expected.invested_usd_bn)
-    assert shown["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
+    assert shown["Invested"] == fmt.headline_usd_bn(expected.invested_usd_bn)
+    assert shown["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
     assert shown["Cash IRR (per year)"] == fmt.percent(expected.cash_irr)
-    assert shown["At-risk Azure revenue"] == fmt.usd_bn(expected.at_risk_azure_revenue_usd_bn)
+    assert shown["At-risk Azure revenue"] == fmt.headline_usd_bn(expected.at_risk_azure_revenue_usd_bn)
 
 
 def test_a_slider_change_redraws_the_numbers(facts, snapshot_close_usd):
@@ -81,7 +81,7 @@ def test_a_slider_change_redraws_the_numbers(facts, snapshot_close_usd):
     before = metric_values(at)["NPV"]
     at.slider(key="discount_rate").set_value(0.15).run()
     expected = run(Scenario(discount_rate=0.15), facts, TODAY, snapshot_close_usd).metrics
-    assert metric_values(at)["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
+    assert metric_values(at)["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
     assert metric_values(at)["NPV"] != before
 
 
@@ -90,7 +90,7 @@ def test_a_link_opens_its_scenario(facts, snapshot_close_usd):
     scenario = Scenario(discount_rate=0.12, msft_stake=0.3, shortfall_rule=ShortfallRule.azure_paid_last)
     assert at.session_state["_scenario"] == scenario
     expected = run(scenario, facts, TODAY, snapshot_close_usd).metrics
-    assert metric_values(at)["Stake value now"] == fmt.usd_bn(expected.stake_value_now_usd_bn)
+    assert metric_values(at)["Stake value now"] == fmt.headline_usd_bn(expected.stake_value_now_usd_bn)
     assert not at.warning  # nothing was ignored
     # The URL now holds the controls' own form: the choice by its label.
     assert at.query_params == {
@@ -224,7 +224,7 @@ def test_a_link_sets_the_choices_the_model_added(facts, snapshot_close_usd):
 
     scenario = Scenario(revenue_plan=RevenuePlan.sep_2025, stake_valuation=StakeValuation.terminal_multiple)
     expected = run(scenario, facts, TODAY, snapshot_close_usd).metrics
-    assert metric_values(at)["NPV"] == fmt.usd_bn(expected.npv_usd_bn)
+    assert metric_values(at)["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
     assert expected.npv_usd_bn != run(Scenario(), facts, TODAY, snapshot_close_usd).metrics.npv_usd_bn
 
 

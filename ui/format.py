@@ -17,6 +17,11 @@ def usd_bn(value: float | None, digits: int = 1) -> str:
     return f"{sign}${abs(value):,.{digits}f}B"
 
 
+def headline_usd_bn(value: float | None) -> str:
+    """A headline card's money: to $0.1B below $100B, to the $1B above (a card is narrow on a phone)."""
+    return usd_bn(value, 0 if value is not None and abs(value) >= 100 else 1)
+
+
 def usd(value: float | None, digits: int = 2) -> str:
     if _missing(value):
         return "n/a"

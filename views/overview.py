@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts, data
 from ui import format as fmt
-from ui.page import chart, derived_note, header, model_result, money_markdown, section
+from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, section
 from ui.price_badge import price_badge
 from ui.tables import table
 
@@ -45,48 +45,48 @@ with section("the headline numbers"):
               else f"at {fmt.multiple(scenario.terminal_revenue_multiple)} revenue in {scenario.horizon_year}")
     rows = [
         [
-            ("Invested", fmt.usd_bn(metrics.invested_usd_bn),
+            ("Invested", fmt.headline_usd_bn(metrics.invested_usd_bn),
              f"What Microsoft has in: its filed commitment; {fmt.usd_bn(metrics.funded_to_date_usd_bn)} funded to "
              f"date (derived), costing it {fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn)} once the Azure "
              "credits are counted at cost."),
-            ("Revenue share received", fmt.usd_bn(metrics.revenue_share_received_usd_bn),
+            ("Revenue share received", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
              f"What Microsoft has received so far from OpenAI's revenue share (derived from OpenAI's revenue); "
              f"{fmt.usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap."),
-            ("At-risk Azure revenue", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+            ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
              "Microsoft's share of what OpenAI cannot pay on its commitments (derived)."),
-            ("Stake value now", fmt.usd_bn(metrics.stake_value_now_usd_bn),
+            ("Stake value now", fmt.headline_usd_bn(metrics.stake_value_now_usd_bn),
              f"{fmt.percent(metrics.stake_now)} of OpenAI at {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)} "
              f"(derived: the filings' {fmt.percent(metrics.stake_filed, 0)} diluted by the $122B round). At the "
              f"filings' stake: {fmt.usd_bn(metrics.stake_value_filed_usd_bn, 0)}."),
         ],
         [
-            ("NPV", fmt.usd_bn(metrics.npv_usd_bn),
+            ("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
              f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year."),
-            ("Share of NPV in the stake", fmt.percent(metrics.stake_share_of_npv, 0),
+            ("Stake's share of NPV", fmt.percent(metrics.stake_share_of_npv, 0),
              "How much of the NPV rests on the stake's value rather than cash Microsoft receives. " + kept),
-            ("Azure revenue from OpenAI", fmt.usd_bn(metrics.azure_revenue_usd_bn, 0),
+            ("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
              f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
              f"{fmt.percent(scenario.azure_margin, 0)} margin, {fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit."),
-            ("MOIC on the investment", fmt.multiple(metrics.moic),
+            ("MOIC (investment)", fmt.multiple(metrics.moic),
              "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
              "valued (today at the market mark). The Azure business is counted apart."),
         ],
     ]
+    rows.append([
+        ("Cash IRR (per year)", fmt.percent(metrics.cash_irr),
+         "Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), stake "
+         f"excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an unrealised value "
+         "counted as if it were cash."),
+        ("Cash break-even (year)", fmt.year(metrics.break_even_year),
+         "First year cumulative cash is back to zero, stake excluded."),
+        ("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
+         f"Committed bills OpenAI cannot pay, all years; first gap: "
+         f"{fmt.year(metrics.first_funding_gap_year, never='none')}."),
+        ("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
+         "After every round OpenAI raises (at that year's valuation) and employee equity."),
+    ])
     for row in rows:
-        for column, (label, value, help_text) in zip(st.columns(len(row)), row, strict=True):
-            column.metric(label, value, help=help_text, border=True)
-    cols = st.columns(4)
-    cols[0].metric("Cash IRR (per year)", fmt.percent(metrics.cash_irr), border=True,
-                   help="Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), "
-                        f"stake excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an "
-                        "unrealised value counted as if it were cash.")
-    cols[1].metric("Cash break-even (year)", fmt.year(metrics.break_even_year), border=True,
-                   help="First year cumulative cash is back to zero, stake excluded.")
-    cols[2].metric("OpenAI funding gap", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0), border=True,
-                   help=f"Committed bills OpenAI cannot pay, all years; first gap: "
-                        f"{fmt.year(metrics.first_funding_gap_year, never='none')}.")
-    cols[3].metric("Stake at the horizon", fmt.percent(metrics.stake_at_horizon), border=True,
-                   help="After every round OpenAI raises (at that year's valuation) and employee equity.")
+        metric_row(row)
     derived_note(
         "The stake loses value when OpenAI leaves bills unpaid: each year, its equity keeps only the share of "
         "its committed bills it paid (creditors rank first), so years of gaps take it toward zero. " + kept
