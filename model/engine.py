@@ -161,7 +161,6 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     stake_flow = sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value")]
     cash_only = net - stake_flow
     even = finance.break_even_index(cash_only)
-    cash_year = facts.openai.cash_year
     return Metrics(
         invested_usd_bn=invested,
         invested_cash_usd_bn=cash,

@@ -79,8 +79,9 @@ with section("the rules"):
     st.markdown(money_markdown(f"""
 - **What OpenAI owes, as it reaches its cash.** Cloud contracts (Azure, Oracle, CoreWeave, AWS, Cerebras)
   are rent over their service terms, ramping up while capacity comes online: over a first year by
-  default (an assumption), Azure over two years, Oracle over its first year from mid-2027. The GPU deals (AMD, Broadcom, NVIDIA) are
-  capacity that mostly arrives inside those contracts: only the share OpenAI finances itself is costed,
+  default (an assumption), Azure over two years, Oracle over its first year from mid-2027. The GPU
+  deals (AMD, Broadcom, NVIDIA) are capacity that mostly arrives inside those contracts: only the
+  share OpenAI finances itself is costed,
   at the chip vendor's price per gigawatt, paid over a lease term. Stargate counts OpenAI's own equity in
   the venture; its sites are rent through Oracle. Nothing is counted twice. After contracts run out,
   renewals keep compute at a share of revenue. The *As announced* preset shows the headline treatment.

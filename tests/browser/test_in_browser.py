@@ -139,8 +139,8 @@ def test_a_csv_download_parses_and_matches_the_page(tab, artifacts_dir):
     for metric in ("npv_usd_bn", "invested_usd_bn", "stake_value_now_usd_bn", "at_risk_azure_revenue_usd_bn"):
         assert math.isclose(rows.loc[metric, "value"], getattr(metrics, metric), rel_tol=1e-9, abs_tol=1e-9)
     # The file holds what the page shows (same numbers, before rounding for display).
-    assert fmt.usd_bn(rows.loc["npv_usd_bn", "value"]) == metric_value(tab.page, "NPV")
-    assert fmt.usd_bn(rows.loc["invested_usd_bn", "value"]) == metric_value(tab.page, "Invested")
+    assert fmt.headline_usd_bn(rows.loc["npv_usd_bn", "value"]) == metric_value(tab.page, "NPV")
+    assert fmt.headline_usd_bn(rows.loc["invested_usd_bn", "value"]) == metric_value(tab.page, "Invested")
 
 
 def test_a_link_with_bad_values_opens_on_defaults_and_names_what_it_ignored(tab):
