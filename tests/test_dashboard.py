@@ -279,3 +279,14 @@ def test_the_rate_path_note_says_flat_when_the_rate_does_not_move():
     assert "moving" not in rate_path_text(flat) and fmt.percent(flat.revenue_share_rate) in rate_path_text(flat)
     cut = Scenario(revenue_share_rate_final=0.08)
     assert "moving in equal yearly steps to 8.0%" in rate_path_text(cut)
+
+
+def test_the_sources_page_explains_the_terms_a_shareholder_meets():
+    from ui.glossary import GLOSSARY
+
+    at = app()
+    at.switch_page("views/sources.py").run()
+    text = "\n".join(block.value for block in at.markdown)
+    for term in ("MOIC", "NPV", "IRR", "HHI", "At-risk Azure revenue", "x plan", "Market mark", "Funding gap"):
+        assert any(term in name for name in GLOSSARY), term
+        assert term in text, term
