@@ -55,6 +55,10 @@ class PriceFeedError(Exception):
     """A price answer that cannot be used; the message says why, in words a user can read."""
 
 
+class PriceFeedSwitchedOff(PriceFeedError):
+    """The feed was not asked, by choice (MSFT_PRICE_OFFLINE): nothing failed, and the note says so."""
+
+
 @dataclass(frozen=True)
 class Provenance:
     source: Source
@@ -88,7 +92,7 @@ def fetch_live(start: date = DEFAULT_START, *, timeout_seconds: float = LIVE_TIM
     Rate limits arrive as yfinance's YFRateLimitError and network errors as exceptions: both propagate.
     """
     if os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes"):
-        raise PriceFeedError(f"switched off ({OFFLINE_ENV}={os.environ[OFFLINE_ENV]})")
+        raise PriceFeedSwitchedOff(f"switched off ({OFFLINE_ENV}={os.environ[OFFLINE_ENV]})")
     import yfinance  # imported here so that importing the model stays fast and works offline
 
     with _yfinance_errors() as logged:
@@ -233,7 +237,8 @@ def load_prices(
     try:
         frame = clean_price_frame(provider(start))
     except Exception as error:  # any feed failure falls back; its reason is shown to the user
-        reasons = [f"live feed failed: {_explain(error)}"]
+        happened = "" if isinstance(error, PriceFeedSwitchedOff) else "failed: "
+        reasons = [f"live feed {happened}{_explain(error)}"]
     else:
         frame = frame[frame.index >= pd.Timestamp(start)]
         if frame.empty:

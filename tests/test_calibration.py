@@ -1,5 +1,6 @@
 """The base case reproduces the public record: every target in data/calibration.yaml, each with its
-source (../shared/reference/public_record_2026.md, "Calibration targets for the base case")."""
+source (gathered in the research notes on OpenAI's 2026 public record; each row of the file names its
+own public source)."""
 
 from __future__ import annotations
 

@@ -108,3 +108,56 @@ def test_equity_method_chart_puts_reported_beside_modelled_for_each_quarter(tabl
     assert q1["Modelled"] < 0
     # Nothing reported for Q4 FY26: only the model's bar, no empty "reported" one.
     assert {row["series"] for row in rows if row["period"] == "Q4 FY26"} == {"Modelled"}
+
+
+def test_the_tranche_chart_names_every_tranche_with_a_bar_on_a_level_axis(tables):
+    tranches = tables["tranches"]
+    spec = charts.tranche_chart(tranches).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    with_amount = tranches.dropna(subset=["amount_usd_bn"])
+    assert [row["label"] for row in rows[: len(with_amount)]] == [
+        charts.tranche_label(d) for d in with_amount["date"].astype(str)]
+    assert len({row["label"] for row in rows}) == len(with_amount)  # a round with no amount has no place
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == 0 and axis["labelOverlap"] is False
+
+
+@pytest.mark.parametrize(("reported", "label"), [("2019-07-22", "Jul 2019"), ("2024-10", "Oct 2024"),
+                                                 ("2021", "2021"), ("2023-01-23", "Jan 2023")])
+def test_tranche_labels_are_short(reported, label):
+    assert charts.tranche_label(reported) == label
+
+
+def test_commitment_shares_are_ordered_largest_first(tables):
+    # Vega-Lite ignores a sort by field on a layered chart: the order is given as the list of names.
+    totals = tables["commitment_totals"]
+    spec = charts.commitment_share_chart(totals).to_dict()
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    amounts = totals.set_index("counterparty")["total_usd_bn"].fillna(-1.0)
+    assert sorted(order) == sorted(totals["counterparty"])
+    assert [amounts[name] for name in order] == sorted(amounts, reverse=True)
+
+
+def test_the_revenue_share_rate_is_drawn_as_a_step(tables):
+    spec = charts.rate_path_chart(tables["revenue_share"]).to_dict()
+    assert spec["layer"][0]["mark"]["interpolate"] == "step-after"
+
+
+@pytest.mark.parametrize(("name", "column"), [("commitments", "scheduled_usd_bn"), ("shortfall", "shortfall_usd_bn")])
+def test_counterparty_legends_name_only_counterparties_with_a_bar(tables, name, column):
+    commitments = tables["commitments"]
+    spec = _charts(tables)[name].to_dict()
+    (color,) = [e["color"] for e in _encodings(spec) if e.get("color", {}).get("field") == "counterparty"]
+    drawn = commitments.groupby("counterparty")[column].sum()
+    assert set(color["legend"]["values"]) == set(drawn[drawn.abs() > 1e-9].index)
+
+
+def test_legends_sit_off_the_side_so_a_phone_keeps_the_plots_width(tables):
+    # Below (or above) the plot, never beside it; the chart grows to hold them (fit-x, not fit).
+    for name, chart in _charts(tables).items():
+        for encoding in _encodings(chart.to_dict()):
+            for channel in encoding.values():
+                legend = channel.get("legend") if isinstance(channel, dict) else None
+                if legend:
+                    assert legend["orient"] in ("bottom", "top"), name
+        assert chart.streamlit_spec()["autosize"]["type"] == "fit-x", name

@@ -242,3 +242,51 @@ def test_tables_on_screen_show_no_none_nor_negative_zero_and_read_their_units():
     assert MISSING in text and "20.0%" in text and "2024" in text and "2,024" not in text
     labels = column_labels(frame)
     assert labels["amount_usd_bn"]["label"] == "Amount (USD bn)" and labels["eps_usd"]["label"] == "EPS (USD)"
+
+
+def test_the_two_way_table_starts_on_the_two_assumptions_that_move_the_chosen_result_most(facts):
+    from model.sensitivity import OUTCOMES, tornado, uncertain_names
+
+    ranking = tornado(Scenario(), facts, TODAY)
+    names = uncertain_names()
+
+    def top_two(outcome: str) -> list[str]:
+        rows = ranking[ranking["outcome"] == outcome].sort_values("rank")
+        return [name for name in rows["name"] if name in names][:2]
+
+    at = app()
+    at.switch_page("views/sensitivity.py").run()
+    first = at.selectbox(key="sensitivity_outcome").value
+    assert [at.selectbox(key="grid_rows").value, at.selectbox(key="grid_columns").value] == top_two(first)
+
+    other = next(outcome for outcome in OUTCOMES if top_two(outcome) != top_two(first))
+    at.selectbox(key="sensitivity_outcome").set_value(other).run()
+    assert not at.exception
+    assert [at.selectbox(key="grid_rows").value, at.selectbox(key="grid_columns").value] == top_two(other)
+
+    # A pair chosen by hand stays while the result stays.
+    chosen = next(name for name in names if name not in top_two(other))
+    at.selectbox(key="grid_rows").set_value(chosen).run()
+    assert at.selectbox(key="grid_rows").value == chosen
+    assert not at.exception
+
+
+def test_the_rate_path_note_says_flat_when_the_rate_does_not_move():
+    from ui.page import rate_path_text
+
+    flat = Scenario()
+    assert flat.revenue_share_rate == flat.revenue_share_rate_final  # the reported terms: one rate
+    assert "moving" not in rate_path_text(flat) and fmt.percent(flat.revenue_share_rate) in rate_path_text(flat)
+    cut = Scenario(revenue_share_rate_final=0.08)
+    assert "moving in equal yearly steps to 8.0%" in rate_path_text(cut)
+
+
+def test_the_sources_page_explains_the_terms_a_shareholder_meets():
+    from ui.glossary import GLOSSARY
+
+    at = app()
+    at.switch_page("views/sources.py").run()
+    text = "\n".join(block.value for block in at.markdown)
+    for term in ("MOIC", "NPV", "IRR", "HHI", "At-risk Azure revenue", "x plan", "Market mark", "Funding gap"):
+        assert any(term in name for name in GLOSSARY), term
+        assert term in text, term

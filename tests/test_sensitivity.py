@@ -181,3 +181,15 @@ def test_tornado_chart_orders_by_swing_and_labels_units(table):
     assert list(rows["swing"]) == sorted(rows["swing"], reverse=True)
     assert bars["x"]["title"] == "NPV (USD bn)"
     assert bars["tooltip"] and spec["title"]["text"]
+
+
+def test_tornado_chart_gives_every_assumption_a_row_tall_enough_for_its_name(table):
+    # Vega drops every other axis label when rows are shorter than a label.
+    from ui.analysis_charts import TORNADO_ROW_PX, tornado_chart
+    from ui.figure import STREAMLIT_AUTOSIZE
+
+    figure = tornado_chart(table, "npv_usd_bn", "NPV", "USD bn")
+    assert figure.to_dict()["height"] >= len(uncertain_names()) * TORNADO_ROW_PX >= len(uncertain_names()) * 20
+    # The height is the plot's: the title, axis and legend come on top of it.
+    assert figure.streamlit_spec()["autosize"] == STREAMLIT_AUTOSIZE
+    assert STREAMLIT_AUTOSIZE["type"] == "fit-x"

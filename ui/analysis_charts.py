@@ -49,7 +49,7 @@ def _tornado_structure(outcome_label: str, unit: str, height: int) -> alt.LayerC
             "end:N",
             title="Assumption at its",
             scale=alt.Scale(domain=["low end", "high end"], range=[LOW_COLOUR, HIGH_COLOUR]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
         ),
         tooltip=[
             alt.Tooltip("label:N", title="Assumption"),
@@ -76,10 +76,20 @@ def _tornado_structure(outcome_label: str, unit: str, height: int) -> alt.LayerC
     ).properties(height=height)
 
 
+# Every bar named: Vega drops every other axis label once rows are shorter than a label.
+TORNADO_ROW_PX = 22
+
+
+def tornado_height(rows: int) -> int:
+    """The plot's height in pixels for ``rows`` assumptions (the chart grows by its title, axis and
+    legend on top of it: ui.figure.STREAMLIT_AUTOSIZE)."""
+    return TORNADO_ROW_PX * max(rows, 4)
+
+
 def tornado_chart(tornado: pd.DataFrame, outcome: str, outcome_label: str, unit: str) -> Figure:
     frame = tornado_frame(tornado, outcome)
     now = float(frame["outcome_now"].iloc[0]) if len(frame) else 0.0
-    height = max(200, 22 * frame["label"].nunique())
+    height = tornado_height(frame["label"].nunique())
     return figure(_tornado_structure, (outcome_label, unit, height), tornado=frame,
                   now=pd.DataFrame({"now": [now]}))
 

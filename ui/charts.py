@@ -48,15 +48,30 @@ def counterparty_scale() -> alt.Scale:
     return alt.Scale(domain=list(COUNTERPARTY_COLOURS), range=list(COUNTERPARTY_COLOURS.values()))
 
 
-def counterparty_colour(title: str = "Counterparty") -> alt.Color:
+def counterparty_colour(shown: tuple[str, ...] | None = None, title: str = "Counterparty") -> alt.Color:
+    """Every counterparty in its own colour; the legend names only ``shown`` (those with a bar)."""
     return alt.Color("counterparty:N", scale=counterparty_scale(), title=title,
-                     sort=COUNTERPARTY_ORDER, legend=_legend(columns=4))
+                     sort=COUNTERPARTY_ORDER, legend=_legend(values=shown))
 
 
-def _legend(columns: int | None = None) -> alt.Legend:
-    # On the right: a legend below the plot adds height that Streamlit does not reserve, and the
-    # chart's title is then pushed out of its frame.
-    return alt.Legend(orient="right", labelLimit=320)
+def counterparties_shown(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
+    """The counterparties with something to draw in ``column``, in the fixed order: the legend's entries."""
+    totals = frame.groupby("counterparty")[column].sum()
+    present = set(totals[totals.abs() > 1e-9].index)
+    return tuple(name for name in COUNTERPARTY_ORDER if name in present)
+
+
+# A legend entry's width: its symbol, the longest label (labelLimit) and the gap to the next column.
+LEGEND_COLUMN_PX, LEGEND_LABEL_LIMIT_PX = 215, 190
+
+
+def _legend(values: tuple[str, ...] | None = None, orient: str = "bottom", **style) -> alt.Legend:
+    # Below the plot, so that the plot keeps the whole width on a phone, where a legend on the right
+    # squeezed it to a third; in as many columns as the plot's width holds (Vega's own width signal).
+    # The chart grows by the legend's height (ui.figure.STREAMLIT_AUTOSIZE), so the plot keeps its own.
+    extra = {"values": list(values), **style} if values is not None else style
+    return alt.Legend(orient=orient, direction="horizontal", labelLimit=LEGEND_LABEL_LIMIT_PX,
+                      columns=alt.ExprRef(f"max(1, floor(width / {LEGEND_COLUMN_PX}))"), **extra)
 
 
 def chart_title(text: str, subtitle: str | None = None) -> alt.TitleParams:
@@ -156,7 +171,9 @@ def _tranche_structure() -> alt.Chart:
             "The cash/credit split was never disclosed: it is the sidebar's assumption"))
         .mark_bar()
         .encode(
-            x=alt.X("label:N", title="Tranche (date)", sort=None, axis=alt.Axis(labelAngle=-30)),
+            # Short, level labels that all fit: Vega drops labels that would overlap, and a slanted
+            # ISO date under each of four bars in half a page did (only two of four were named).
+            x=alt.X("label:N", title="Tranche (date)", sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
             y=alt.Y("part_usd_bn:Q", title="Amount (USD bn)", stack="zero"),
             color=alt.Color("part:N", title="Paid as",
                             scale=alt.Scale(range=[TOTAL_COLOUR, "#56B4E9"]),
@@ -172,8 +189,25 @@ def _tranche_structure() -> alt.Chart:
     )
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def tranche_label(reported_date: str) -> str:
+    """A tranche's date as short as it reads: "Jul 2019" for 2019-07-22 or 2019-07, "2021" for 2021.
+
+    >>> [tranche_label(d) for d in ("2019-07-22", "2024-10", "2021")]
+    ['Jul 2019', 'Oct 2024', '2021']
+    """
+    parts = str(reported_date).split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
 def tranche_chart(tranches: pd.DataFrame) -> Figure:
-    """Each tranche split into cash and Azure credits (the split is an assumption)."""
+    """Each tranche split into cash and Azure credits (the split is an assumption). A round in which
+    Microsoft put in nothing (no amount) has no bar, so it has no place on the axis either."""
+    tranches = tranches.dropna(subset=["amount_usd_bn"])
     long = tranches.melt(
         id_vars=["tranche", "date", "amount_usd_bn", "counted"],
         value_vars=["cash_usd_bn", "azure_credits_usd_bn"], var_name="part", value_name="part_usd_bn",
@@ -181,7 +215,7 @@ def tranche_chart(tranches: pd.DataFrame) -> Figure:
     long["part"] = long["part"].map({"cash_usd_bn": "Cash (assumed split)",
                                      "azure_credits_usd_bn": "Azure credits (assumed split)"})
     long["date"] = long["date"].astype(str)
-    long["label"] = long["date"]
+    long["label"] = long["date"].map(tranche_label)
     return figure(_tranche_structure, tranches=long)
 
 
@@ -252,7 +286,8 @@ def _rate_path_structure() -> alt.LayerChart:
                alt.Tooltip("owed_usd_bn:Q", title="Owed at the rate (USD bn)", format=",.2f"),
                alt.Tooltip("received_usd_bn:Q", title="Received (USD bn)", format=",.2f"),
                alt.Tooltip("cap_binds:N", title="Cap binds")]
-    line = base.mark_line(point=True, color=TOTAL_COLOUR).encode(
+    # A step: the rate holds for a whole year and changes at the next, as the contract sets it.
+    line = base.mark_line(point=True, color=TOTAL_COLOUR, interpolate="step-after").encode(
         x=_year_axis(), y=alt.Y("rate:Q", title="Rate (%)", axis=alt.Axis(format="%")),
         tooltip=tooltip,
     )
@@ -293,11 +328,11 @@ def cumulative_cap_chart(revenue_share: pd.DataFrame, cap_usd_bn: float) -> Figu
 # -- compute commitments -------------------------------------------------------------------------
 
 
-def _commitments_structure(ink: str) -> alt.LayerChart:
+def _commitments_structure(ink: str, shown: tuple[str, ...]) -> alt.LayerChart:
     bars = alt.Chart(data("commitments")).mark_bar().encode(
         x=_year_axis(),
         y=alt.Y("sum(scheduled_usd_bn):Q", title="USD bn per year"),
-        color=counterparty_colour(),
+        color=counterparty_colour(shown),
         order=alt.Order("counterparty_rank:Q"),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("counterparty:N", title="Counterparty"),
                  alt.Tooltip("scheduled_usd_bn:Q", title="Scheduled (USD bn)", format=",.2f"),
@@ -310,7 +345,8 @@ def _commitments_structure(ink: str) -> alt.LayerChart:
         x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn per year"),
         strokeDash=alt.StrokeDash("measure:N", title="OpenAI's means",
                                   scale=alt.Scale(domain=list(MEANS.values()), range=[[1, 0], [6, 3]]),
-                                  legend=_legend()),
+                                  # Above the plot: below it, beside the counterparties, it ran off a phone.
+                                  legend=_legend(orient="top", symbolType="stroke", symbolStrokeWidth=3)),
         color=alt.value(ink),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f")],
@@ -331,10 +367,11 @@ def commitments_chart(commitments: pd.DataFrame, funding: pd.DataFrame, ink: str
     means = funding.assign(revenue_and_raised_usd_bn=funding["revenue_usd_bn"] + funding["equity_raised_usd_bn"])
     means = means.melt(id_vars=["year"], value_vars=list(MEANS), var_name="measure", value_name="amount_usd_bn")
     means["measure"] = means["measure"].map(MEANS)
-    return figure(_commitments_structure, (ink,), commitments=commitments, means=means)
+    shown = counterparties_shown(commitments, "scheduled_usd_bn")
+    return figure(_commitments_structure, (ink, shown), commitments=commitments, means=means)
 
 
-def _shortfall_structure() -> alt.Chart:
+def _shortfall_structure(shown: tuple[str, ...]) -> alt.Chart:
     return (
         alt.Chart(data("commitments"), title=chart_title(
             "Shortfall by counterparty", "What OpenAI cannot pay, shared by the sidebar's shortfall rule"))
@@ -342,7 +379,7 @@ def _shortfall_structure() -> alt.Chart:
         .encode(
             x=_year_axis(),
             y=alt.Y("sum(shortfall_usd_bn):Q", title="Shortfall (USD bn)"),
-            color=counterparty_colour(),
+            color=counterparty_colour(shown),
             tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("counterparty:N", title="Counterparty"),
                      alt.Tooltip("shortfall_usd_bn:Q", title="Shortfall (USD bn)", format=",.2f"),
                      alt.Tooltip("scheduled_usd_bn:Q", title="Scheduled (USD bn)", format=",.2f")],
@@ -352,7 +389,8 @@ def _shortfall_structure() -> alt.Chart:
 
 
 def shortfall_chart(commitments: pd.DataFrame) -> Figure:
-    return figure(_shortfall_structure, commitments=commitments)
+    return figure(_shortfall_structure, (counterparties_shown(commitments, "shortfall_usd_bn"),),
+                  commitments=commitments)
 
 
 def _cash_structure() -> alt.LayerChart:
@@ -384,11 +422,11 @@ def cash_chart(funding: pd.DataFrame) -> Figure:
     return figure(_cash_structure, cash=cash, zero=pd.DataFrame({"amount_usd_bn": [0.0]}))
 
 
-def _commitment_share_structure() -> alt.LayerChart:
-    # Bars rather than a donut: every name reads in full, and shares compare by length.
+def _commitment_share_structure(order: tuple[str, ...]) -> alt.LayerChart:
+    # Bars rather than a donut: every name reads in full, and shares compare by length. Largest
+    # first by an explicit order: Vega-Lite drops a sort by field on a layered chart.
     base = alt.Chart(data("totals")).encode(
-        y=alt.Y("counterparty:N", title=None, sort=alt.EncodingSortField(field="total_usd_bn", order="descending"),
-                axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("counterparty:N", title=None, sort=list(order), axis=alt.Axis(labelLimit=220)),
         x=alt.X("total_usd_bn:Q", title="What OpenAI pays, whole contracts (USD bn)"),
         tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"),
                  alt.Tooltip("total_usd_bn:Q", title="OpenAI pays (USD bn)", format=",.1f"),
@@ -403,7 +441,9 @@ def _commitment_share_structure() -> alt.LayerChart:
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> Figure:
-    return figure(_commitment_share_structure, totals=totals)
+    """Each counterparty's whole contracts, largest first (one with no figure last)."""
+    totals = totals.sort_values("total_usd_bn", ascending=False, kind="stable", na_position="last")
+    return figure(_commitment_share_structure, (tuple(totals["counterparty"]),), totals=totals)
 
 
 # -- model check ---------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from model.scenario import (
 )
 from model.sensitivity import DEFAULT_RELATIVE
 from ui.format import assumption_value, is_fraction_unit
+from ui.share import share_box
 
 _LOG = logging.getLogger(__name__)
 
@@ -393,7 +394,7 @@ def scenario_controls() -> Scenario:
         icon=":material/restart_alt:",
         width="stretch",
     )
-    share_box = sidebar.expander("Share this scenario", icon=":material/link:")
+    share_container = sidebar.container()
 
     values = {}
     for index, (group, specs) in enumerate(specs_by_group().items()):
@@ -418,9 +419,8 @@ def scenario_controls() -> Scenario:
                 "changed from the reported terms."
             )
         _changed_list(scenario, changed)
-    with share_box:
-        st.caption("The whole scenario is in this link (and in the address bar).")
-        st.code(share_url(scenario, st.context.url, page_pairs()), language=None, wrap_lines=True)
+    with share_container:
+        share_box(share_url(scenario, st.context.url, page_pairs()))
 
     return scenario
 

@@ -25,6 +25,13 @@ import pandas as pd
 _DEFAULT_VIEW_CONFIG = {"continuousWidth": 300, "continuousHeight": 300}
 
 
+# The chart as wide as its column, and as tall as its plot plus whatever the title, axes and legends
+# take. Streamlit's default for a single chart ("fit") squeezes all of those into the height given,
+# which on a narrow screen leaves the plot little room once a legend wraps into rows below it,
+# and in practice clips the title when a legend sits below the plot.
+STREAMLIT_AUTOSIZE = {"type": "fit-x", "contains": "padding"}
+
+
 def data(name: str) -> alt.NamedData:
     """A data set a structure refers to by name; the run's frame of that name fills it."""
     return alt.NamedData(name=name)
@@ -74,6 +81,7 @@ class Figure:
     def streamlit_spec(self) -> dict:
         """The spec for ``st.vega_lite_chart``: frames as they are (Streamlit sends them as Arrow)."""
         spec = self._spec()
+        spec["autosize"] = STREAMLIT_AUTOSIZE
         spec["datasets"] = dict(self.frames)
         return spec
 

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from model.facts import to_date
+from ui.figure import STREAMLIT_AUTOSIZE
 
 RANGES = ("1M", "6M", "1Y", "5Y", "Since 2019", "Max")
 DEFAULT_RANGE = "Since 2019"
@@ -53,9 +54,13 @@ def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParam
     return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start", subtitleColor=SUBTITLE_COLOUR)
 
 
+# Legends below the plot (so that a phone keeps the plot's width), in as many columns as the plot's
+# width holds; the chart grows by their height (STREAMLIT_AUTOSIZE).
+_LEGEND_COLUMNS = alt.ExprRef("max(1, floor(width / 215))")
+
+
 def _legend(title: str) -> alt.Legend:
-    # On the right: a legend below the plot adds height that Streamlit does not reserve.
-    return alt.Legend(title=title, orient="right", labelLimit=220)
+    return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=_LEGEND_COLUMNS, labelLimit=190)
 
 
 # -- the price and the events ---------------------------------------------------------------------
@@ -103,8 +108,8 @@ def event_marks(window: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFra
 
 def _category_colour() -> alt.Color:
     # Full opacity in the legend: the faint rules share this scale and would otherwise lend it their fade.
-    legend = alt.Legend(title="Event", orient="right", labelLimit=220, symbolOpacity=1, symbolType="circle",
-                        symbolStrokeWidth=0, symbolSize=120)
+    legend = alt.Legend(title="Event", orient="bottom", direction="horizontal", columns=_LEGEND_COLUMNS,
+                        labelLimit=190, symbolOpacity=1, symbolType="circle", symbolStrokeWidth=0, symbolSize=120)
     return alt.Color("category_label:N", title="Event", legend=legend,
                      scale=alt.Scale(domain=list(CATEGORY_LABELS.values()), range=list(CATEGORY_COLOURS.values())))
 
@@ -150,17 +155,18 @@ def price_chart(window: pd.DataFrame, marks: pd.DataFrame, subtitle: str = "") -
             color=_category_colour(),
             shape=alt.Shape("date_precision:N", title="Date known to the",
                             scale=alt.Scale(domain=list(PRECISION_SHAPES), range=list(PRECISION_SHAPES.values())),
-                            legend=alt.Legend(title="Date known to the", orient="right", symbolSize=110,
+                            legend=alt.Legend(title="Date known to the", orient="bottom", direction="horizontal",
+                                              columns=_LEGEND_COLUMNS, symbolSize=110,
                                               symbolFillColor=PRICE_LINE_COLOUR, symbolStrokeWidth=0)),
             tooltip=tooltip,
         )
         layers += [rules, points]
     first, last = (frame["date"].iloc[0].date(), frame["date"].iloc[-1].date()) if len(frame) else (None, None)
     span = f"Daily close as traded, {first} to {last}" if first else "No prices"
-    hint = "Hover a point for the event." if not marks.empty else "No deal event in this range."
+    hint = "Hover a point, or see the list below." if not marks.empty else "No deal event in this range."
     lines = [f"{span}. {hint}", subtitle] if subtitle else [f"{span}. {hint}"]
     return alt.layer(*layers, title=_title("MSFT share price and the deal's events", lines),
-                     ).properties(height=400, padding=_PADDING)
+                     ).properties(height=400, padding=_PADDING, autosize=STREAMLIT_AUTOSIZE)
 
 
 # -- the stake as a share of Microsoft's market value ----------------------------------------------
@@ -284,7 +290,8 @@ def stake_share_chart(frame: pd.DataFrame, basis: StakeBasis) -> alt.LayerChart:
         f"then the scenario's {basis.scenario_stake:.1%}.",
     ]
     return alt.layer(lines, points, title=_title(
-        "Microsoft's OpenAI stake as a share of its market value", subtitle)).properties(height=340, padding=_PADDING)
+        "Microsoft's OpenAI stake as a share of its market value", subtitle)).properties(
+        height=340, padding=_PADDING, autosize=STREAMLIT_AUTOSIZE)
 
 
 # -- returns after the events ---------------------------------------------------------------------

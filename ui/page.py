@@ -76,3 +76,14 @@ def metric_row(cards: list[tuple[str, str, str]]) -> None:
 def chart(figure, width: str = "stretch") -> None:
     """A ``ui.figure.Figure`` drawn in Streamlit's theme, its frames sent as they are."""
     st.vega_lite_chart(figure.streamlit_spec(), width=width)
+
+
+def rate_path_text(scenario) -> str:
+    """The revenue-share rate path in words: flat, or moving year by year to its final rate."""
+    from ui import format as fmt
+
+    now, final, end = scenario.revenue_share_rate, scenario.revenue_share_rate_final, scenario.revenue_share_end_year
+    if fmt.percent(now) == fmt.percent(final):
+        return f"Rate {fmt.percent(now)} of OpenAI's revenue each year through {end}, the last year paid"
+    return (f"Rate {fmt.percent(now)} now, moving in equal yearly steps to {fmt.percent(final)} in {end}, "
+            "the last year paid")

@@ -47,8 +47,9 @@ with section("the returns"):
     cols[2].metric("MOIC on the investment", fmt.multiple(metrics.moic), border=True,
                    help="The stake plus the net revenue share, over the money funded, both counted to when the "
                         "stake is valued. The Azure business is not in it: see the Overview's Azure line.")
-    cols[3].metric("Stake at the horizon (of OpenAI)", fmt.percent(metrics.stake_at_horizon), border=True,
-                   help=f"{fmt.percent(metrics.stake_filed)} at the recapitalization, {fmt.percent(metrics.stake_now)} "
+    cols[3].metric("Stake at the horizon", fmt.percent(metrics.stake_at_horizon), border=True,
+                   help=f"Microsoft's share of OpenAI in {scenario.horizon_year}: "
+                        f"{fmt.percent(metrics.stake_filed)} at the recapitalization, {fmt.percent(metrics.stake_now)} "
                         "after the $122B round, then diluted by each raise at that year's valuation and by "
                         f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
     derived_note("All returns include the stake as the sidebar's valuation method counts it.")

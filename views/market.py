@@ -35,6 +35,14 @@ def _price_chart_spec(choice: str, prices_key: tuple, subtitle: str) -> tuple[di
     return mc.price_chart(window, marks, subtitle=subtitle).to_dict(), len(marks)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _events_in_range(choice: str, prices_key: tuple):
+    window = mc.price_window(data.msft_prices().frame, choice)
+    marks = mc.event_marks(window, events_frame(_events()))
+    marks = marks.sort_values("chart_date", ascending=False, kind="stable")
+    return marks[["date_shown", "label", "category_label", "close_usd", "explanation"]].reset_index(drop=True)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _stake_chart_spec(prices_key: tuple, stake: float, valuation_usd_bn: float) -> tuple[dict, object]:
     history = mc.stake_share_frame(data.facts().openai.valuations, _stake_basis(stake), data.msft_prices().frame,
@@ -93,6 +101,19 @@ with section("the MSFT price chart"):
     st.vega_lite_chart(spec, width="stretch")
     st.caption(f"{marked} of {len(events)} events fall in this range. An event known only by month or year "
                "is marked at the first day of that period.")
+    # The chart names its events on hover only, which a touch screen cannot do: the same events as a
+    # list, newest first, each with what happened (a tap on a cell shows it whole).
+    in_range = _events_in_range(choice, _prices_key(loaded))
+    if len(in_range):
+        st.markdown("**The events on the chart**")
+        st.dataframe(in_range, hide_index=True, width="stretch", height=min(35 * (len(in_range) + 1) + 3, 388),
+                     key="market_events_list", column_config={
+                         "date_shown": st.column_config.TextColumn("Date", width="small"),
+                         "label": st.column_config.TextColumn("Event", width="medium"),
+                         "category_label": st.column_config.TextColumn("Kind", width="small"),
+                         "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f"),
+                         "explanation": st.column_config.TextColumn("What happened", width="large"),
+                     })
 
 with section("Microsoft's market value"):
     st.subheader("Microsoft's market value")

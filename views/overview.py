@@ -107,7 +107,7 @@ with section("the exposure per MSFT share"):
         ))
         per_share = summary.set_index("metric")
         picks = [("stake_value_now_usd_bn", "Stake value now"), ("npv_usd_bn", "NPV"),
-                 ("at_risk_azure_revenue_usd_bn", "At-risk Azure revenue"),
+                 ("at_risk_azure_revenue_usd_bn", "At-risk Azure"),
                  ("invested_usd_bn", "Invested")]
         for column, (metric, label) in zip(st.columns(len(picks)), picks, strict=True):
             row = per_share.loc[metric]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.page import assumption_note, chart, header, model_result, section
+from ui.page import assumption_note, chart, header, model_result, rate_path_text, section
 from ui.tables import table
 
 header("Revenue share", "OpenAI pays Microsoft a share of its revenue; until April 2026 Microsoft also paid "
@@ -22,9 +22,8 @@ with section("the revenue share figures"):
     cols[3].metric("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
                    border=True)
     assumption_note(
-        f"Rate {fmt.percent(scenario.revenue_share_rate)} now, moving in a straight line to "
-        f"{fmt.percent(scenario.revenue_share_rate_final)} in {scenario.revenue_share_end_year}, the last year "
-        f"paid; total from 2026 capped at {fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0)}. "
+        f"{rate_path_text(scenario)}; total from 2026 capped at "
+        f"{fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0)}. "
         "Reported terms are the defaults; the cap amount is reported but unverified."
     )
 

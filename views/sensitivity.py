@@ -51,19 +51,20 @@ with section("the two-way table"):
     st.subheader("Two-way table")
     st.caption("Like a spreadsheet data table: the result for every pair of values of two assumptions.")
     names = uncertain_names()
+    # The two assumptions that move the chosen result most, from the tornado's ranking; chosen again
+    # each time the result changes (a pair that moves one result may leave another flat), else kept.
+    ranked = [name for name in tornado[tornado["outcome"] == outcome].sort_values("rank")["name"] if name in names]
+    top_two = (ranked + [n for n in names if n not in ranked])[:2]
+    if st.session_state.get("_grid_axes_for") != outcome:
+        st.session_state["_grid_axes_for"] = outcome
+        st.session_state["grid_rows"], st.session_state["grid_columns"] = top_two
     left, right = st.columns(2)
-    row_name = left.selectbox(
-        "Rows", names, index=names.index("discount_rate"), format_func=lambda n: SPECS[n].label, key="grid_rows"
-    )
+    row_name = left.selectbox("Rows", names, format_func=lambda n: SPECS[n].label, key="grid_rows")
     column_names = [n for n in names if n != row_name]
-    default_column = "openai_revenue_vs_plan" if row_name != "openai_revenue_vs_plan" else "discount_rate"
-    column_name = right.selectbox(
-        "Columns",
-        column_names,
-        index=column_names.index(default_column),
-        format_func=lambda n: SPECS[n].label,
-        key="grid_columns",
-    )
+    if st.session_state.get("grid_columns") not in column_names:
+        st.session_state["grid_columns"] = next(n for n in top_two + column_names if n in column_names)
+    column_name = right.selectbox("Columns", column_names, format_func=lambda n: SPECS[n].label,
+                                  key="grid_columns")
     grid = analysis.grid(scenario, row_name, column_name, outcome)
     row_label = f"{SPECS[row_name].label} ({SPECS[row_name].unit})"
     column_label = f"{SPECS[column_name].label} ({SPECS[column_name].unit})"

@@ -3,11 +3,16 @@
 import streamlit as st
 
 from ui import data
+from ui.glossary import glossary_markdown
 from ui.page import header, section
 from ui.tables import table
 
 header("Sources", "Every fact the model uses, with where it comes from and the date it speaks for. "
        "Figures the model works out are marked as derived.")
+
+with section("the glossary"), st.expander("Glossary: the terms these pages use", icon=":material/help:",
+                                           expanded=True):
+    st.markdown(glossary_markdown())
 
 with section("the sources"):
     sources = data.sources()

@@ -5,6 +5,7 @@ at the MSFT price the page says it used (dashboard_ui.expected)."""
 from __future__ import annotations
 
 import math
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -26,7 +27,8 @@ from dashboard_ui import (
     url_path,
     warning_text,
 )
-from streamlit_harness import metric_value
+from playwright.sync_api import expect
+from streamlit_harness import Tab, install_page_clock, metric_value
 
 from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule
 from ui import format as fmt
@@ -110,7 +112,7 @@ def test_switching_pages_keeps_the_scenario(tab):
     assert query_values(tab) == {name: str(value) for name, value in LINK_VALUES.items()}
     assert slider_value(tab, "discount_rate") == pytest.approx(0.12)
     assert metric_value(tab.page, "NPV") == fmt.usd_bn(result.metrics.npv_usd_bn)
-    assert metric_value(tab.page, "Stake at the horizon (of OpenAI)") == fmt.percent(result.metrics.stake_at_horizon)
+    assert metric_value(tab.page, "Stake at the horizon") == fmt.percent(result.metrics.stake_at_horizon)
 
     navigate(tab, PAGE["Compute commitments"])
     assert url_path(tab) == "commitments"
@@ -171,3 +173,61 @@ def test_every_page_renders_without_errors_and_is_captured(tab, artifacts_dir):
         name = page.title.lower().replace(" ", "_")
         screenshot(tab, artifacts_dir / "screenshots" / f"{number:02d}_{name}.png")
     assert failures == {}
+
+
+def test_the_copy_link_button_copies_the_link_that_opens_this_scenario(tab, dashboard):
+    tab.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=dashboard.url.rstrip("/"))
+    open_page(tab, PAGE["Investment"], LINK_VALUES)
+
+    button = tab.page.locator("#copy-scenario-link")
+    assert button.is_visible()  # in view in the sidebar, not inside a closed expander
+    button.click()
+    expect(button).to_have_text("Link copied")
+    copied = tab.page.evaluate("navigator.clipboard.readText()")
+
+    link = urlsplit(copied)
+    assert link.path.strip("/") == "investment"
+    assert {name: values[-1] for name, values in parse_qs(link.query).items()} == {
+        name: str(value) for name, value in LINK_VALUES.items()}
+    # The same link as the one written out under "Show the link".
+    tab.page.get_by_text("Show the link").click()
+    assert tab.page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip() == copied
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser, dashboard):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    install_page_clock(context)
+    yield Tab(context.new_page(), dashboard.url)
+    context.close()
+
+
+OVERFLOW_JS = """() => {
+    const main = document.querySelector("[data-testid='stMain']");
+    return {main: main.scrollWidth - main.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+
+def test_on_a_phone_compare_shows_numbers_on_the_first_screen(phone, artifacts_dir):
+    open_page(phone, PAGE["Compare"])
+
+    results = phone.page.locator("[data-testid='stDataFrame']").first
+    box = results.bounding_box()
+    # The results table starts on the first screen with room for its header and several rows.
+    assert box is not None and box["y"] + 4 * 35 < PHONE["height"], box
+    # Its cells are the model's figures (the grid draws on a canvas; these are its accessible cells).
+    cells = results.locator("[role='gridcell'], td").all_inner_texts()
+    invested = fmt.usd_bn(expected(Scenario(), 1.0).metrics.invested_usd_bn)  # the first row; no price in it
+    assert invested in cells[:8], cells[:8]
+    assert phone.page.evaluate(OVERFLOW_JS) == {"main": 0, "page": 0}
+    phone.page.screenshot(path=str(artifacts_dir / "screenshots" / "phone_compare_first_screen.png"))
+
+
+@pytest.mark.parametrize("title", ["Overview", "Compute commitments", "Market"])
+def test_on_a_phone_no_page_is_wider_than_the_screen(phone, title):
+    open_page(phone, PAGE[title])
+    assert phone.page.evaluate(OVERFLOW_JS) == {"main": 0, "page": 0}
+    assert failures_shown(phone) == []
