@@ -55,7 +55,7 @@ RENEWALS = "Renewals and new contracts"
 FLOW_LABELS = {
     "investment_cash": "Investment (cash)",
     "investment_azure_credits_cost": "Investment (Azure credits, at cost)",
-    "revenue_share_received": "Revenue share received",
+    "revenue_share_received": "Revenue share received, all years",
     "revenue_share_paid_to_openai": "Revenue share paid to OpenAI",
     "azure_margin": "Azure margin on OpenAI",
     "stake_value": "Stake value",
@@ -83,6 +83,7 @@ class Metrics:
     stake_value_now_usd_bn: float
     stake_kept_share: float
     stake_value_usd_bn: float
+    stake_pv_usd_bn: float
     stake_at_horizon: float
     stake_value_horizon_usd_bn: float
     stake_share_of_npv: float | None
@@ -181,6 +182,7 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
         stake_value_now_usd_bn=float(sim.stake_value_now[0]),
         stake_kept_share=float(sim.survival[0, -1]),
         stake_value_usd_bn=stake_value,
+        stake_pv_usd_bn=float(sim.stake_pv[0]),
         stake_at_horizon=float(sim.stake[0, -1]),
         stake_value_horizon_usd_bn=float(sim.stake_value_horizon[0]),
         stake_share_of_npv=float(sim.stake_pv[0] / npv_value) if npv_value > 0 else None,
@@ -241,8 +243,10 @@ _SUMMARY_ROWS = (
     ("stake_value_now_usd_bn", "Stake value now", "USD bn", True, True, "stake now x OpenAI valuation now"),
     ("stake_kept_share", "Share of OpenAI's equity value its unpaid bills leave", "fraction", False, True,
      "each year's share of committed bills paid, multiplied up to the horizon"),
-    ("stake_value_usd_bn", "Stake value in the NPV", "USD bn", True, True,
-     "by the chosen method (market mark or terminal multiple), after unpaid bills"),
+    ("stake_value_usd_bn", "Stake value as counted", "USD bn", True, True,
+     "by the chosen method, after unpaid bills, in the year it is counted: today (market mark) or the "
+     "horizon (terminal multiple), undiscounted"),
+    ("stake_pv_usd_bn", "Stake value in the NPV", "USD bn", True, True, "the same, discounted to today"),
     ("stake_at_horizon", "Stake at horizon", "fraction", False, True, "after every round and employee equity"),
     ("stake_value_horizon_usd_bn", "Stake value at horizon (terminal multiple)", "USD bn", True, True,
      "stake x multiple x horizon-year revenue, after unpaid bills"),
@@ -329,7 +333,7 @@ def _msft_by_year(sim: Simulation) -> pd.DataFrame:
     return _long(sim.years, {
         "net_cash_flow_usd_bn": net - stake,
         "cumulative_net_cash_flow_usd_bn": np.cumsum(net - stake),
-        "stake_value_usd_bn": stake,
+        "stake_value_counted_usd_bn": stake,
         "cumulative_position_usd_bn": np.cumsum(net),
     })
 

@@ -39,7 +39,7 @@ DEFAULT_RELATIVE = 0.2
 OUTCOMES = {
     "npv_usd_bn": ("NPV of Microsoft's flows", "USD bn"),
     "at_risk_azure_revenue_usd_bn": ("At-risk Azure revenue", "USD bn"),
-    "stake_value_usd_bn": ("Stake value in the NPV", "USD bn"),
+    "stake_value_usd_bn": ("Stake value as counted", "USD bn"),
     "total_funding_gap_usd_bn": ("OpenAI funding gap, all years", "USD bn"),
 }
 

@@ -494,7 +494,8 @@ def _equity_method_structure() -> alt.Chart:
             "Pre-tax, USD bn, Microsoft's fiscal quarters; modelled: its share of OpenAI's result plus dilution gains"))
         .mark_bar()
         .encode(
-            x=alt.X("period:N", title="Quarter (fiscal year to June)", sort=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("period:N", title="Quarter (fiscal year to June)", axis=alt.Axis(labelAngle=0),
+                    sort=alt.EncodingSortField(field="order", op="min")),
             xOffset=alt.XOffset("series:N", sort=["Reported", "Modelled"]),
             y=alt.Y("pretax_usd_bn:Q", title="Pre-tax (USD bn)"),
             color=alt.Color("series:N", title=None, legend=_legend(),
@@ -508,8 +509,9 @@ def _equity_method_structure() -> alt.Chart:
 
 def equity_method_chart(equity_method: pd.DataFrame) -> Figure:
     """Reported beside modelled for each fiscal quarter; a quarter with nothing reported shows the model alone."""
-    quarters = equity_method[equity_method["period"].str.startswith("Q")]
-    long = quarters.melt(id_vars=["period"], value_vars=["reported_pretax_usd_bn", "modelled_pretax_usd_bn"],
+    quarters = equity_method[equity_method["period"].str.startswith("Q")].assign(
+        order=lambda frame: range(len(frame)))  # the table's order: quarter by quarter
+    long = quarters.melt(id_vars=["period", "order"], value_vars=["reported_pretax_usd_bn", "modelled_pretax_usd_bn"],
                          var_name="series", value_name="pretax_usd_bn").dropna(subset=["pretax_usd_bn"])
     long["series"] = long["series"].map({"reported_pretax_usd_bn": "Reported", "modelled_pretax_usd_bn": "Modelled"})
     return figure(_equity_method_structure, quarters=long)

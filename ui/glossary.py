@@ -8,7 +8,10 @@ GLOSSARY: dict[str, str] = {
     "IRR (internal rate of return)": "The yearly return that would make the NPV exactly zero: what the "
     "investment earns per year, as a bank rate would be quoted.",
     "MOIC (multiple on invested capital)": "What the investment returns (the stake's value plus the net revenue "
-    "share) divided by the $13B put in. 2.0x means twice the money back, before any discounting.",
+    "share) divided by the money Microsoft has put in, both counted to when the stake is valued: today at the "
+    "market mark, the horizon at a terminal multiple. 2.0x means twice the money back, before any discounting.",
+    "Cash IRR": "The IRR of the cash alone (investment, revenue share, Azure margin), leaving out the stake, "
+    "whose value is not cash until it is sold.",
     "Market mark": "Valuing Microsoft's stake at the price of OpenAI's last funding round, today, less the part "
     "OpenAI's unpaid bills take away. The alternative values it at a multiple of revenue in the horizon year.",
     "At-risk Azure revenue": "The part of OpenAI's bills to Microsoft's Azure cloud that OpenAI cannot pay when "

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.scenario import SPECS
 from ui import charts, data
 from ui import format as fmt
 from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, section
@@ -19,6 +20,20 @@ scenario = result.scenario
 summary = result.tables["summary"]
 
 
+def scenario_name() -> str:
+    """Which scenario the numbers are for, so a shared link says so on a phone's first screen."""
+    from ui.controls import cached_presets, matching_preset
+
+    try:
+        preset = matching_preset(scenario, cached_presets())
+    except Exception:  # noqa: BLE001 - a broken presets file is named in the sidebar; here it just has no name
+        preset = None
+    if preset is not None:
+        return f"{preset.title} scenario"
+    changed = sum(getattr(scenario, name) != spec.default for name, spec in SPECS.items())
+    return f"Custom scenario ({changed} assumption{'s' if changed != 1 else ''} changed from the reported terms)"
+
+
 def plain_words() -> str:
     """What the scenario means for Microsoft, in one sentence a shareholder can read."""
     stake = (f"Microsoft's {fmt.usd_bn(metrics.invested_usd_bn, 0)} has become a stake worth "
@@ -31,7 +46,7 @@ def plain_words() -> str:
                  f"{fmt.year(metrics.first_funding_gap_year)}, which puts "
                  f"{fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn, 0)} of Microsoft's Azure revenue at risk and "
                  f"leaves the stake {fmt.percent(metrics.stake_kept_share, 0)} of its value")
-    return money_markdown(f"**{stake}; {bills}.**")
+    return money_markdown(f"{scenario_name()}: **{stake}; {bills}.**")
 
 
 with section("the scenario in a sentence"):
