@@ -3,6 +3,7 @@ share of it, and how MSFT moved after each event."""
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
 from model.events import events_frame, load_events, returns_after_events
@@ -13,7 +14,7 @@ from ui import market_charts as mc
 from ui.controls import current_scenario
 from ui.page import derived_note, header, section
 from ui.price_badge import price_badge
-from ui.tables import download_csv, table
+from ui.tables import MISSING, download_csv, table
 
 
 def _prices_key(loaded) -> tuple:
@@ -159,15 +160,20 @@ with section("MSFT's returns after each event"):
     st.caption("Price return from the close of the last session on or before the event (which may already hold the "
                "news) to the close 1 and 5 sessions later, as traded; dividends (about 0.2% a quarter) left out.")
     shown = returns[["event_date", "event", "base_session_date", "close_before_usd", "return_1_session_pct",
-                     "return_5_sessions_pct", "note"]]
+                     "return_5_sessions_pct", "note"]].copy()
+    # Written out here: Streamlit draws an empty number cell as "None"; a dash reads as "no figure".
+    for column, pattern in (("close_before_usd", "{:.2f}"), ("return_1_session_pct", "{:+.2f}%"),
+                            ("return_5_sessions_pct", "{:+.2f}%")):
+        shown[column] = [MISSING if pd.isna(value) else pattern.format(value) for value in shown[column]]
+    shown["base_session_date"] = shown["base_session_date"].fillna(MISSING)
     st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, column_config={
         "event_date": st.column_config.TextColumn("Event date", help="As reported: a day, a month or a year."),
         "event": st.column_config.TextColumn("Event", width="medium"),
         "base_session_date": st.column_config.TextColumn("Base session"),
-        "close_before_usd": st.column_config.NumberColumn("Close before (USD)", format="%.2f"),
-        "return_1_session_pct": st.column_config.NumberColumn("After 1 session (%)", format="%+.2f%%"),
-        "return_5_sessions_pct": st.column_config.NumberColumn("After 5 sessions (%)", format="%+.2f%%"),
-        "note": st.column_config.TextColumn("Why blank", help="A month or a year has no base session; "
+        "close_before_usd": st.column_config.TextColumn("Close before (USD)"),
+        "return_1_session_pct": st.column_config.TextColumn("After 1 session"),
+        "return_5_sessions_pct": st.column_config.TextColumn("After 5 sessions"),
+        "note": st.column_config.TextColumn("Why blank", width="large", help="A month or a year has no base session; "
                                             "a recent event may not have 5 sessions after it yet."),
     })
     download_csv(returns, "msft_returns_after_events",
