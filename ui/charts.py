@@ -296,7 +296,7 @@ def _rate_path_structure() -> alt.LayerChart:
     ).encode(x=_year_axis(), y=alt.Y("rate:Q", title="Rate (%)"), tooltip=tooltip)
     return alt.layer(line, binds, title=chart_title(
         "Revenue share rate and the cap",
-        "Rate on OpenAI's revenue; red points: years in which the total cap binds",
+        "Rate on OpenAI's revenue; orange points: years in which the total cap binds",
     ),
     ).properties(height=280)
 
