@@ -290,3 +290,15 @@ def test_the_sources_page_explains_the_terms_a_shareholder_meets():
     for term in ("MOIC", "NPV", "IRR", "HHI", "At-risk Azure revenue", "x plan", "Market mark", "Funding gap"):
         assert any(term in name for name in GLOSSARY), term
         assert term in text, term
+
+
+def test_tornado_leaves_out_assumptions_that_do_not_move_the_result():
+    from model.scenario import SPECS
+
+    at = app()
+    at.switch_page("views/sensitivity.py").run()
+    assert not at.exception
+    (note,) = [c.value for c in at.caption if "do not move this result" in c.value]
+    # The tax rate reaches only the EPS table, never a cash flow: no bar on the NPV tornado.
+    assert SPECS["msft_tax_rate"].label in note
+    assert SPECS["discount_rate"].label not in note

@@ -27,7 +27,12 @@ label, unit = OUTCOMES[outcome]
 
 with section("the tornado"):
     tornado = analysis.tornado_table(scenario)
-    chart(charts.tornado_chart(tornado, outcome, label, unit), width="stretch")
+    # An assumption that does not move this result gets no bar: it stays in the table below.
+    idle = (tornado["outcome"] == outcome) & (tornado["swing"].abs() < 1e-9)
+    chart(charts.tornado_chart(tornado[~idle], outcome, label, unit), width="stretch")
+    if idle.any():
+        st.caption(f"{int(idle.sum())} assumptions do not move this result at all and have no bar: "
+                   + ", ".join(tornado.loc[idle, "label"]) + ".")
     st.caption(
         f"Range rule: a quantity moves {DEFAULT_RELATIVE:.0%} of its current value either way (of its allowed "
         f"span when it is zero); a number of years moves by whole years; a calendar year moves "
