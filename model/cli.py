@@ -30,7 +30,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from model.scenario import GROUPS, SPECS, Scenario, ScenarioError, load_presets, parse_assignments, with_values
+from model.scenario import (
+    GROUPS,
+    SPECS,
+    Scenario,
+    ScenarioError,
+    changed_specs,
+    load_presets,
+    parse_assignments,
+    with_values,
+)
 
 PROG = "python -m model"
 DEFAULT_OUT = {"csv": Path("out"), "xlsx": Path("openai-exposure.xlsx")}
@@ -228,12 +237,8 @@ def register(command: Command) -> Command:
 
 def changed_assumptions(scenario: Scenario) -> list[tuple[str, str, str]]:
     """(label and name, value, default) for every assumption off its default, as text."""
-    rows = []
-    for name, spec in SPECS.items():
-        value = getattr(scenario, name)
-        if value != spec.default:
-            rows.append((f"{spec.label} ({name})", spec.format(value), spec.format(spec.default)))
-    return rows
+    return [(f"{spec.label} ({spec.name})", spec.format(getattr(scenario, spec.name)), spec.format(spec.default))
+            for spec in changed_specs(scenario)]
 
 
 def _missing(value: Any) -> bool:

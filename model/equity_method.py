@@ -85,18 +85,17 @@ def _receipts(facts: Facts, scenario: Scenario) -> list[tuple[date, float, float
 
 
 def modelled_quarter(quarter: Quarter, facts: Facts, scenario: Scenario,
-                     cash_result_by_year: dict[int, float]) -> dict:
+                     months: dict[int, tuple[float, bool]], receipts: list[tuple[date, float, float]]) -> dict:
     """The model's figures for one fiscal quarter: loss share, dilution gain, and whether OpenAI's
-    result for every month of it was reported."""
-    months = _monthly_result(facts, cash_result_by_year)
+    result for every month of it was reported. ``months`` and ``receipts`` are built once per table
+    (:func:`_monthly_result`, :func:`_receipts`)."""
     share, reported = 0.0, True
     first = quarter.start.year * 12 + quarter.start.month - 1
     for m in range(first, first + 3):
         amount, known = months.get(m, (np.nan, False))
         share += stake_on(date(m // 12, m % 12 + 1, 1), facts, scenario) * amount
         reported = reported and known
-    gain = sum(money * stake for day, money, stake in _receipts(facts, scenario)
-               if quarter.start <= day <= quarter.end)
+    gain = sum(money * stake for day, money, stake in receipts if quarter.start <= day <= quarter.end)
     return {"loss_share": share, "gain": gain, "pretax": share + gain, "openai_result_reported": reported}
 
 
@@ -113,6 +112,7 @@ def equity_method_table(facts: Facts, scenario: Scenario, years: np.ndarray, sta
     ``stake``, ``net_income`` and ``equity_raised`` are one draw's yearly arrays from the simulation.
     """
     cash_result = {int(y): float(v) for y, v in zip(years, net_income, strict=True) if np.isfinite(v)}
+    months, receipts = _monthly_result(facts, cash_result), _receipts(facts, scenario)
     reported_quarters = {q.period: q for q in facts.microsoft.equity_method}
     # Model the quarters for which OpenAI's result is reported, and the one after the last of them.
     first_result = min(to_date(r.start) for r in facts.openai.net_income)
@@ -121,7 +121,7 @@ def equity_method_table(facts: Facts, scenario: Scenario, years: np.ndarray, sta
         quarter = fiscal_quarter(to_date(q.quarter_end))
         modelled = None
         if quarter.start >= first_result:
-            modelled = modelled_quarter(quarter, facts, scenario, cash_result)
+            modelled = modelled_quarter(quarter, facts, scenario, months, receipts)
         rows.append(_row(quarter.period, quarter.end.year, q.quarter_end, q, modelled, scenario, facts))
     last = max(to_date(q.quarter_end) for q in reported_quarters.values())
     for j, year in enumerate(years):

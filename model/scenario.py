@@ -479,14 +479,15 @@ def lenient(values: dict[str, Any], base: Scenario | None = None) -> tuple[Scena
     return base.model_copy(update=good), ignored
 
 
+def changed_specs(scenario: Scenario) -> list[FieldSpec]:
+    """The assumptions of ``scenario`` that differ from the reported terms, in declaration order."""
+    return [spec for name, spec in SPECS.items() if getattr(scenario, name) != spec.default]
+
+
 def to_strings(scenario: Scenario) -> dict[str, str]:
     """The scenario as text values, e.g. for query parameters; only values off their default."""
-    out = {}
-    for name, spec in SPECS.items():
-        value = getattr(scenario, name)
-        if value != spec.default:
-            out[name] = str(getattr(value, "value", value))
-    return out
+    return {spec.name: str(getattr(value := getattr(scenario, spec.name), "value", value))
+            for spec in changed_specs(scenario)}
 
 
 def to_json(scenario: Scenario) -> str:

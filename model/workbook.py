@@ -35,7 +35,7 @@ import pandas as pd
 
 from model.columns import Kind, column_kind, column_title, unit_kind
 from model.exports import SOURCES_TABLE, all_tables, is_missing, safe_cell, sheet_name, tidy, workbook_cell
-from model.scenario import SPECS, Scenario
+from model.scenario import Scenario, changed_specs
 
 COVER_SHEET = "cover"
 DATE_FORMAT = "YYYY-MM-DD"
@@ -244,12 +244,8 @@ def _print_setup(sheet) -> None:
 
 
 def _changed(scenario: Scenario) -> list[tuple[str, str, str]]:
-    rows = []
-    for name, spec in SPECS.items():
-        value = getattr(scenario, name)
-        if value != spec.default:
-            rows.append((spec.label, spec.format(value), f"reported terms: {spec.format(spec.default)}"))
-    return rows
+    return [(spec.label, spec.format(getattr(scenario, spec.name)), f"reported terms: {spec.format(spec.default)}")
+            for spec in changed_specs(scenario)]
 
 
 def _write_cover(sheet, scenario: Scenario, cover: Cover, contents: list[tuple[str, str, int]]) -> None:

@@ -449,23 +449,33 @@ def commitment_share_chart(totals: pd.DataFrame) -> Figure:
 # -- model check ---------------------------------------------------------------------------------
 
 
-def _burn_check_structure() -> alt.Chart:
+def _side_by_side_structure(dataset: str, x: alt.X, series: tuple[str, str], field: str, axis_title: str,
+                            title: str, subtitle: str, value_format: str = ",.2f") -> alt.Chart:
+    """A reported (or planned) figure in grey beside the model's in blue, for each x."""
+    spec = x.to_dict()
+    tooltip_x = alt.Tooltip(f"{spec['field']}:{spec['type'][0].upper()}", title=spec["title"])
     return (
-        alt.Chart(data("burn"), title=chart_title(
-            "Cash burn: model vs OpenAI's plan",
-            "Before financing, USD bn a year; 2030: cash flow, shown as negative burn; February 2026 plan"))
+        alt.Chart(data(dataset), title=chart_title(title, subtitle))
         .mark_bar()
         .encode(
-            x=_year_axis(),
-            xOffset=alt.XOffset("series:N", sort=["OpenAI's plan", "Model"]),
-            y=alt.Y("burn_usd_bn:Q", title="Cash burn (USD bn)"),
+            x=x,
+            xOffset=alt.XOffset("series:N", sort=list(series)),
+            y=alt.Y(f"{field}:Q", title=axis_title),
             color=alt.Color("series:N", title=None, legend=_legend(),
-                            scale=alt.Scale(domain=["OpenAI's plan", "Model"], range=["#8A8F98", TOTAL_COLOUR])),
-            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("series:N", title="Series"),
-                     alt.Tooltip("burn_usd_bn:Q", title="Cash burn (USD bn)", format=",.1f")],
+                            scale=alt.Scale(domain=list(series), range=["#8A8F98", TOTAL_COLOUR])),
+            tooltip=[tooltip_x, alt.Tooltip("series:N", title="Series"),
+                     alt.Tooltip(f"{field}:Q", title=axis_title, format=value_format)],
         )
         .properties(height=300)
     )
+
+
+def _burn_check_structure() -> alt.Chart:
+    return _side_by_side_structure(
+        "burn", _year_axis(), ("OpenAI's plan", "Model"), "burn_usd_bn", "Cash burn (USD bn)",
+        "Cash burn: model vs OpenAI's plan",
+        "Before financing, USD bn a year; 2030: cash flow, shown as negative burn; February 2026 plan",
+        value_format=",.1f")
 
 
 def burn_check_frame(check: pd.DataFrame) -> pd.DataFrame:
@@ -488,23 +498,12 @@ def burn_check_chart(check: pd.DataFrame) -> Figure:
 
 
 def _equity_method_structure() -> alt.Chart:
-    return (
-        alt.Chart(data("quarters"), title=chart_title(
-            "Microsoft's OpenAI result: reported vs model",
-            "Pre-tax, USD bn, Microsoft's fiscal quarters; modelled: its share of OpenAI's result plus dilution gains"))
-        .mark_bar()
-        .encode(
-            x=alt.X("period:N", title="Quarter (fiscal year to June)", axis=alt.Axis(labelAngle=0),
-                    sort=alt.EncodingSortField(field="order", op="min")),
-            xOffset=alt.XOffset("series:N", sort=["Reported", "Modelled"]),
-            y=alt.Y("pretax_usd_bn:Q", title="Pre-tax (USD bn)"),
-            color=alt.Color("series:N", title=None, legend=_legend(),
-                            scale=alt.Scale(domain=["Reported", "Modelled"], range=["#8A8F98", TOTAL_COLOUR])),
-            tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("series:N", title="Series"),
-                     alt.Tooltip("pretax_usd_bn:Q", title="Pre-tax (USD bn)", format=",.2f")],
-        )
-        .properties(height=300)
-    )
+    quarter = alt.X("period:N", title="Quarter (fiscal year to June)", axis=alt.Axis(labelAngle=0),
+                    sort=alt.EncodingSortField(field="order", op="min"))
+    return _side_by_side_structure(
+        "quarters", quarter, ("Reported", "Modelled"), "pretax_usd_bn", "Pre-tax (USD bn)",
+        "Microsoft's OpenAI result: reported vs model",
+        "Pre-tax, USD bn, Microsoft's fiscal quarters; modelled: its share of OpenAI's result plus dilution gains")
 
 
 def equity_method_chart(equity_method: pd.DataFrame) -> Figure:

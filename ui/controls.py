@@ -44,6 +44,7 @@ from model.scenario import (
     IgnoredValue,
     Scenario,
     ScenarioError,
+    changed_specs,
     from_json,
     lenient,
     load_presets,
@@ -425,9 +426,7 @@ def scenario_controls() -> Scenario:
     return scenario
 
 
-def changed_assumptions(scenario: Scenario) -> list[FieldSpec]:
-    """The assumptions of ``scenario`` that differ from the reported terms, in declaration order."""
-    return [spec for name, spec in SPECS.items() if getattr(scenario, name) != spec.default]
+changed_assumptions = changed_specs  # the sidebar's name for it
 
 
 def readable_value(spec: FieldSpec, value: Any) -> str:

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from model.scenario import SPECS
 from ui import charts, data
 from ui import format as fmt
 from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, section
@@ -22,7 +21,7 @@ summary = result.tables["summary"]
 
 def scenario_name() -> str:
     """Which scenario the numbers are for, so a shared link says so on a phone's first screen."""
-    from ui.controls import cached_presets, matching_preset
+    from ui.controls import cached_presets, changed_assumptions, matching_preset
 
     try:
         preset = matching_preset(scenario, cached_presets())
@@ -30,7 +29,7 @@ def scenario_name() -> str:
         preset = None
     if preset is not None:
         return f"{preset.title} scenario"
-    changed = sum(getattr(scenario, name) != spec.default for name, spec in SPECS.items())
+    changed = len(changed_assumptions(scenario))
     return f"Custom scenario ({changed} assumption{'s' if changed != 1 else ''} changed from the reported terms)"
 
 
