@@ -233,15 +233,36 @@ def test_tables_on_screen_show_no_none_nor_negative_zero_and_read_their_units():
 
     import pandas as pd
 
-    from ui.tables import MISSING, column_labels, styled
+    from ui.tables import screen_table
 
     frame = pd.DataFrame({"amount_usd_bn": [1.0, math.nan], "eps_usd": [-0.001, 0.5], "rate": [0.2, None],
                           "year": [2024, 2025]})
-    text = styled(frame).to_html()
-    assert "None" not in text and "nan" not in text and "-0.00" not in text
-    assert MISSING in text and "20.0%" in text and "2024" in text and "2,024" not in text
-    labels = column_labels(frame)
-    assert labels["amount_usd_bn"]["label"] == "Amount (USD bn)" and labels["eps_usd"]["label"] == "EPS (USD)"
+    shown, config = screen_table(frame)
+    # Numbers stay numbers (they sort), rounded to what is shown: no "-0.00" in the browser.
+    assert shown["eps_usd"].tolist() == [0.0, 0.5] and math.copysign(1, shown["eps_usd"][0]) == 1
+    assert math.isnan(shown["amount_usd_bn"][1])  # drawn as the placeholder dash
+    assert config["amount_usd_bn"]["label"] == "Amount (USD bn)" and config["eps_usd"]["label"] == "EPS (USD)"
+    assert config["amount_usd_bn"]["type_config"]["format"] == "localized"
+    assert config["rate"]["type_config"]["format"] == "percent"
+    assert config["year"]["type_config"]["format"] == "%d"
+    # A column whose unit is in the row is written cell by cell; a number of no known kind too.
+    shown, _ = screen_table(pd.DataFrame({"value": [0.25, 12.0], "unit": ["of revenue", "USD bn"]}))
+    assert shown["value"].tolist() == ["25.0%", "12.00"]
+    shown, _ = screen_table(pd.DataFrame({"ratio": [1.23456, 2.0]}))
+    assert shown["ratio"].tolist() == ["1.235", "2"]
+
+
+def test_tables_go_to_the_browser_with_a_dash_for_an_empty_cell():
+    import json
+
+    at = app()
+    assert not at.exception
+    tables = [element.proto for element in at.dataframe]
+    assert tables
+    for proto in tables:
+        assert proto.placeholder == "–"
+        assert "format" in proto.columns  # Streamlit's own number formats, not cell-by-cell text
+        json.loads(proto.columns)
 
 
 def test_the_two_way_table_starts_on_the_two_assumptions_that_move_the_chosen_result_most(facts):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -45,11 +44,20 @@ def download_csv(df: pd.DataFrame, name: str, label: str | None = None) -> None:
 
 
 MISSING = "–"  # what an empty cell shows: never "None" or "nan"
-# Above this many rows a table is shown with Streamlit's own number formats rather than styled cell
-# by cell (styling sends every cell's text to the browser).
-STYLED_ROWS_MAX = 1000
-_SCREEN_FORMATS: dict[str, str] = {"usd_bn": "%.2f", "usd": "%.2f", "percent": "percent", "multiple": "%.2fx",
-                                   "year": "%d", "count": "%d"}
+
+# How a column of each kind is written on screen, by Streamlit's own number formats in the browser
+# (no cell-by-cell text from the server: a styled table cost more server time than the model's run).
+# (format, step, decimals): "localized" writes thousands separators and exactly the step's decimals
+# in the reader's locale; "percent" shows a fraction with one decimal less than the step's two.
+_SCREEN_FORMATS: dict[str, tuple[str, float | None, int | None]] = {
+    "usd_bn": ("localized", 0.01, 2),
+    "usd": ("localized", 0.01, 2),
+    "percent": ("percent", 0.001, 3),
+    "multiple": ("%.2fx", None, 2),
+    "year": ("%d", None, 0),
+    "count": ("localized", 1, 0),
+    "number": ("localized", None, None),
+}
 
 
 def cell_text(kind: str | None, value: Any) -> str:
@@ -83,43 +91,37 @@ def column_labels(df: pd.DataFrame) -> dict:
     return {column: st.column_config.Column(column_title(column)) for column in df.columns}
 
 
-def number_formats(df: pd.DataFrame) -> dict:
-    """Streamlit's own formats for a table too long to style cell by cell (see STYLED_ROWS_MAX)."""
-    config = {}
-    for column in df.columns:
-        kind = column_kind(column)
-        if df[column].dtype.kind in "fi" and kind in _SCREEN_FORMATS:
-            config[column] = st.column_config.NumberColumn(column_title(column), format=_SCREEN_FORMATS[kind])
-    return config
-
-
 _TEXT_COLUMNS = ("unit", "assumption_unit", "label", "name")
 
 
-def styled(df: pd.DataFrame) -> Any:
-    """``df`` with every number written by :func:`cell_text` (by its column's kind, or row by row
-    from a ``unit`` column) and every empty cell a dash; the values underneath still sort."""
-    shown = df.copy()
-    formatters = {}
+def screen_table(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``df`` as a table shows it, and its column settings: readable headers; numbers kept as
+    numbers (so they still sort) and written by their column's kind with Streamlit's formats,
+    rounded to what is shown so no "-0.00" appears; a column whose unit changes row by row (a
+    ``unit`` column beside it) written cell by cell with :func:`cell_text`. Empty cells show
+    ``MISSING`` through ``st.dataframe(placeholder=...)``."""
+    shown = df.copy(deep=False)
+    config = column_labels(df)
     for column in df.columns:
         series = df[column]
-        kind = column_kind(column)
         if series.dtype.kind == "b":
             continue
+        kind = column_kind(column)
         units = _unit_column(df, column)
+        title = column_title(column)
         if kind is None and units is not None and column not in _TEXT_COLUMNS and series.dtype.kind in "fiO":
             shown[column] = [
                 cell_text(_unit_kind(unit), value) if _is_number(value) or _is_missing(value) else value
                 for unit, value in zip(df[units], series, strict=True)
             ]
-        elif series.dtype.kind in "fi" or kind is not None:
-            if series.isna().any():
-                # Streamlit draws a missing number as "None" whatever the Styler says: such a column
-                # is shown as its text, a dash where nothing is.
-                shown[column] = [cell_text(kind, value) for value in series]
-            else:
-                formatters[column] = partial(cell_text, kind)
-    return shown.style.format(formatters, na_rep=MISSING)
+        elif series.dtype.kind in "fi" and kind in _SCREEN_FORMATS:
+            form, step, decimals = _SCREEN_FORMATS[kind]
+            if decimals is not None and series.dtype.kind == "f":
+                shown[column] = series.round(decimals) + 0.0  # -0.0 + 0.0 is 0.0
+            config[column] = st.column_config.NumberColumn(title, format=form, step=step)
+        elif series.dtype.kind == "f" or (kind is not None and series.dtype.kind == "O"):
+            shown[column] = [cell_text(kind, value) for value in series]
+    return shown, config
 
 
 def _unit_column(df: pd.DataFrame, column: str) -> str | None:
@@ -143,12 +145,9 @@ def _is_missing(value: Any) -> bool:
 
 def dataframe(df: pd.DataFrame, *, column_config: Mapping | None = None, height: int | str = "auto") -> None:
     """A table on screen: readable headers, numbers in their units, a dash for an empty cell."""
-    if len(df) > STYLED_ROWS_MAX:
-        config = {**column_labels(df), **number_formats(df), **(column_config or {})}
-        st.dataframe(df, hide_index=True, column_config=config, height=height, width="stretch")
-        return
-    config = {**column_labels(df), **(column_config or {})}
-    st.dataframe(styled(df), hide_index=True, column_config=config, height=height, width="stretch")
+    shown, config = screen_table(df)
+    st.dataframe(shown, hide_index=True, column_config={**config, **(column_config or {})}, height=height,
+                 width="stretch", placeholder=MISSING)
 
 
 def table(
