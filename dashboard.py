@@ -48,16 +48,19 @@ PAGES = {
 page = st.navigation(PAGES, position="top")
 with section("the scenario controls"):
     scenario_controls()
-with st.sidebar.expander("Downloads and scenario files", icon=":material/download:"):
-    scenario = current_scenario()
-    with section("the workbook download"):
-        download_workbook(
-            lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},
-            scenario,
-            data.sources,
-            lambda: workbook_cover(scenario),
-        )
-    with section("the scenario file"):
-        scenario_file_controls(scenario)
+scenario = current_scenario()
+# Drawn only while open, like every expander whose content a reader asks for.
+with st.sidebar.expander("Downloads and scenario files", icon=":material/download:", key="_files",
+                         on_change="rerun") as files:
+    if files.open:
+        with section("the workbook download"):
+            download_workbook(
+                lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},
+                scenario,
+                data.sources,
+                lambda: workbook_cover(scenario),
+            )
+        with section("the scenario file"):
+            scenario_file_controls(scenario)
 show_notes()
 page.run()

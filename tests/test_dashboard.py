@@ -151,6 +151,9 @@ def test_the_workbook_download_holds_every_table():
     import pandas as pd
 
     at = app()
+    assert "workbook" not in at.session_state["_downloads"]  # drawn only while its expander is open
+    at.session_state["_files"] = True
+    at.run()
     sheets = pd.read_excel(io.BytesIO(at.session_state["_downloads"]["workbook"]()), sheet_name=None)
     assert {"cover", "summary", "commitments", "scenario_comparison", "scenario", "sources"} <= set(sheets)
     assert {"sensitivity", "monte_carlo_percentiles", "monte_carlo_fan"} <= set(sheets)
@@ -252,17 +255,18 @@ def test_tables_on_screen_show_no_none_nor_negative_zero_and_read_their_units():
     assert shown["ratio"].tolist() == ["1.235", "2"]
 
 
-def test_tables_go_to_the_browser_with_a_dash_for_an_empty_cell():
-    import json
-
+def test_supporting_tables_are_sent_only_while_open_with_their_csv_always_offered():
     at = app()
     assert not at.exception
-    tables = [element.proto for element in at.dataframe]
-    assert tables
-    for proto in tables:
-        assert proto.placeholder == "–"
-        assert "format" in proto.columns  # Streamlit's own number formats, not cell-by-cell text
-        json.loads(proto.columns)
+    assert not at.dataframe  # the Overview's tables are closed: nothing made, nothing sent
+    assert {"summary", "msft_by_year"} <= set(at.session_state["_downloads"])
+    at.session_state["_table_summary"] = True
+    at.run()
+    assert len(at.dataframe) == 1
+    proto = at.dataframe[0].proto
+    assert proto.placeholder == "–"  # an empty cell reads as a dash
+    at.switch_page("views/sources.py").run()
+    assert len(at.dataframe) == 1  # a page whose table is the page draws it in place
 
 
 def test_the_two_way_table_starts_on_the_two_assumptions_that_move_the_chosen_result_most(facts):

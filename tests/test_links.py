@@ -122,6 +122,9 @@ def test_a_malformed_link_keeps_the_sidebar_and_names_each_value(query, page):
 def test_the_monte_carlo_share_link_holds_draws_and_seed():
     at = app({"mc_draws": "500", "mc_seed": "3"}, "views/monte_carlo.py")
     assert not at.exception
+    assert not at.sidebar.code  # "Show the link" draws the link only while open
+    at.session_state["_show_link"] = True
+    at.run()
     (link,) = [c.value for c in at.sidebar.code if c.value.startswith("http")]
     params = parse_qs(urlparse(link).query)
     assert params["mc_draws"] == ["500"] and params["mc_seed"] == ["3"]

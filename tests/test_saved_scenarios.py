@@ -54,6 +54,9 @@ def _errors(at: AppTest) -> list[str]:
 
 
 def _sidebar_upload(at: AppTest):
+    # The sidebar's "Downloads and scenario files" draws its controls only while open.
+    at.session_state["_files"] = True
+    at.run()
     return next(u for u in at.file_uploader if u.key == "_scenario_upload")
 
 

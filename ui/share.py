@@ -73,5 +73,7 @@ def share_box(url: str) -> None:
     st.markdown("**Share this scenario**")
     st.html(copy_button_html(url), unsafe_allow_javascript=True)
     st.caption("The whole scenario is in the link (and in the address bar): it opens exactly these numbers.")
-    with st.expander("Show the link", icon=":material/link:"):
-        st.code(url, language=None, wrap_lines=True)
+    # Drawn only while open: a code block loads the browser's syntax highlighter (1.5 MB of script).
+    with st.expander("Show the link", icon=":material/link:", key="_show_link", on_change="rerun") as box:
+        if box.open:
+            st.code(url, language=None, wrap_lines=True)

@@ -2,7 +2,9 @@
 
 Downloads are deferred: the file is made only when someone clicks, so a slider change never pays
 for CSV or Excel writing. What each button would send is also kept in session state under
-``DOWNLOADS_STATE`` (name -> function returning bytes), so tests can check it.
+``DOWNLOADS_STATE`` (name -> function returning bytes), so tests can check it. Tables that support a
+page rather than make it open on demand (``table`` with a title), so a slider change does not
+redraw them unseen.
 """
 
 from __future__ import annotations
@@ -154,6 +156,7 @@ def table(
     df: pd.DataFrame,
     name: str,
     *,
+    title: str | None = None,
     caption: str | None = None,
     column_config: Mapping | None = None,
     height: int | str = "auto",
@@ -162,13 +165,25 @@ def table(
     """A table with its CSV: on screen with readable headers and numbers in their units
     (:func:`dataframe`), in the CSV as exported (snake_case names with units, full precision).
 
-    ``shown``, if given, is what the page displays instead (e.g. values written in their units);
-    the download is always ``df``.
+    With a ``title``, the table sits in a closed expander of that name and is made and sent only
+    while the reader has it open (a table that changes with the sliders costs a rerun about 15 ms
+    in the server and the browser); its CSV download stays in view below. Without one, it is drawn
+    in place. ``shown``, if given, is what the page displays instead (e.g. values written in their
+    units); the download is always ``df``.
     """
+    if title is None:
+        _captioned(df if shown is None else shown, caption, column_config, height)
+    else:
+        with st.expander(title, key=f"_table_{name}", on_change="rerun", icon=":material/table_rows:") as box:
+            if box.open:
+                _captioned(df if shown is None else shown, caption, column_config, height)
+    download_csv(df, name)
+
+
+def _captioned(df: pd.DataFrame, caption: str | None, column_config: Mapping | None, height: int | str) -> None:
     if caption:
         st.caption(caption)
-    dataframe(df if shown is None else shown, column_config=column_config, height=height)
-    download_csv(df, name)
+    dataframe(df, column_config=column_config, height=height)
 
 
 def download_workbook(

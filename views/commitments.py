@@ -62,13 +62,13 @@ with section("the concentration"):
     with left:
         chart(charts.commitment_share_chart(totals))
     with right:
-        table(totals, "commitment_totals",
+        table(totals, "commitment_totals", title="Table: whole contracts by counterparty",
               caption="Whole contracts by counterparty: as announced, what OpenAI pays under the model, "
                       "with basis and source.")
 
 with section("the tables"):
-    table(commitments, "commitments",
+    table(commitments, "commitments", title="Table: by year and counterparty",
           caption="By year and counterparty: scheduled, paid and shortfall (USD bn); renewals are uncommitted.")
-    table(funding, "openai_funding",
+    table(funding, "openai_funding", title="Table: OpenAI's money by year",
           caption="OpenAI by year: revenue, costs, compute, burn before financing, money raised, cash, "
                   "funding gap, and Microsoft's stake (USD bn; shares as %).")

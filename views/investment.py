@@ -61,10 +61,11 @@ with section("Microsoft's OpenAI result by quarter"):
                  "matches are on the Model check page.")
 
 with section("the tables"):
-    table(result.tables["tranches"], "tranches",
+    table(result.tables["tranches"], "tranches", title="Table: tranches",
           caption="Tranches with source and confidence; the cash/credit columns are an assumption.")
-    table(result.tables["investment_funding"], "investment_funding", caption="Funding by year (USD bn).")
-    table(result.tables["equity_method"], "equity_method",
+    table(result.tables["investment_funding"], "investment_funding", title="Table: funding by year",
+          caption="Funding by year (USD bn).")
+    table(result.tables["equity_method"], "equity_method", title="Table: Microsoft's OpenAI result by quarter",
           caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
                   "(its share of OpenAI's result plus dilution gains on money OpenAI raised), then projected "
                   "by calendar year. The rule is on the Model check page.")

@@ -149,10 +149,9 @@ with section("the OpenAI stake as a share of Microsoft's market value"):
                  "49%), which is not a stake and has no market value of its own; those points apply the "
                  f"{recap.prior_msft_share_of_for_profit:.1%} it converted into, as a guide to scale only. "
                  "One share count is used throughout; Microsoft's count changed little over these years.")
-    with st.expander("The numbers behind this chart"):
-        stake_table = history.assign(date=history["date"].dt.strftime("%Y-%m-%d"))
-        table(stake_table, "openai_stake_share_of_msft_market_value",
-              caption="`stake` and `share_of_msft_market_value` are fractions; amounts in USD bn.")
+    stake_table = history.assign(date=history["date"].dt.strftime("%Y-%m-%d"))
+    table(stake_table, "openai_stake_share_of_msft_market_value", title="The numbers behind this chart",
+          caption="`stake` and `share_of_msft_market_value` are fractions; amounts in USD bn.")
 
 with section("MSFT's returns after each event"):
     st.subheader("MSFT after each event")
@@ -180,9 +179,7 @@ with section("MSFT's returns after each event"):
                  "Download msft_returns_after_events.csv (returns in percent, with category and date precision)")
 
 with section("the daily prices and the events"):
-    with st.expander("Daily prices"):
-        table(_prices_table(_prices_key(loaded)), "msft_daily",
-              caption=f"USD per share; volume in shares. {quote.description}.")
-    with st.expander("Deal events"):
-        table(events.drop(columns=["chart_date"]), "deal_events",
-              caption="`event_date` as reported: a day, a month or a year (`date_precision`).")
+    table(_prices_table(_prices_key(loaded)), "msft_daily", title="Daily prices",
+          caption=f"USD per share; volume in shares. {quote.description}.")
+    table(events.drop(columns=["chart_date"]), "deal_events", title="Deal events",
+          caption="`event_date` as reported: a day, a month or a year (`date_precision`).")

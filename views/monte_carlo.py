@@ -9,7 +9,7 @@ from ui import analysis_charts as charts
 from ui import format as fmt
 from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario
 from ui.page import chart, header, section
-from ui.tables import dataframe, download_csv
+from ui.tables import download_csv, table
 
 header(
     "Monte Carlo",
@@ -102,7 +102,7 @@ if result is not None:
         )
         download_csv(result.histogram, "monte_carlo_histogram")
     with section("the tables"):
-        dataframe(result.percentiles.drop(columns=["outcome"]))
-        download_csv(result.percentiles, "monte_carlo_percentiles")
-        dataframe(result.ranges.drop(columns=["name"]))
-        download_csv(result.ranges, "monte_carlo_ranges")
+        table(result.percentiles, "monte_carlo_percentiles", title="Table: percentiles of each result",
+              shown=result.percentiles.drop(columns=["outcome"]))
+        table(result.ranges, "monte_carlo_ranges", title="Table: the range drawn for each assumption",
+              shown=result.ranges.drop(columns=["name"]))

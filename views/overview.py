@@ -140,7 +140,9 @@ with section("the summary table"):
     st.subheader("Every headline number")
     shown = summary.assign(value=[fmt.by_unit(unit, value) for unit, value in zip(summary["unit"], summary["value"],
                                                                                   strict=True)])
-    table(summary, "summary", shown=shown, caption="Derived figures are marked in the `derived` column; "
+    table(summary, "summary", shown=shown, title="Table: every figure, and how each was worked out",
+          caption="Derived figures are marked in the `derived` column; "
           "`note` says how each was worked out. Values are shown in their unit; the CSV has them in full.",
           column_config={"value": st.column_config.TextColumn("value")})
-    table(result.tables["msft_by_year"], "msft_by_year", caption="Microsoft's net cash flow by year (USD bn).")
+    table(result.tables["msft_by_year"], "msft_by_year", title="Table: Microsoft's cash flow by year",
+          caption="Microsoft's net cash flow by year (USD bn).")

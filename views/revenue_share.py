@@ -37,6 +37,6 @@ with right, section("the cap"):
                     width="stretch")
 
 with section("the revenue share table"):
-    table(revenue_share, "revenue_share",
+    table(revenue_share, "revenue_share", title="Table: revenue share by year",
           caption="By year: OpenAI's revenue, the rate, what is owed and received, Microsoft's payments "
                   "to OpenAI and the net (USD bn). `status` says what is actual and what is projected.")

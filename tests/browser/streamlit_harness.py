@@ -171,8 +171,9 @@ def wait_for_app_idle(page: Any, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
 # frontend shows the run state only through React, which may merge "running" and "not running" into
 # one render on a busy machine, so the socket is the dependable signal. The message is read with a
 # minimal protobuf walk over its top-level fields. Also records the last DOM change outside the
-# toolbar and the last file loaded, so a measurement can end when the page is drawn: the frontend
-# renders after the run's last message, loading element code on first use, and charts draw later still.
+# toolbar (and outside any canvas) and the last file loaded, so a measurement can end when the page
+# is drawn: the frontend renders after the run's last message, loading element code on first use, and
+# charts draw later still.
 PAGE_CLOCK_JS = r"""
 (() => {
     window.__runsFinished = 0;
@@ -219,7 +220,9 @@ PAGE_CLOCK_JS = r"""
         new MutationObserver((records) => {
             for (const record of records) {
                 const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
-                if (node && !node.closest("[data-testid='stHeader']")) {
+                // A canvas's content is its fallback, never drawn: the tables' grid keeps a copy of
+                // its cells there for screen readers and refreshes it on its own 200 ms debounce.
+                if (node && !node.closest("[data-testid='stHeader'], canvas")) {
                     window.__lastMutationAt = performance.now();
                     return;
                 }
