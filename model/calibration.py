@@ -90,9 +90,10 @@ def _band(target: CalibrationTarget) -> str:
 
 
 def check(facts: Facts, today: date, scenario: Scenario | None = None,
-          targets: list[CalibrationTarget] | None = None) -> pd.DataFrame:
-    """One row per target: what was reported, the band, the model's figure, within or not."""
-    result = run(scenario or Scenario(), facts, today)
+          targets: list[CalibrationTarget] | None = None, result: Result | None = None) -> pd.DataFrame:
+    """One row per target: what was reported, the band, the model's figure, within or not.
+    ``result``, if given, is the scenario's run already made (the dashboard's cached one)."""
+    result = result if result is not None else run(scenario or Scenario(), facts, today)
     rows = []
     for target in targets if targets is not None else load_calibration():
         value = measure(target.measure, result, facts)

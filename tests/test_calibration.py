@@ -89,3 +89,15 @@ def test_check_command_exits_on_the_result(capsys, today, preset, status):
     out = capsys.readouterr().out
     assert "OpenAI cash burn 2027" in out and "reported figures reproduced" in out
     assert ("OUT" in out) == bool(status)
+
+
+def test_a_run_already_made_at_the_msft_price_gives_the_same_check(facts):
+    # The dashboard hands the check its cached run, made at the MSFT price it shows.
+    from tests.conftest import TODAY
+
+    scenario = Scenario(msft_stake=0.3, discount_rate=0.12, revenue_plan=RevenuePlan.sep_2025)
+    own = check(facts, TODAY, scenario)
+    given = check(facts, TODAY, scenario, result=run(scenario, facts, TODAY, 480.0))
+    assert given["modelled"].tolist() == own["modelled"].tolist()
+    assert given["within"].tolist() == own["within"].tolist()
+    assert not own["within"].all()  # the September 2025 plan misses bands: the comparison has teeth

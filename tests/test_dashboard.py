@@ -327,3 +327,14 @@ def test_tornado_leaves_out_assumptions_that_do_not_move_the_result():
     # The tax rate reaches only the EPS table, never a cash flow: no bar on the NPV tornado.
     assert SPECS["msft_tax_rate"].label in note
     assert SPECS["discount_rate"].label not in note
+
+
+def test_the_start_command_loads_every_module_before_the_first_visitor():
+    import sys
+
+    from ui.serve import preload
+
+    expected = {f"{folder}.{path.stem}" for folder in ("model", "ui") for path in (ROOT / folder).glob("*.py")
+                if path.stem not in ("__init__", "__main__", "serve")}
+    assert set(preload()) == expected
+    assert expected <= set(sys.modules)

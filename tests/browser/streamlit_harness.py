@@ -118,8 +118,12 @@ def streamlit_server(script: Path, *, log_dir: Path | None = None):
     log_path = (log_dir or work_dir) / f"{script.stem}-server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     port = free_port()
+    # The dashboard starts as ./dev start starts it (ui.serve: its code loaded before the first
+    # visitor); any other app, such as the benchmark's floor, as a plain `streamlit run`.
+    plain = ["-m", "streamlit", "run", str(script)]
+    launcher = ["-m", "ui.serve"] if script.resolve() == ROOT / "dashboard.py" else plain
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        sys.executable, *launcher,
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
