@@ -16,7 +16,7 @@ Prints medians and worsts, then the ratios dashboard (busiest page) / minimal ap
 number shown within 1.3x, page redrawn and a page's own control within 1.5x, first loads within 1.5x,
 the server's first session within 2x. The machine may be shared: read medians, not single runs.
 
-    .venv/bin/python benchmarks/latency.py [--changes 20] [--loads 5]
+    .venv/bin/python benchmarks/latency.py [--changes 20] [--loads 5] [--pages "Overview,Monte Carlo"]
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Case:
     metric: str  # label of the number that must change
     slider_label: str | None  # None: the page shows no number a slider moves
     local: bool = False  # the slider is the page's own control (not an assumption in the sidebar)
+    steps: int | None = None  # steps the slider has from where the page opens it, if few
 
 
 DASHBOARD = ROOT / "dashboard.py"
@@ -75,7 +76,7 @@ CASES = [
     # A page's own control, which reruns only its part of the page (a fragment) where it can.
     # Opened at the range's low end, so that every step moves to a value not seen before.
     Case("dashboard", "Monte Carlo range", "monte_carlo?mc_range=0.05", "", "Range either way (share of each value)",
-         local=True),
+         local=True, steps=9),  # 5% to 50% by 5%
 ]
 
 
@@ -124,6 +125,8 @@ def measure_changes(browser, url: str, case: Case, changes: int) -> tuple[list[f
     thumb = harness.slider(tab.page, case.slider_label)
     harness.open_expander_holding(tab.page, thumb)
     shown, redrawn = [], []
+    if case.steps is not None:
+        changes = min(changes, case.steps - WARM_UP_CHANGES)
     for index in range(WARM_UP_CHANGES + changes):
         change = tab.timed_key_change(thumb, "ArrowRight", metric)
         if index >= WARM_UP_CHANGES:
@@ -140,7 +143,7 @@ def summary(values: list[float]) -> str:
     return f"median {statistics.median(values):7.0f} ms   worst {max(values):7.0f} ms   (n={len(values)})"
 
 
-def run(changes: int, loads: int) -> int:
+def run(changes: int, loads: int, pages: set[str] | None = None) -> int:
     results: dict[str, dict[str, list[float]]] = {}
     with (
         harness.streamlit_server(MINIMAL) as minimal,
@@ -158,6 +161,8 @@ def run(changes: int, loads: int) -> int:
             print(f"cold start {name:9s}: first session {load_ms:6.0f} ms "
                   f"(wall {1000 * (time.monotonic() - started):.0f} ms)", flush=True)
         for case in CASES:
+            if pages and case.app == "dashboard" and case.page not in pages:
+                continue
             url = servers[case.app].url + case.path
             print(f"{case.page}...", flush=True)
             # A page's own control shares the page's loads: time only its change.
@@ -176,7 +181,7 @@ def run(changes: int, loads: int) -> int:
 
     print()
     print(f"{'page':22s} {'what':30s} result")
-    for case in CASES:
+    for case in [case for case in CASES if case.page in results]:
         for key, what in (("load", "first load"), ("return", "load, browser cache warm"),
                           ("shown", "slider -> number shown"),
                           ("redrawn", "slider -> page redrawn")):
@@ -198,7 +203,7 @@ def run(changes: int, loads: int) -> int:
             ("redrawn", "page's own control (redrawn)", 1.5, local_controls),
             ("load", "first load", 1.5, dashboard_pages),
             ("return", "load, browser cache warm", 1.5, dashboard_pages)):
-        measured = [case for case in cases if results[case.page][key]]
+        measured = [case for case in cases if case.page in results and results[case.page][key]]
         if not measured:
             continue
         for case in sorted(measured, key=lambda case: -median_of(case.page, key)):
@@ -213,8 +218,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--changes", type=int, default=20, help="slider changes timed per page (default 20)")
     parser.add_argument("--loads", type=int, default=5, help="first loads timed per page (default 5)")
+    parser.add_argument("--pages", help="only these dashboard cases, comma-separated (e.g. 'Overview,Monte Carlo')")
     arguments = parser.parse_args()
-    return run(arguments.changes, arguments.loads)
+    pages = set(arguments.pages.split(",")) if arguments.pages else None
+    return run(arguments.changes, arguments.loads, pages)
 
 
 if __name__ == "__main__":
