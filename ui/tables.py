@@ -50,7 +50,8 @@ MISSING = "–"  # what an empty cell shows: never "None" or "nan"
 # How a column of each kind is written on screen, by Streamlit's own number formats in the browser
 # (no cell-by-cell text from the server: a styled table cost more server time than the model's run).
 # (format, step, decimals): "localized" writes thousands separators and exactly the step's decimals
-# in the reader's locale; "percent" shows a fraction with one decimal less than the step's two.
+# in the reader's locale; "percent" writes a fraction as a percentage with the step's decimals less
+# two (step 0.001: 0.205 -> "20.5%"). Values are rounded to ``decimals`` before they are sent.
 _SCREEN_FORMATS: dict[str, tuple[str, float | None, int | None]] = {
     "usd_bn": ("localized", 0.01, 2),
     "usd": ("localized", 0.01, 2),
