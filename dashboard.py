@@ -15,7 +15,7 @@ import streamlit as st
 from ui import data
 from ui.analysis import workbook_cover, workbook_tables
 from ui.controls import current_scenario, scenario_controls, scenario_file_controls, show_notes
-from ui.page import section
+from ui.page import on_demand, section
 from ui.tables import download_workbook
 
 st.set_page_config(
@@ -49,10 +49,9 @@ page = st.navigation(PAGES, position="top")
 with section("the scenario controls"):
     scenario_controls()
 scenario = current_scenario()
-# Drawn only while open, like every expander whose content a reader asks for.
-with st.sidebar.expander("Downloads and scenario files", icon=":material/download:", key="_files",
-                         on_change="rerun") as files:
-    if files.open:
+with on_demand("Downloads and scenario files", key="_files", icon=":material/download:",
+               where=st.sidebar) as is_open:
+    if is_open:
         with section("the workbook download"):
             download_workbook(
                 lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},

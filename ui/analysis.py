@@ -24,11 +24,6 @@ from ui.controls import PAGE_PARAMS, cached_presets, share_url
 MC_DRAWS_KEY, MC_SEED_KEY, MC_RANGE_KEY = "mc_draws", "mc_seed", "mc_range"
 
 
-def _price() -> float | None:
-    quote = data.msft_quote()
-    return quote.close_usd if quote is not None else None
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def _comparison(scenario_json: str, today_iso: str, price: float | None, extra: tuple) -> pd.DataFrame:
     current = Scenario.model_validate_json(scenario_json)
@@ -43,7 +38,7 @@ def _comparison(scenario_json: str, today_iso: str, price: float | None, extra: 
 def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None = None) -> pd.DataFrame:
     """The presets, ``scenario`` and any ``extra`` columns side by side (model.compare's long form)."""
     key = tuple((c.key, c.title, c.scenario.model_dump_json()) for c in extra or [])
-    return _comparison(scenario.model_dump_json(), data.today().isoformat(), _price(), key)
+    return _comparison(scenario.model_dump_json(), data.today().isoformat(), data.msft_price(), key)
 
 
 def monte_carlo_settings() -> tuple[int, int, float]:

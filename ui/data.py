@@ -42,9 +42,7 @@ def _run_cached(scenario_json: str, today_iso: str, msft_price_usd: float | None
 
 def result(scenario: Scenario) -> Result:
     """The model's run for ``scenario`` today, at the MSFT price the dashboard shows."""
-    quote = msft_quote()
-    price = quote.close_usd if quote is not None else None
-    return _run_cached(scenario.model_dump_json(), today().isoformat(), price)
+    return _run_cached(scenario.model_dump_json(), today().isoformat(), msft_price())
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,8 +63,7 @@ def _check_cached(scenario_json: str, today_iso: str, price: float | None) -> pd
 
 def calibration(scenario: Scenario) -> pd.DataFrame:
     """Every reported figure the model must reproduce, beside the model's figure for ``scenario``."""
-    quote = msft_quote()
-    return _check_cached(scenario.model_dump_json(), today().isoformat(), quote.close_usd if quote else None)
+    return _check_cached(scenario.model_dump_json(), today().isoformat(), msft_price())
 
 
 @dataclass(frozen=True)
@@ -180,3 +177,9 @@ def msft_quote() -> Quote | None:
 
 def sources() -> pd.DataFrame:
     return facts().sources()
+
+
+def msft_price() -> float | None:
+    """The MSFT close the numbers use (None when no price could be had): every cached run keys on it."""
+    quote = msft_quote()
+    return quote.close_usd if quote is not None else None

@@ -24,6 +24,15 @@ def section(what: str) -> Iterator[None]:
         st.error(f"Could not show {what}: {error}", icon=":material/error:")
 
 
+@contextmanager
+def on_demand(label: str, *, key: str, icon: str | None = None, where=st) -> Iterator[bool]:
+    """A closed expander whose content is made only while the reader has it open: yields whether
+    it is open. Opening or closing it reruns the page (``on_change="rerun"``), so a slider change
+    never makes, sends or redraws content nobody is looking at. ``where``: ``st`` or ``st.sidebar``."""
+    with where.expander(label, key=key, icon=icon, on_change="rerun") as box:
+        yield bool(box.open)
+
+
 def header(title: str, summary: str) -> None:
     st.title(title)
     st.caption(summary)

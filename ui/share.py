@@ -11,6 +11,8 @@ import html
 
 import streamlit as st
 
+from ui.page import on_demand
+
 COPY_BUTTON_ID = "copy-scenario-link"
 
 # Clipboard API where the page is a secure context (https, localhost); else a hidden text area and
@@ -73,7 +75,7 @@ def share_box(url: str) -> None:
     st.markdown("**Share this scenario**")
     st.html(copy_button_html(url), unsafe_allow_javascript=True)
     st.caption("The whole scenario is in the link (and in the address bar): it opens exactly these numbers.")
-    # Drawn only while open: a code block loads the browser's syntax highlighter (1.5 MB of script).
-    with st.expander("Show the link", icon=":material/link:", key="_show_link", on_change="rerun") as box:
-        if box.open:
+    # On demand: a code block loads the browser's syntax highlighter (1.5 MB of script).
+    with on_demand("Show the link", key="_show_link", icon=":material/link:") as is_open:
+        if is_open:
             st.code(url, language=None, wrap_lines=True)

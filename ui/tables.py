@@ -23,6 +23,7 @@ from model.exports import csv_bytes
 from model.scenario import Scenario
 from model.workbook import Cover, workbook_bytes
 from ui import format as fmt
+from ui.page import on_demand
 
 DOWNLOADS_STATE = "_downloads"
 
@@ -175,8 +176,8 @@ def table(
     if title is None:
         _captioned(df if shown is None else shown, caption, column_config, height)
     else:
-        with st.expander(title, key=f"_table_{name}", on_change="rerun", icon=":material/table_rows:") as box:
-            if box.open:
+        with on_demand(title, key=f"_table_{name}", icon=":material/table_rows:") as is_open:
+            if is_open:
                 _captioned(df if shown is None else shown, caption, column_config, height)
     download_csv(df, name)
 
