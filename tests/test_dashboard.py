@@ -121,6 +121,34 @@ def test_switching_pages_keeps_the_scenario():
     assert at.slider(key="horizon_year").value == 2040
 
 
+def test_the_page_is_drawn_from_the_scenario_the_controls_hold(monkeypatch):
+    """The page runs before the sidebar (its numbers go out first), from the scenario read out of
+    session state or the link; on every way of setting the scenario that is the one the controls
+    then hold, so no run draws a page for another scenario."""
+    drawn_for = []
+    model_run = ui.data.result
+    monkeypatch.setattr(ui.data, "result", lambda scenario: drawn_for.append(scenario) or model_run(scenario))
+
+    def only_the_controls_scenario(at):
+        assert not at.exception
+        assert set(drawn_for) == {at.session_state["_scenario"]}
+        drawn_for.clear()
+
+    at = app({"discount_rate": "0.12", "shortfall_rule": "azure_paid_last"})  # a link, first run
+    only_the_controls_scenario(at)
+    assert at.session_state["_scenario"].discount_rate == 0.12
+    at.slider(key="horizon_year").set_value(2041).run()  # a slider change
+    only_the_controls_scenario(at)
+    at.button(key="_preset_bear").click().run()  # a preset, set in a callback
+    only_the_controls_scenario(at)
+    assert at.session_state["_scenario"] == load_presets()["bear"].scenario
+    at.button(key="_reset").click().run()
+    only_the_controls_scenario(at)
+    at.switch_page("views/investment.py").run()
+    only_the_controls_scenario(at)
+    assert at.session_state["_scenario"] == Scenario()
+
+
 def test_presets_and_reset_set_every_control():
     presets = load_presets()
     at = app()
