@@ -148,22 +148,29 @@ def _ramped_cumulative(months: np.ndarray, term: np.ndarray, ramp: float) -> np.
 
 def spread(years: np.ndarray, start_month: int, end_month: np.ndarray, total: np.ndarray,
            ramp_months: float = 0.0) -> np.ndarray:
-    """``total`` over the months from start to end (inclusive), ramped, summed by year. (n, Y)."""
-    term = (end_month.reshape(-1, 1) - start_month + 1).astype(float)
+    """``total`` over the months from start to end (inclusive), ramped, summed by year. (n, Y).
+
+    The yearly shares depend on the end month alone, which takes a few whole values across any
+    number of draws: each is worked out once, then scaled by each draw's total."""
+    ends, which = np.unique(end_month, return_inverse=True)
+    term = (ends.reshape(-1, 1) - start_month + 1).astype(float)
     year_start = (years * 12 - start_month).astype(float)
     share = _ramped_cumulative(year_start + 12, term, ramp_months) - _ramped_cumulative(year_start, term, ramp_months)
-    return total.reshape(-1, 1) * share
+    return total.reshape(-1, 1) * share[which.reshape(-1)]
 
 
 def _paid_over(deployed: np.ndarray, years_to_pay: np.ndarray) -> np.ndarray:
-    """Each year's deployment paid in equal parts over the next ``years_to_pay`` years. (n, Y)."""
-    term = np.maximum(np.round(years_to_pay), 1).reshape(-1, 1)
-    out = np.zeros_like(deployed)
-    for lag in range(int(term.max())):
-        shifted = np.zeros_like(deployed)
-        shifted[:, lag:] = deployed[:, : deployed.shape[1] - lag]
-        out += np.where(lag < term, shifted / term, 0.0)
-    return out
+    """Each year's deployment paid in equal parts over the next ``years_to_pay`` years. (n, Y).
+
+    A year's payment is the deployment of the last ``term`` years (this one included) over
+    ``term``: a difference of running totals."""
+    n, n_years = deployed.shape
+    term = np.maximum(np.round(years_to_pay), 1).astype(int).reshape(-1, 1)
+    running = np.zeros((n, n_years + 1))
+    np.cumsum(deployed, axis=1, out=running[:, 1:])
+    year = np.arange(1, n_years + 1)
+    window_start = np.maximum(year - term, 0)
+    return (running[:, 1:] - np.take_along_axis(running, window_start, axis=1)) / term
 
 
 def commitment_totals(c: Commitment, v, n: int) -> np.ndarray:
