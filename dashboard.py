@@ -17,13 +17,12 @@ import streamlit as st
 from ui import data
 from ui.analysis import workbook_cover, workbook_tables
 from ui.controls import scenario_before_controls, scenario_controls, scenario_file_controls, show_notes
-from ui.page import PageStopped, on_demand, section
+from ui.page import PAGE_ICON, PageStopped, on_demand, section
 from ui.tables import download_workbook
 
 st.set_page_config(
     page_title="Microsoft–OpenAI exposure",
-    # An emoji, drawn by the browser: a :material/ icon would be fetched from a font host on every load.
-    page_icon="📊",
+    page_icon=PAGE_ICON,
     layout="wide",
 )
 

@@ -366,3 +366,38 @@ def test_the_start_command_loads_every_module_before_the_first_visitor():
                 if path.stem not in ("__init__", "__main__", "serve")}
     assert set(preload()) == expected
     assert expected <= set(sys.modules)
+
+
+def test_the_start_command_reads_the_data_files_before_the_first_visitor(monkeypatch):
+    import streamlit as st
+
+    import ui.controls
+    from ui.serve import warm
+
+    st.cache_resource.clear()
+    warm()
+
+    def read_again(*args):
+        raise AssertionError("read again after the start")
+
+    monkeypatch.setattr(ui.data, "load_facts", read_again)
+    monkeypatch.setattr(ui.controls, "load_presets", read_again)
+    assert ui.data.facts().commitments.commitments  # the process-wide cache answers
+    assert ui.controls.cached_presets()
+    st.cache_resource.clear()
+
+
+def test_the_start_command_starts_even_when_a_data_file_is_broken(monkeypatch, caplog):
+    import streamlit as st
+
+    from model.facts import DataFileError
+    from ui.serve import warm
+
+    def broken(*args):
+        raise DataFileError("commitments.yaml: record commitments[4] (aws), field total_usd_bn: not a number")
+
+    st.cache_resource.clear()
+    monkeypatch.setattr(ui.data, "load_facts", broken)
+    warm()  # does not raise: the page names the file when it needs it
+    assert "could not warm" in caplog.text
+    st.cache_resource.clear()

@@ -10,6 +10,9 @@ import streamlit as st
 
 _LOG = logging.getLogger(__name__)
 
+# An emoji, drawn by the browser: a :material/ icon would be fetched from a font host on every load.
+PAGE_ICON = "📊"
+
 
 class PageStopped(BaseException):  # noqa: N818 - a control-flow signal, like Streamlit's own StopException
     """Raised by ``stop_page``: the page ends here, and the entry script goes on to draw the sidebar.
