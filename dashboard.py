@@ -47,7 +47,6 @@ PAGES = {
 }
 
 
-
 def sidebar_files(scenario) -> None:
     """The workbook and the scenario file, made only while their sidebar group is open."""
     with on_demand("Downloads and scenario files", key="_files", icon=":material/download:",

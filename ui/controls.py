@@ -382,18 +382,16 @@ def scenario_before_controls() -> Scenario:
     sidebar's controls; ``scenario_controls`` then draws them with the same values.
     """
     _check_link_once()
-    missing = [name for name in SPECS if name not in st.session_state]
-    linked = read_link(st.query_params)[0] if missing else None
-    values = {name: st.session_state[name] if linked is None or name not in missing else getattr(linked, name)
-              for name in SPECS}
-    scenario = _scenario_of(values)
+    state = st.session_state
+    linked = None if all(name in state for name in SPECS) else read_link(st.query_params)[0]
+    scenario = _scenario_of({name: state[name] if name in state else getattr(linked, name) for name in SPECS})
     st.session_state[SCENARIO_STATE] = scenario
     return scenario
 
 
 def scenario_controls() -> Scenario:
-    """Draw the sidebar and return the scenario it holds; also kept in session state for pages."""
-    _check_link_once()
+    """Draw the sidebar and return the scenario it holds; also kept in session state for pages.
+    Called after ``scenario_before_controls``, which has read the link."""
     presets, presets_error = _presets()
     sidebar = st.sidebar
 
