@@ -28,7 +28,7 @@ import pandas as pd
 from model.facts import Facts
 from model.scenario import SPECS, Scenario
 from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES, default_range, outcomes, simulate_scenarios, uncertain_names
-from model.simulate import scenario_values
+from model.simulate import ROUNDING_USD_BN, scenario_values
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 2026
@@ -36,7 +36,7 @@ MAX_DRAWS = 200_000
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 FAN_PERCENTILES = (10, 50, 90)
 HISTOGRAM_BINS = 40
-GAP_EPSILON_USD_BN = 1e-9
+GAP_EPSILON_USD_BN = ROUNDING_USD_BN
 
 
 class RangeError(ValueError):

@@ -129,6 +129,9 @@ def _year_fraction_before(day: date) -> float:
     return (day - start).days / (date(day.year + 1, 1, 1) - start).days
 
 
+# Amounts are USD bn: less than a dollar apart is the arithmetic's rounding, not money owed.
+ROUNDING_USD_BN = 1e-9
+
 # -- schedules -------------------------------------------------------------------------------------
 
 
@@ -323,16 +326,20 @@ def _tiers(rule: ShortfallRule, facts: Facts) -> list[list[int]]:
 
 
 def _pay(scheduled: np.ndarray, available: np.ndarray, tiers: list[list[int]]) -> np.ndarray:
-    """Pay each tier in turn, pro rata within it, until the money runs out. (n, C) -> (n, C)."""
+    """Pay each tier in turn, pro rata within it, until the money runs out. (n, C) -> (n, C).
+
+    A tier short by less than ``ROUNDING_USD_BN`` is paid in full: the money available and the
+    bills owed are sums of the same amounts in another order, and a difference in the last digit is
+    not a shortfall (left in, it would put a dust of unpaid bills in every draw)."""
     paid = np.zeros_like(scheduled)
     remaining = np.maximum(available, 0.0)
     for tier in tiers:
         owed = scheduled[:, tier].sum(axis=1)
-        pay = np.minimum(owed, remaining)
+        pay = np.where(owed - remaining < ROUNDING_USD_BN, owed, np.minimum(owed, remaining))
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(owed > 0, pay / owed, 0.0)
         paid[:, tier] = scheduled[:, tier] * ratio[:, None]
-        remaining = remaining - pay
+        remaining = np.maximum(remaining - pay, 0.0)
     return paid
 
 

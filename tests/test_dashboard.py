@@ -401,3 +401,15 @@ def test_the_start_command_starts_even_when_a_data_file_is_broken(monkeypatch, c
     warm()  # does not raise: the page names the file when it needs it
     assert "could not warm" in caplog.text
     st.cache_resource.clear()
+
+
+def test_monte_carlo_says_so_when_every_draw_gives_the_same_amount():
+    at = app()
+    at.button(key="_preset_bull").click().run()
+    at.switch_page("views/monte_carlo.py").run()
+    at.selectbox(key="mc_outcome").set_value("at_risk_azure_revenue_usd_bn").run()
+    assert not at.exception
+    (note,) = [info.value for info in at.info if "every one of the" in info.value]
+    assert note == "At-risk Azure revenue: every one of the 10,000 draws gives $0.0B."
+    at.selectbox(key="mc_outcome").set_value("npv_usd_bn").run()  # a spread: the histogram
+    assert not [info for info in at.info if "every one of the" in info.value]

@@ -205,3 +205,26 @@ def test_the_fan_stops_before_the_horizon_so_the_stake_does_not_flatten_the_band
     assert years and max(years) == horizon - 1
     assert str(horizon) in spec["title"]["subtitle"] if isinstance(spec["title"].get("subtitle"), str) \
         else str(horizon) in " ".join(spec["title"]["subtitle"])
+
+
+def test_a_scenario_that_pays_every_bill_has_exactly_no_shortfall_in_any_draw(facts, today):
+    # The Bull preset pays every bill in every draw. The money available and the bills owed are
+    # sums of the same amounts in another order; their last-digit difference is not a shortfall.
+    from model.scenario import load_presets
+
+    bull = run_monte_carlo(load_presets()["bull"].scenario, facts, today, draws=DRAWS, seed=SEED)
+    assert not bull.outcomes["at_risk_azure_revenue_usd_bn"].any()
+    assert not bull.outcomes["total_funding_gap_usd_bn"].any()
+
+
+def test_a_tier_short_by_less_than_a_dollar_is_paid_in_full_and_a_real_shortfall_is_not():
+    from model.simulate import ROUNDING_USD_BN, _pay
+
+    scheduled = np.array([[10.0, 5.0], [10.0, 5.0]])
+    available = np.array([15.0 - ROUNDING_USD_BN / 10, 12.0])
+    paid = _pay(scheduled, available, [[0, 1]])
+    assert paid[0].tolist() == [10.0, 5.0]  # exactly: no dust of unpaid bills
+    assert paid[1].sum() == pytest.approx(12.0) and paid[1, 0] == pytest.approx(8.0)  # pro rata
+    # Paid in full by the first tier, the second gets nothing, not a negative amount.
+    paid = _pay(scheduled, np.array([10.0 - ROUNDING_USD_BN / 10, 10.0]), [[0], [1]])
+    assert paid[:, 1].tolist() == [0.0, 0.0] and paid[:, 0].tolist() == [10.0, 10.0]

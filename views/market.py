@@ -94,27 +94,34 @@ except Exception as error:  # noqa: BLE001 - the chart is still useful without e
     deal_events = ()
 events = events_frame(deal_events)
 
-with section("the MSFT price chart"):
-    choice = st.segmented_control("Range", mc.RANGES, default=mc.DEFAULT_RANGE, required=True,
-                                  key="market_range", help="Counted back from the last session loaded. "
-                                  "'Max' is everything loaded: the snapshot reaches back to 2010.")
-    spec, marked = _price_chart_spec(choice, _prices_key(loaded), f"Prices: {quote.badge}")
-    st.vega_lite_chart(spec, width="stretch")
-    st.caption(f"{marked} of {len(events)} events fall in this range. An event known only by month or year "
-               "is marked at the first day of that period.")
-    # The chart names its events on hover only, which a touch screen cannot do: the same events as a
-    # list, newest first, each with what happened (a tap on a cell shows it whole).
-    in_range = _events_in_range(choice, _prices_key(loaded))
-    if len(in_range):
-        st.markdown("**The events on the chart**")
-        st.dataframe(in_range, hide_index=True, width="stretch", height=min(35 * (len(in_range) + 1) + 3, 388),
-                     key="market_events_list", column_config={
-                         "date_shown": st.column_config.TextColumn("Date", width="small"),
-                         "label": st.column_config.TextColumn("Event", width="medium"),
-                         "category_label": st.column_config.TextColumn("Kind", width="small"),
-                         "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f"),
-                         "explanation": st.column_config.TextColumn("What happened", width="large"),
-                     })
+
+# The range reruns only this part of the page (a fragment): the sidebar and the rest stay as they are.
+@st.fragment
+def price_chart(loaded, quote, events) -> None:
+    with section("the MSFT price chart"):
+        choice = st.segmented_control("Range", mc.RANGES, default=mc.DEFAULT_RANGE, required=True,
+                                      key="market_range", help="Counted back from the last session loaded. "
+                                      "'Max' is everything loaded: the snapshot reaches back to 2010.")
+        spec, marked = _price_chart_spec(choice, _prices_key(loaded), f"Prices: {quote.badge}")
+        st.vega_lite_chart(spec, width="stretch")
+        st.caption(f"{marked} of {len(events)} events fall in this range. An event known only by month or year "
+                   "is marked at the first day of that period.")
+        # The chart names its events on hover only, which a touch screen cannot do: the same events as a
+        # list, newest first, each with what happened (a tap on a cell shows it whole).
+        in_range = _events_in_range(choice, _prices_key(loaded))
+        if len(in_range):
+            st.markdown("**The events on the chart**")
+            st.dataframe(in_range, hide_index=True, width="stretch", height=min(35 * (len(in_range) + 1) + 3, 388),
+                         key="market_events_list", column_config={
+                             "date_shown": st.column_config.TextColumn("Date", width="small"),
+                             "label": st.column_config.TextColumn("Event", width="medium"),
+                             "category_label": st.column_config.TextColumn("Kind", width="small"),
+                             "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f"),
+                             "explanation": st.column_config.TextColumn("What happened", width="large"),
+                         })
+
+
+price_chart(loaded, quote, events)
 
 with section("Microsoft's market value"):
     st.subheader("Microsoft's market value")

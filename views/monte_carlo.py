@@ -76,6 +76,24 @@ with st.expander("Ranges (edit to narrow or widen one assumption)", icon=":mater
     except montecarlo.RangeError as error:
         st.error(f"That range cannot be used, so the default ranges apply: {error}", icon=":material/error:")
 
+# The result shown reruns only the histogram (a fragment), not the draws nor the sidebar.
+@st.fragment
+def histogram(result: montecarlo.MonteCarlo) -> None:
+    with section("the histogram"):
+        outcome = st.selectbox(
+            "Distribution of", list(OUTCOMES), format_func=lambda name: OUTCOMES[name][0], key="mc_outcome"
+        )
+        label = OUTCOMES[outcome][0]
+        values = result.outcomes[outcome]
+        if values.min() == values.max():
+            # Every draw gives the same amount (no bill unpaid in any draw, say): a single bar says less.
+            st.info(f"{label}: every one of the {result.draws:,} draws gives {fmt.usd_bn(float(values[0]))}.",
+                    icon=":material/equal:")
+        else:
+            chart(charts.histogram_chart(result.histogram, result.percentiles, outcome, label), width="stretch")
+        download_csv(result.histogram, "monte_carlo_histogram")
+
+
 result = None
 with section("the Monte Carlo run"), st.spinner(f"Running {int(draws):,} draws…"):
     result = analysis.monte_carlo(scenario, int(draws), int(seed), chosen)
@@ -92,15 +110,7 @@ if result is not None:
     with section("the funding gap probability"):
         chart(charts.gap_probability_chart(result.gap_probability, result.draws), width="stretch")
         download_csv(result.gap_probability, "monte_carlo_gap_probability")
-    with section("the histogram"):
-        outcome = st.selectbox(
-            "Distribution of", list(OUTCOMES), format_func=lambda name: OUTCOMES[name][0], key="mc_outcome"
-        )
-        chart(
-            charts.histogram_chart(result.histogram, result.percentiles, outcome, OUTCOMES[outcome][0]),
-            width="stretch",
-        )
-        download_csv(result.histogram, "monte_carlo_histogram")
+    histogram(result)
     with section("the tables"):
         table(result.percentiles, "monte_carlo_percentiles", title="Table: percentiles of each result",
               shown=result.percentiles.drop(columns=["outcome"]))

@@ -17,68 +17,76 @@ header(
     "its range while every other stays as in the sidebar. Amounts in USD billions.",
 )
 scenario = current_scenario()
-outcome = st.selectbox(
-    "Result",
-    list(OUTCOMES),
-    format_func=lambda name: f"{OUTCOMES[name][0]} ({OUTCOMES[name][1]})",
-    key="sensitivity_outcome",
-)
-label, unit = OUTCOMES[outcome]
 
-with section("the tornado"):
-    tornado = analysis.tornado_table(scenario)
-    # An assumption that does not move this result gets no bar: it stays in the table below.
-    idle = (tornado["outcome"] == outcome) & (tornado["swing"].abs() < 1e-9)
-    chart(charts.tornado_chart(tornado[~idle], outcome, label, unit), width="stretch")
-    if idle.any():
-        st.caption(f"{int(idle.sum())} assumptions do not move this result at all and have no bar: "
-                   + ", ".join(tornado.loc[idle, "label"]) + ".")
-    st.caption(
-        f"Range rule: a quantity moves {DEFAULT_RELATIVE:.0%} of its current value either way (of its allowed "
-        f"span when it is zero); a number of years moves by whole years; a calendar year moves "
-        f"{DEFAULT_RELATIVE:.0%} of its allowed span in whole years; every end stays within the slider's "
-        "bounds. All variants run in one vectorised pass of the model."
-    )
-    rows = tornado[tornado["outcome"] == outcome]
-    dataframe(
-        rows[["rank", "label", "assumption_unit", "low", "value", "high",
-              "outcome_at_low", "outcome_at_high", "swing"]],
-        column_config={
-            "label": st.column_config.TextColumn("Assumption", width="large"),
-            "outcome_at_low": st.column_config.Column(f"At low ({unit})"),
-            "outcome_at_high": st.column_config.Column(f"At high ({unit})"),
-            "swing": st.column_config.Column(f"Swing ({unit})"),
-        },
-    )
-    download_csv(tornado, "sensitivity", "Download the tornado, every result (CSV)")
 
-with section("the two-way table"):
-    st.subheader("Two-way table")
-    st.caption("Like a spreadsheet data table: the result for every pair of values of two assumptions.")
-    names = uncertain_names()
-    # The two assumptions that move the chosen result most, from the tornado's ranking; chosen again
-    # each time the result changes (a pair that moves one result may leave another flat), else kept.
-    ranked = [name for name in tornado[tornado["outcome"] == outcome].sort_values("rank")["name"] if name in names]
-    top_two = (ranked + [n for n in names if n not in ranked])[:2]
-    if st.session_state.get("_grid_axes_for") != outcome:
-        st.session_state["_grid_axes_for"] = outcome
-        st.session_state["grid_rows"], st.session_state["grid_columns"] = top_two
-    left, right = st.columns(2)
-    row_name = left.selectbox("Rows", names, format_func=lambda n: SPECS[n].label, key="grid_rows")
-    column_names = [n for n in names if n != row_name]
-    if st.session_state.get("grid_columns") not in column_names:
-        st.session_state["grid_columns"] = next(n for n in top_two + column_names if n in column_names)
-    column_name = right.selectbox("Columns", column_names, format_func=lambda n: SPECS[n].label,
-                                  key="grid_columns")
-    grid = analysis.grid(scenario, row_name, column_name, outcome)
-    row_label = f"{SPECS[row_name].label} ({SPECS[row_name].unit})"
-    column_label = f"{SPECS[column_name].label} ({SPECS[column_name].unit})"
-    chart(
-        charts.grid_chart(
-            grid.long, row_label, column_label, label, unit,
-            row_text=lambda value: fmt.assumption_value(SPECS[row_name].unit, value),
-            column_text=lambda value: fmt.assumption_value(SPECS[column_name].unit, value),
-        ),
-        width="stretch",
+# The result and the table's axes rerun only the page's own part (a fragment), not the sidebar.
+@st.fragment
+def sensitivity(scenario) -> None:
+    outcome = st.selectbox(
+        "Result",
+        list(OUTCOMES),
+        format_func=lambda name: f"{OUTCOMES[name][0]} ({OUTCOMES[name][1]})",
+        key="sensitivity_outcome",
     )
-    download_csv(grid.long, "sensitivity_grid", "Download the two-way table (CSV)")
+    label, unit = OUTCOMES[outcome]
+
+    with section("the tornado"):
+        tornado = analysis.tornado_table(scenario)
+        # An assumption that does not move this result gets no bar: it stays in the table below.
+        idle = (tornado["outcome"] == outcome) & (tornado["swing"].abs() < 1e-9)
+        chart(charts.tornado_chart(tornado[~idle], outcome, label, unit), width="stretch")
+        if idle.any():
+            st.caption(f"{int(idle.sum())} assumptions do not move this result at all and have no bar: "
+                       + ", ".join(tornado.loc[idle, "label"]) + ".")
+        st.caption(
+            f"Range rule: a quantity moves {DEFAULT_RELATIVE:.0%} of its current value either way (of its allowed "
+            f"span when it is zero); a number of years moves by whole years; a calendar year moves "
+            f"{DEFAULT_RELATIVE:.0%} of its allowed span in whole years; every end stays within the slider's "
+            "bounds. All variants run in one vectorised pass of the model."
+        )
+        rows = tornado[tornado["outcome"] == outcome]
+        dataframe(
+            rows[["rank", "label", "assumption_unit", "low", "value", "high",
+                  "outcome_at_low", "outcome_at_high", "swing"]],
+            column_config={
+                "label": st.column_config.TextColumn("Assumption", width="large"),
+                "outcome_at_low": st.column_config.Column(f"At low ({unit})"),
+                "outcome_at_high": st.column_config.Column(f"At high ({unit})"),
+                "swing": st.column_config.Column(f"Swing ({unit})"),
+            },
+        )
+        download_csv(tornado, "sensitivity", "Download the tornado, every result (CSV)")
+
+    with section("the two-way table"):
+        st.subheader("Two-way table")
+        st.caption("Like a spreadsheet data table: the result for every pair of values of two assumptions.")
+        names = uncertain_names()
+        # The two assumptions that move the chosen result most, from the tornado's ranking; chosen again
+        # each time the result changes (a pair that moves one result may leave another flat), else kept.
+        ranked = [name for name in tornado[tornado["outcome"] == outcome].sort_values("rank")["name"] if name in names]
+        top_two = (ranked + [n for n in names if n not in ranked])[:2]
+        if st.session_state.get("_grid_axes_for") != outcome:
+            st.session_state["_grid_axes_for"] = outcome
+            st.session_state["grid_rows"], st.session_state["grid_columns"] = top_two
+        left, right = st.columns(2)
+        row_name = left.selectbox("Rows", names, format_func=lambda n: SPECS[n].label, key="grid_rows")
+        column_names = [n for n in names if n != row_name]
+        if st.session_state.get("grid_columns") not in column_names:
+            st.session_state["grid_columns"] = next(n for n in top_two + column_names if n in column_names)
+        column_name = right.selectbox("Columns", column_names, format_func=lambda n: SPECS[n].label,
+                                      key="grid_columns")
+        grid = analysis.grid(scenario, row_name, column_name, outcome)
+        row_label = f"{SPECS[row_name].label} ({SPECS[row_name].unit})"
+        column_label = f"{SPECS[column_name].label} ({SPECS[column_name].unit})"
+        chart(
+            charts.grid_chart(
+                grid.long, row_label, column_label, label, unit,
+                row_text=lambda value: fmt.assumption_value(SPECS[row_name].unit, value),
+                column_text=lambda value: fmt.assumption_value(SPECS[column_name].unit, value),
+            ),
+            width="stretch",
+        )
+        download_csv(grid.long, "sensitivity_grid", "Download the two-way table (CSV)")
+
+
+sensitivity(scenario)
