@@ -7,6 +7,9 @@ with the price feed offline, and drives both in headless chromium:
   to (a) the frame that shows the watched number's new value and (b) the frame after the script run
   ends, i.e. the whole page redrawn. Every step moves to a value not seen before, so no run is
   served from the model's cache.
+- a page's own control: the Monte Carlo range (a slider, a full run: it is in the link, which the
+  sidebar shows) and the choices that rerun only their part of the page (Monte Carlo's histogram,
+  Market's range, Sensitivity's result, Compare's variance), timed from the click on an option.
 - first load: a fresh browser context (empty cache) opens the page; time from navigation start to
   the page drawn (the run ended, element code loaded, charts drawn, nothing changing). Also with
   the browser cache warm (a returning visitor, new session). The server's very first session
@@ -47,9 +50,10 @@ class Case:
     page: str
     path: str  # URL path of the page
     metric: str  # label of the number that must change
-    slider_label: str | None  # None: the page shows no number a slider moves
+    control: str  # the label of what is changed: a slider, or a choice (see options)
     local: bool = False  # the slider is the page's own control (not an assumption in the sidebar)
     steps: int | None = None  # steps the slider has from where the page opens it, if few
+    options: tuple[str, ...] = ()  # a choice instead of a slider: its options, picked in turn
 
 
 DASHBOARD = ROOT / "dashboard.py"
@@ -77,6 +81,14 @@ CASES = [
     # Opened at the range's low end, so that every step moves to a value not seen before.
     Case("dashboard", "Monte Carlo range", "monte_carlo?mc_range=0.05", "", "Range either way (share of each value)",
          local=True, steps=9),  # 5% to 50% by 5%
+    # Choices that change only their part of the page: each reruns that part alone (a fragment).
+    Case("dashboard", "Monte Carlo histogram", "monte_carlo", "", "Distribution of", local=True,
+         options=("At-risk Azure revenue", "Stake value as counted", "NPV of Microsoft's flows")),
+    Case("dashboard", "Market range", "market", "", "Range", local=True, options=("1Y", "5Y", "Max")),
+    Case("dashboard", "Sensitivity result", "sensitivity", "", "Result", local=True,
+         options=("At-risk Azure revenue (USD bn)", "NPV of Microsoft's flows (USD bn)")),
+    Case("dashboard", "Compare variance", "compare", "", "Variance against the base", local=True,
+         options=("Percentage", "Amount (in each row's unit)")),
 ]
 
 
@@ -122,13 +134,21 @@ def measure_changes(browser, url: str, case: Case, changes: int) -> tuple[list[f
         # The page was relabelled: still time the redraw, and say which number went missing.
         print(f"  no metric {metric!r} on {case.page}: timing the redraw only", flush=True)
         metric = None
-    thumb = harness.slider(tab.page, case.slider_label)
-    harness.open_expander_holding(tab.page, thumb)
     shown, redrawn = [], []
+    if case.options:
+        def change_once(index: int) -> harness.Change:
+            option = harness.choice_option(tab.page, case.control, case.options[index % len(case.options)])
+            return tab.timed_change(option.click, metric)
+    else:
+        thumb = harness.slider(tab.page, case.control)
+        harness.open_expander_holding(tab.page, thumb)
+
+        def change_once(index: int) -> harness.Change:
+            return tab.timed_key_change(thumb, "ArrowRight", metric)
     if case.steps is not None:
         changes = min(changes, case.steps - WARM_UP_CHANGES)
     for index in range(WARM_UP_CHANGES + changes):
-        change = tab.timed_key_change(thumb, "ArrowRight", metric)
+        change = change_once(index)
         if index >= WARM_UP_CHANGES:
             if change.shown_ms is not None:
                 shown.append(change.shown_ms)
@@ -173,7 +193,7 @@ def run(changes: int, loads: int, pages: set[str] | None = None) -> int:
             try:
                 shown, redrawn = measure_changes(browser, url, case, changes)
             except Exception as error:  # noqa: BLE001 - one page's failure must not lose the others' figures
-                print(f"  {case.page}: slider changes not timed ({type(error).__name__}: {str(error)[:200]})")
+                print(f"  {case.page}: changes not timed ({type(error).__name__}: {str(error)[:200]})")
                 shown, redrawn = [], []
             results[case.page]["shown"] = shown
             results[case.page]["redrawn"] = redrawn
@@ -183,8 +203,8 @@ def run(changes: int, loads: int, pages: set[str] | None = None) -> int:
     print(f"{'page':22s} {'what':30s} result")
     for case in [case for case in CASES if case.page in results]:
         for key, what in (("load", "first load"), ("return", "load, browser cache warm"),
-                          ("shown", "slider -> number shown"),
-                          ("redrawn", "slider -> page redrawn")):
+                          ("shown", "change -> number shown"),
+                          ("redrawn", "change -> page redrawn")):
             if results[case.page][key]:
                 print(f"{case.page:22s} {what:30s} {summary(results[case.page][key])}")
 

@@ -181,6 +181,7 @@ def wait_for_app_idle(page: Any, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
 PAGE_CLOCK_JS = r"""
 (() => {
     window.__runsFinished = 0;
+    window.__fragmentRunsFinished = 0;  // of which reruns of a fragment alone
     window.__lastFinishedAt = null;
     window.__lastMutationAt = null;
     const scriptFinished = (buffer) => {
@@ -215,6 +216,7 @@ PAGE_CLOCK_JS = r"""
                 // 0: finished, 3: fragment finished; 2 (stopped early for a rerun) is not an end.
                 if (status === 0 || status === 3) {
                     window.__runsFinished += 1;
+                    if (status === 3) window.__fragmentRunsFinished += 1;
                     window.__lastFinishedAt = performance.now();
                 }
             });
@@ -266,15 +268,17 @@ METRIC_VALUE_JS = """
 }
 """
 
-# Arms two clocks before a key press, both in performance.now():
-#   window.__keydownAt  the keydown reaching the document (capture phase, before the slider sees it);
-#   window.__changed    the frame after the watched metric first shows a new value.
+# Arms two clocks before a key press or a click, both in performance.now():
+#   window.__inputAt  the keydown or pointerdown reaching the document (capture phase, before the
+#                     control sees it);
+#   window.__changed  the frame after the watched metric first shows a new value.
 ARM_CHANGE_JS = """
 ([label, before]) => {
     const metricValue = __METRIC_VALUE__;
-    window.__keydownAt = null;
-    document.addEventListener('keydown', () => { window.__keydownAt = performance.now(); },
-                              {capture: true, once: true});
+    window.__inputAt = null;
+    const started = () => { if (window.__inputAt === null) window.__inputAt = performance.now(); };
+    document.addEventListener('keydown', started, {capture: true, once: true});
+    document.addEventListener('pointerdown', started, {capture: true, once: true});
     window.__changed = label === null ? Promise.resolve(null) : new Promise((resolve) => {
         const check = () => {
             const now = metricValue(label);
@@ -335,6 +339,10 @@ class Tab:
     def runs_finished(self) -> int:
         return self.page.evaluate("window.__runsFinished")
 
+    def fragment_runs_finished(self) -> int:
+        """Of the runs finished, those that reran a fragment alone (the rest of the page untouched)."""
+        return self.page.evaluate("window.__fragmentRunsFinished")
+
     def settle(self, runs: int, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> float:
         """Wait until ``runs`` script runs have finished in this page, no request is in flight and the
         page has been still for QUIET_MS with nothing pending (CLOCKS_JS). Returns when it was last
@@ -361,14 +369,19 @@ class Tab:
         return metric_value(self.page, label)
 
     def timed_key_change(self, slider: Any, key: str, metric_label: str | None) -> Change:
-        """Press ``key`` on a slider's thumb and time the page's answer (ARM_CHANGE_JS, settle)."""
+        """Press ``key`` on a slider's thumb and time the page's answer (see ``timed_change``)."""
+        return self.timed_change(lambda: slider.press(key), metric_label)
+
+    def timed_change(self, act: Any, metric_label: str | None) -> Change:
+        """Do ``act`` (a key press or a click that changes a control) and time the page's answer
+        from the input reaching the page (ARM_CHANGE_JS) to the metric shown and the page settled."""
         before = self.metric_value(metric_label) if metric_label else None
         runs = self.runs_finished()
         self.page.evaluate(ARM_CHANGE_JS, [metric_label, before])
-        slider.press(key)
+        act()
         changed = self.page.evaluate(AWAIT_WITH_TIMEOUT_JS, ["__changed", APP_RUN_TIMEOUT_MS])
         settled_at = self.settle(runs + 1)
-        pressed_at = self.page.evaluate("window.__keydownAt")
+        pressed_at = self.page.evaluate("window.__inputAt")
         return Change(
             shown_ms=None if changed is None else changed["at"] - pressed_at,
             redrawn_ms=settled_at - pressed_at,
@@ -386,14 +399,26 @@ def metric_value(page: Any, label: str) -> str | None:
 
 @dataclass(frozen=True)
 class Change:
-    shown_ms: float | None  # keydown to the watched metric showing its new value
-    redrawn_ms: float  # keydown to the page's last change after the run (see Tab.settle)
+    shown_ms: float | None  # input to the watched metric showing its new value
+    redrawn_ms: float  # input to the page's last change after the run (see Tab.settle)
     text: str | None  # the watched metric's new value
 
 
 def slider(page: Any, label: str) -> Any:
     """A sidebar slider's thumb (an input of type range named by the control's label)."""
     return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{label}"]')
+
+
+def choice_option(page: Any, label: str, option: str) -> Any:
+    """The option ``option`` of the segmented control or select box named ``label``, ready to be
+    clicked: a select box is opened first, so that timing the click times the pick alone."""
+    group = page.get_by_role("radiogroup", name=label)
+    if group.count():
+        return group.get_by_role("radio", name=option, exact=True)
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.scroll_into_view_if_needed()  # a list below the window's edge would not open
+    box.press("ArrowDown")  # opens its list
+    return page.get_by_role("option", name=option, exact=True)
 
 
 def open_expander_holding(page: Any, control: Any) -> None:

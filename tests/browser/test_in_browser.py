@@ -28,7 +28,7 @@ from dashboard_ui import (
     warning_text,
 )
 from playwright.sync_api import expect
-from streamlit_harness import Tab, install_page_clock, metric_value
+from streamlit_harness import Tab, choice_option, install_page_clock, metric_value
 
 from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule
 from ui import format as fmt
@@ -231,3 +231,20 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(phone, title):
     open_page(phone, PAGE[title])
     assert phone.page.evaluate(OVERFLOW_JS) == {"main": 0, "page": 0}
     assert failures_shown(phone) == []
+
+
+@pytest.mark.parametrize("page, label, option", [
+    ("Market", "Range", "5Y"),
+    ("Sensitivity", "Result", "At-risk Azure revenue (USD bn)"),
+    ("Compare", "Variance against the base", "Percentage"),
+    ("Monte Carlo", "Distribution of", "Stake value as counted"),
+])
+def test_a_pages_own_choice_reruns_only_its_part_of_the_page(tab, page, label, option):
+    open_page(tab, PAGE[page])
+    runs, fragment_runs = tab.runs_finished(), tab.fragment_runs_finished()
+    choice_option(tab.page, label, option).click()
+    tab.settle(runs + 1)
+    assert (tab.runs_finished(), tab.fragment_runs_finished()) == (runs + 1, fragment_runs + 1)
+    assert failures_shown(tab) == []
+    # The sidebar was not sent again, and still holds the scenario.
+    assert slider_value(tab, "discount_rate") == Scenario().discount_rate
