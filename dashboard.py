@@ -1,9 +1,7 @@
-"""The dashboard's entry point: the chosen page, then the scenario controls in the sidebar.
+"""The dashboard's entry point: the scenario controls in the sidebar, then the chosen page.
 
-Run with ``./dev start`` (``streamlit run dashboard.py``). The scenario is read once per run, from
-the controls' state or the link, before anything is drawn; pages read it with
-``ui.controls.current_scenario()``, call the model and draw. The sidebar's controls are drawn after
-the page, so a slider change's new numbers reach the browser before the thirty controls do.
+Run with ``./dev start`` (``streamlit run dashboard.py``). The sidebar builds the scenario once per
+run; pages read it with ``ui.controls.current_scenario()``, call the model and draw.
 
 The pages live in ``views/``, not ``pages/``: a folder named ``pages`` beside the entry script
 switches Streamlit to its older page discovery, under which ``AppTest`` reruns a page without
@@ -16,8 +14,8 @@ import streamlit as st
 
 from ui import data
 from ui.analysis import workbook_cover, workbook_tables
-from ui.controls import scenario_before_controls, scenario_controls, scenario_file_controls, show_notes
-from ui.page import PAGE_ICON, PageStopped, on_demand, section
+from ui.controls import current_scenario, scenario_controls, scenario_file_controls, show_notes
+from ui.page import PAGE_ICON, on_demand, section
 from ui.tables import download_workbook
 
 st.set_page_config(
@@ -46,37 +44,21 @@ PAGES = {
     ],
 }
 
-
-def sidebar_files(scenario) -> None:
-    """The workbook and the scenario file, made only while their sidebar group is open."""
-    with on_demand("Downloads and scenario files", key="_files", icon=":material/download:",
-                   where=st.sidebar) as is_open:
-        if is_open:
-            with section("the workbook download"):
-                download_workbook(
-                    lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},
-                    scenario,
-                    data.sources,
-                    lambda: workbook_cover(scenario),
-                )
-            with section("the scenario file"):
-                scenario_file_controls(scenario)
-
-
 page = st.navigation(PAGES, position="top")
-# The page first, so its numbers reach the browser before the sidebar's thirty controls do. The
-# sidebar is drawn whatever the page does (a page may stop early), from the same scenario; should
-# the controls hold another (they never should), the run starts again with theirs.
-scenario = scenario_before_controls()
+with section("the scenario controls"):
+    scenario_controls()
+scenario = current_scenario()
+with on_demand("Downloads and scenario files", key="_files", icon=":material/download:",
+               where=st.sidebar) as is_open:
+    if is_open:
+        with section("the workbook download"):
+            download_workbook(
+                lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},
+                scenario,
+                data.sources,
+                lambda: workbook_cover(scenario),
+            )
+        with section("the scenario file"):
+            scenario_file_controls(scenario)
 show_notes()
-try:
-    page.run()
-except PageStopped:
-    pass  # the page said why it stopped; the sidebar below still lets the reader change the scenario
-finally:
-    drawn = scenario
-    with section("the scenario controls"):
-        drawn = scenario_controls()
-    sidebar_files(scenario)
-if drawn != scenario:
-    st.rerun()
+page.run()

@@ -122,9 +122,8 @@ def test_switching_pages_keeps_the_scenario():
 
 
 def test_the_page_is_drawn_from_the_scenario_the_controls_hold(monkeypatch):
-    """The page runs before the sidebar (its numbers go out first), from the scenario read out of
-    session state or the link; on every way of setting the scenario that is the one the controls
-    then hold, so no run draws a page for another scenario."""
+    """On every way of setting the scenario (a link, a slider, a preset, a reset, a page switch) the
+    page is drawn once, for the scenario the controls hold: no run draws it for another."""
     drawn_for = []
     model_run = ui.data.result
     monkeypatch.setattr(ui.data, "result", lambda scenario: drawn_for.append(scenario) or model_run(scenario))

@@ -366,32 +366,9 @@ def specs_by_group() -> dict[str, list[FieldSpec]]:
     return {group: specs for group, specs in groups.items() if specs}
 
 
-def _scenario_of(values: dict[str, Any]) -> Scenario:
-    try:
-        return Scenario.model_validate(values)
-    except Exception:  # noqa: BLE001 - a control value the model refuses falls back leniently
-        return lenient(values)[0]
-
-
-def scenario_before_controls() -> Scenario:
-    """The scenario the controls will hold in this run, read before they are drawn.
-
-    A control's value is in session state from its first run on, already updated by a change, a
-    preset, a reset or a file; until then it comes from the link, which ``_check_link_once`` has
-    put in the controls' own form. So the page can be drawn (and its numbers sent) before the
-    sidebar's controls; ``scenario_controls`` then draws them with the same values.
-    """
-    _check_link_once()
-    state = st.session_state
-    linked = None if all(name in state for name in SPECS) else read_link(st.query_params)[0]
-    scenario = _scenario_of({name: state[name] if name in state else getattr(linked, name) for name in SPECS})
-    st.session_state[SCENARIO_STATE] = scenario
-    return scenario
-
-
 def scenario_controls() -> Scenario:
-    """Draw the sidebar and return the scenario it holds; also kept in session state for pages.
-    Called after ``scenario_before_controls``, which has read the link."""
+    """Draw the sidebar and return the scenario it holds; also kept in session state for pages."""
+    _check_link_once()
     presets, presets_error = _presets()
     sidebar = st.sidebar
 
@@ -426,7 +403,10 @@ def scenario_controls() -> Scenario:
             for spec in specs:
                 values[spec.name] = _control(spec)
 
-    scenario = _scenario_of(values)
+    try:
+        scenario = Scenario.model_validate(values)
+    except Exception:  # noqa: BLE001 - a control value the model refuses falls back leniently
+        scenario, _ = lenient(values)
     st.session_state[SCENARIO_STATE] = scenario
 
     with story_box:

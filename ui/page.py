@@ -14,23 +14,11 @@ _LOG = logging.getLogger(__name__)
 PAGE_ICON = "📊"
 
 
-class PageStopped(BaseException):  # noqa: N818 - a control-flow signal, like Streamlit's own StopException
-    """Raised by ``stop_page``: the page ends here, and the entry script goes on to draw the sidebar.
-
-    A BaseException, so ``section`` lets it pass. Streamlit's ``st.stop`` would end the whole run,
-    and with it the sidebar, which the entry script draws after the page."""
-
-
-def stop_page() -> None:
-    """End the page here (after saying why); the sidebar's controls are still drawn."""
-    raise PageStopped
-
-
 @contextmanager
 def section(what: str) -> Iterator[None]:
     """Render one part of a page; if it fails, say so and let the rest of the page render.
 
-    Streamlit's own st.rerun/st.stop and ``PageStopped`` are BaseExceptions and pass through untouched.
+    Streamlit's own st.rerun/st.stop are BaseExceptions and pass through untouched.
     """
     try:
         yield
@@ -63,7 +51,7 @@ def model_result():
     except Exception as error:  # noqa: BLE001 - shown, not raised
         _LOG.exception("model run failed")
         st.error(f"The model could not run for this scenario: {error}", icon=":material/error:")
-        stop_page()
+        st.stop()
 
 
 def ink() -> str:

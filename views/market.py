@@ -12,7 +12,7 @@ from ui import data
 from ui import format as fmt
 from ui import market_charts as mc
 from ui.controls import current_scenario
-from ui.page import derived_note, header, section, stop_page
+from ui.page import derived_note, header, section
 from ui.price_badge import price_badge
 from ui.tables import MISSING, download_csv, table
 
@@ -83,7 +83,7 @@ try:
 except Exception as error:  # noqa: BLE001 - said on the page, never a traceback
     price_badge(None)
     st.error(f"No MSFT prices can be shown: {error}", icon=":material/error:")
-    stop_page()
+    st.stop()
 quote = data.quote_of(loaded, datetime.now(UTC))
 price_badge(quote, "every figure on this page uses these prices")
 
