@@ -417,8 +417,15 @@ def choice_option(page: Any, label: str, option: str) -> Any:
         return group.get_by_role("radio", name=option, exact=True)
     box = page.get_by_role("combobox", name=label, exact=True)
     box.scroll_into_view_if_needed()  # a list below the window's edge would not open
-    box.press("ArrowDown")  # opens its list
-    return page.get_by_role("option", name=option, exact=True)
+    listed = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        box.press("ArrowDown")  # opens its list; a box still settling after a run may miss the first
+        try:
+            listed.wait_for(timeout=1000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's timeout: press again
+            continue
+    return listed
 
 
 def open_expander_holding(page: Any, control: Any) -> None:
