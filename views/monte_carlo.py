@@ -76,6 +76,7 @@ with st.expander("Ranges (edit to narrow or widen one assumption)", icon=":mater
     except montecarlo.RangeError as error:
         st.error(f"That range cannot be used, so the default ranges apply: {error}", icon=":material/error:")
 
+
 # The result shown reruns only the histogram (a fragment), not the draws nor the sidebar.
 @st.fragment
 def histogram(result: montecarlo.MonteCarlo) -> None:
