@@ -25,6 +25,7 @@ from model.scenario import Scenario, StakeValuation
 from model.simulate import (
     FIRST_YEAR,
     MSFT_FLOWS,
+    ROUNDING_USD_BN,
     Simulation,
     commitment_totals,
     funded_cumulative,
@@ -154,7 +155,7 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     azure = [k for k, c in enumerate(facts.commitments.commitments) if c.is_azure]
     azure_paid = sim.paid[0][:, azure].sum(axis=1)
     gap = sim.funding_gap[0]
-    gap_years = years[gap > 1e-9]
+    gap_years = years[gap > ROUNDING_USD_BN]
     shares = facts.microsoft.shares_outstanding.count
     now = int(np.clip(today.year, years[0], years[-1])) - FIRST_YEAR
     stake_value = float(sim.stake_value[0])

@@ -36,7 +36,6 @@ MAX_DRAWS = 200_000
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 FAN_PERCENTILES = (10, 50, 90)
 HISTOGRAM_BINS = 40
-GAP_EPSILON_USD_BN = ROUNDING_USD_BN
 
 
 class RangeError(ValueError):
@@ -170,7 +169,7 @@ def run_monte_carlo(
     gap_probability = pd.DataFrame(
         {
             "year": years,
-            "probability_funding_gap": (gap > GAP_EPSILON_USD_BN).mean(axis=0),
+            "probability_funding_gap": (gap > ROUNDING_USD_BN).mean(axis=0),
             "mean_funding_gap_usd_bn": gap.mean(axis=0),
             "p90_funding_gap_usd_bn": np.percentile(gap, 90, axis=0),
         }

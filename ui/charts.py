@@ -449,11 +449,9 @@ def commitment_share_chart(totals: pd.DataFrame) -> Figure:
 # -- model check ---------------------------------------------------------------------------------
 
 
-def _side_by_side_structure(dataset: str, x: alt.X, series: tuple[str, str], field: str, axis_title: str,
-                            title: str, subtitle: str, value_format: str = ",.2f") -> alt.Chart:
+def _side_by_side_structure(dataset: str, x: alt.X, tooltip_x: alt.Tooltip, series: tuple[str, str], field: str,
+                            axis_title: str, title: str, subtitle: str, value_format: str = ",.2f") -> alt.Chart:
     """A reported (or planned) figure in grey beside the model's in blue, for each x."""
-    spec = x.to_dict()
-    tooltip_x = alt.Tooltip(f"{spec['field']}:{spec['type'][0].upper()}", title=spec["title"])
     return (
         alt.Chart(data(dataset), title=chart_title(title, subtitle))
         .mark_bar()
@@ -472,7 +470,8 @@ def _side_by_side_structure(dataset: str, x: alt.X, series: tuple[str, str], fie
 
 def _burn_check_structure() -> alt.Chart:
     return _side_by_side_structure(
-        "burn", _year_axis(), ("OpenAI's plan", "Model"), "burn_usd_bn", "Cash burn (USD bn)",
+        "burn", _year_axis(), alt.Tooltip("year:O", title="Year"), ("OpenAI's plan", "Model"),
+        "burn_usd_bn", "Cash burn (USD bn)",
         "Cash burn: model vs OpenAI's plan",
         "Before financing, USD bn a year; 2030: cash flow, shown as negative burn; February 2026 plan",
         value_format=",.1f")
@@ -498,10 +497,12 @@ def burn_check_chart(check: pd.DataFrame) -> Figure:
 
 
 def _equity_method_structure() -> alt.Chart:
-    quarter = alt.X("period:N", title="Quarter (fiscal year to June)", axis=alt.Axis(labelAngle=0),
+    title = "Quarter (fiscal year to June)"
+    quarter = alt.X("period:N", title=title, axis=alt.Axis(labelAngle=0),
                     sort=alt.EncodingSortField(field="order", op="min"))
     return _side_by_side_structure(
-        "quarters", quarter, ("Reported", "Modelled"), "pretax_usd_bn", "Pre-tax (USD bn)",
+        "quarters", quarter, alt.Tooltip("period:N", title=title), ("Reported", "Modelled"),
+        "pretax_usd_bn", "Pre-tax (USD bn)",
         "Microsoft's OpenAI result: reported vs model",
         "Pre-tax, USD bn, Microsoft's fiscal quarters; modelled: its share of OpenAI's result plus dilution gains")
 

@@ -411,7 +411,7 @@ def scenario_controls() -> Scenario:
 
     with story_box:
         preset = matching_preset(scenario, presets)
-        changed = changed_assumptions(scenario)
+        changed = changed_specs(scenario)
         if preset is not None:
             st.caption(f"**{preset.title}.** {preset.story}")
         else:
@@ -424,9 +424,6 @@ def scenario_controls() -> Scenario:
         share_box(share_url(scenario, st.context.url, page_pairs()))
 
     return scenario
-
-
-changed_assumptions = changed_specs  # the sidebar's name for it
 
 
 def readable_value(spec: FieldSpec, value: Any) -> str:

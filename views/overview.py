@@ -21,7 +21,8 @@ summary = result.tables["summary"]
 
 def scenario_name() -> str:
     """Which scenario the numbers are for, so a shared link says so on a phone's first screen."""
-    from ui.controls import cached_presets, changed_assumptions, matching_preset
+    from model.scenario import changed_specs
+    from ui.controls import cached_presets, matching_preset
 
     try:
         preset = matching_preset(scenario, cached_presets())
@@ -29,7 +30,7 @@ def scenario_name() -> str:
         preset = None
     if preset is not None:
         return f"{preset.title} scenario"
-    changed = len(changed_assumptions(scenario))
+    changed = len(changed_specs(scenario))
     return f"Custom scenario ({changed} assumption{'s' if changed != 1 else ''} changed from the reported terms)"
 
 
