@@ -1,7 +1,9 @@
 """The dashboard's entry point: the scenario controls in the sidebar, then the chosen page.
 
 Run with ``./dev start`` (``streamlit run dashboard.py``). The sidebar builds the scenario once per
-run; pages read it with ``ui.controls.current_scenario()``, call the model and draw.
+run; pages read it with ``ui.controls.current_scenario()``, call the model and draw. Each page draws
+itself through ``ui.page.page_content``, a fragment: moving a control reruns the page and the parts
+of the sidebar that show the scenario, not the controls (``ui.controls.SCENARIO_VIEWS``).
 
 The pages live in ``views/``, not ``pages/``: a folder named ``pages`` beside the entry script
 switches Streamlit to its older page discovery, under which ``AppTest`` reruns a page without
@@ -14,7 +16,7 @@ import streamlit as st
 
 from ui import data
 from ui.analysis import workbook_cover, workbook_tables
-from ui.controls import current_scenario, scenario_controls, scenario_file_controls, show_notes
+from ui.controls import FILES_FRAGMENT, current_scenario, scenario_controls, scenario_file_controls, show_notes
 from ui.page import PAGE_ICON, on_demand, section
 from ui.tables import download_workbook
 
@@ -44,13 +46,14 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES, position="top")
-with section("the scenario controls"):
-    scenario_controls()
-scenario = current_scenario()
-with on_demand("Downloads and scenario files", key="_files", icon=":material/download:",
-               where=st.sidebar) as is_open:
-    if is_open:
+
+@st.fragment(key=FILES_FRAGMENT)
+def downloads_and_files() -> None:
+    """The workbook and the scenario file, for the scenario the controls hold (a change reruns this)."""
+    with on_demand("Downloads and scenario files", key="_files", icon=":material/download:") as is_open:
+        if not is_open:
+            return
+        scenario = current_scenario()
         with section("the workbook download"):
             download_workbook(
                 lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},
@@ -60,5 +63,12 @@ with on_demand("Downloads and scenario files", key="_files", icon=":material/dow
             )
         with section("the scenario file"):
             scenario_file_controls(scenario)
+
+
+page = st.navigation(PAGES, position="top")
+with section("the scenario controls"):
+    scenario_controls()
+with st.sidebar:
+    downloads_and_files()
 show_notes()
 page.run()

@@ -76,13 +76,23 @@ def test_overview_shows_the_models_numbers(facts, snapshot_close_usd):
     assert shown["At-risk Azure revenue"] == fmt.headline_usd_bn(expected.at_risk_azure_revenue_usd_bn)
 
 
-def test_a_slider_change_redraws_the_numbers(facts, snapshot_close_usd):
+def test_a_slider_change_redraws_the_numbers_and_the_summary_not_the_controls(facts, snapshot_close_usd):
     at = app()
+    at.session_state["_show_link"] = True  # the share box's link in full
+    at.run()
     before = metric_values(at)["NPV"]
     at.slider(key="discount_rate").set_value(0.15).run()
+    assert not at.exception
     expected = run(Scenario(discount_rate=0.15), facts, TODAY, snapshot_close_usd).metrics
     assert metric_values(at)["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
     assert metric_values(at)["NPV"] != before
+    # Only what shows the scenario ran (AppTest's tree holds that run's elements alone): the page, the
+    # summary with the changed assumption's own reset, the share box; no control was sent again.
+    assert not at.slider and not at.selectbox
+    assert [button.key for button in at.button] == ["_reset_discount_rate"]
+    assert "1 assumption changed" in " ".join(caption.value for caption in at.sidebar.caption)
+    (link,) = [c.value for c in at.sidebar.code if c.value.startswith("http")]
+    assert parse_qs(urlparse(link).query) == {"discount_rate": ["0.15"]}
 
 
 def test_a_link_opens_its_scenario(facts, snapshot_close_usd):
@@ -136,7 +146,9 @@ def test_the_page_is_drawn_from_the_scenario_the_controls_hold(monkeypatch):
     at = app({"discount_rate": "0.12", "shortfall_rule": "azure_paid_last"})  # a link, first run
     only_the_controls_scenario(at)
     assert at.session_state["_scenario"].discount_rate == 0.12
-    at.slider(key="horizon_year").set_value(2041).run()  # a slider change
+    at.slider(key="horizon_year").set_value(2041).run()  # a slider change: the page's fragment reruns
+    only_the_controls_scenario(at)
+    at.run()  # everything drawn again, as the browser still shows it (AppTest keeps the last run only)
     only_the_controls_scenario(at)
     at.button(key="_preset_bear").click().run()  # a preset, set in a callback
     only_the_controls_scenario(at)

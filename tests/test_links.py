@@ -130,6 +130,17 @@ def test_the_monte_carlo_share_link_holds_draws_and_seed():
     assert params["mc_draws"] == ["500"] and params["mc_seed"] == ["3"]
 
 
+def test_a_monte_carlo_setting_redraws_the_share_link_not_the_controls():
+    at = app({}, "views/monte_carlo.py")
+    at.session_state["_show_link"] = True
+    at.run()
+    at.number_input(key="mc_draws").set_value(500).run()
+    assert not at.exception
+    assert not [slider for slider in at.slider if slider.key == "discount_rate"]  # the controls were not sent
+    (link,) = [c.value for c in at.sidebar.code if c.value.startswith("http")]
+    assert parse_qs(urlparse(link).query) == {"mc_draws": ["500"]}
+
+
 @pytest.fixture
 def duplicate_presets(tmp_path, monkeypatch):
     path = tmp_path / "presets.yaml"

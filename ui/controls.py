@@ -20,6 +20,13 @@ naming each ignored value is kept in session state until dismissed.
 Presets, reset and an uploaded scenario file set the controls through ``st.session_state`` in a
 callback, before the controls are created (the one way code may change a bound control);
 Streamlit then writes the new values to the URL itself.
+
+What a change redraws
+---------------------
+Moving a control reruns only what shows the scenario (``SCENARIO_VIEWS``): the page and the
+sidebar's summary, share box and downloads, each a fragment with a key. The thirty controls are not
+sent again: the browser already shows the moved one at its new value, and the others did not move.
+Presets, resets and scenario files change the controls themselves, so they rerun the whole app.
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ from model.scenario import (
 )
 from model.sensitivity import DEFAULT_RELATIVE
 from ui.format import assumption_value, is_fraction_unit
+from ui.page import PAGE_FRAGMENT
 from ui.share import share_box
 
 _LOG = logging.getLogger(__name__)
@@ -61,6 +69,12 @@ LINK_CHECKED_STATE = "_link_checked"
 NOTES_STATE = "_ignored_notes"
 UPLOAD_KEY = "_scenario_upload"
 DEFAULT_APP_URL = "http://localhost:8501/"
+
+# The fragments that show the scenario, by key (st.fragment(key=...)): what a change reruns.
+SUMMARY_FRAGMENT = "scenario_summary"
+SHARE_FRAGMENT = "share_link"
+FILES_FRAGMENT = "scenario_files"
+SCENARIO_VIEWS = (SUMMARY_FRAGMENT, SHARE_FRAGMENT, FILES_FRAGMENT, PAGE_FRAGMENT)
 
 
 @dataclass(frozen=True)
@@ -235,6 +249,18 @@ def _reset() -> None:
 
 def _reset_one(name: str) -> None:
     st.session_state[name] = SPECS[name].default
+    # The button is in the summary's fragment; the control it resets is not: rerun the whole app.
+    st.rerun()
+
+
+def redraw_scenario_views() -> None:
+    """``on_change`` of a control: the scenario from the controls' new values, then a rerun of what
+    shows it (``SCENARIO_VIEWS``), not of the controls. Also used by a page's own linked settings
+    (Monte Carlo's draws), which the share box's link holds."""
+    st.session_state[SCENARIO_STATE] = scenario_from_controls(
+        {name: st.session_state[name] for name in SPECS if name in st.session_state}
+    )
+    st.rerun(list(SCENARIO_VIEWS))
 
 
 def read_scenario_upload(key: str) -> tuple[str, Scenario | None, str | None] | None:
@@ -250,15 +276,18 @@ def read_scenario_upload(key: str) -> tuple[str, Scenario | None, str | None] | 
 
 
 def _load_upload() -> None:
+    """A scenario file opened: its values go to the controls, or the note says why not. The uploader
+    is in the downloads' fragment, the controls and the note are not: the whole app reruns."""
     read = read_scenario_upload(UPLOAD_KEY)
     if read is None:
         return
     file_name, scenario, problem = read
     if problem is not None:
         st.session_state[NOTES_STATE] = ("upload", f"{file_name} was not loaded: {problem}")
-        return
-    set_controls(scenario)
-    st.session_state.pop(NOTES_STATE, None)
+    else:
+        set_controls(scenario)
+        st.session_state.pop(NOTES_STATE, None)
+    st.rerun()
 
 
 def dismiss_notes() -> None:
@@ -343,6 +372,7 @@ def _control(spec: FieldSpec) -> Any:
             key=spec.name,
             help=spec.help,
             bind="query-params",
+            on_change=redraw_scenario_views,
         )
     cast = int if spec.kind == "int" else float
     return st.slider(
@@ -356,6 +386,7 @@ def _control(spec: FieldSpec) -> Any:
         key=spec.name,
         help=spec.help,
         bind="query-params",
+        on_change=redraw_scenario_views,
     )
 
 
@@ -403,27 +434,43 @@ def scenario_controls() -> Scenario:
             for spec in specs:
                 values[spec.name] = _control(spec)
 
+    scenario = scenario_from_controls(values)
+    st.session_state[SCENARIO_STATE] = scenario
+    with story_box:
+        _summary()
+    with share_container:
+        _share()
+    return scenario
+
+
+def scenario_from_controls(values: dict[str, Any]) -> Scenario:
     try:
-        scenario = Scenario.model_validate(values)
+        return Scenario.model_validate(values)
     except Exception:  # noqa: BLE001 - a control value the model refuses falls back leniently
         scenario, _ = lenient(values)
-    st.session_state[SCENARIO_STATE] = scenario
+        return scenario
 
-    with story_box:
-        preset = matching_preset(scenario, presets)
-        changed = changed_specs(scenario)
-        if preset is not None:
-            st.caption(f"**{preset.title}.** {preset.story}")
-        else:
-            st.caption(
-                f"**Custom scenario**: {len(changed)} assumption{'s' if len(changed) != 1 else ''} "
-                "changed from the reported terms."
-            )
-        _changed_list(scenario, changed)
-    with share_container:
-        share_box(share_url(scenario, st.context.url, page_pairs()))
 
-    return scenario
+@st.fragment(key=SUMMARY_FRAGMENT)
+def _summary() -> None:
+    """The preset the scenario is, or how many assumptions it changes, each with its own reset."""
+    scenario = current_scenario()
+    presets, _ = _presets()
+    preset = matching_preset(scenario, presets)
+    changed = changed_specs(scenario)
+    if preset is not None:
+        st.caption(f"**{preset.title}.** {preset.story}")
+    else:
+        st.caption(
+            f"**Custom scenario**: {len(changed)} assumption{'s' if len(changed) != 1 else ''} "
+            "changed from the reported terms."
+        )
+    _changed_list(scenario, changed)
+
+
+@st.fragment(key=SHARE_FRAGMENT)
+def _share() -> None:
+    share_box(share_url(current_scenario(), st.context.url, page_pairs()))
 
 
 def readable_value(spec: FieldSpec, value: Any) -> str:

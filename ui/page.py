@@ -13,6 +13,12 @@ _LOG = logging.getLogger(__name__)
 # An emoji, drawn by the browser: a :material/ icon would be fetched from a font host on every load.
 PAGE_ICON = "📊"
 
+PAGE_FRAGMENT = "page"
+# A page's content, as the fragment that a change of assumption reruns (with the sidebar's summary,
+# link and downloads, ``ui.controls.SCENARIO_VIEWS``), while the sidebar's controls stay as drawn.
+# Every page draws itself through it: ``@page_content`` on a function the page file then calls.
+page_content = st.fragment(key=PAGE_FRAGMENT)
+
 
 @contextmanager
 def section(what: str) -> Iterator[None]:

@@ -6,7 +6,7 @@ from model.compare import wide
 from ui import analysis, saved_scenarios
 from ui import format as fmt
 from ui.controls import current_scenario
-from ui.page import header, section
+from ui.page import header, page_content, section
 from ui.tables import download_csv
 
 
@@ -21,17 +21,6 @@ def _variance(unit: str, value, mode: str) -> str:
     if unit in ("year", "years"):
         return f"{value:+.0f}"
     return f"{value:+,.2f}"
-
-
-header(
-    "Compare scenarios",
-    "The presets and your current scenario side by side, in the layout of Excel's Scenario Summary: "
-    "the assumptions that differ between them, then the headline results, each against the base. "
-    "Amounts in USD billions; from Microsoft's side, money in is positive.",
-)
-
-with section("the saved scenarios"):
-    saved_scenarios.panel(current_scenario())
 
 
 # The variance toggle reruns only the comparison (a fragment), not the sidebar nor the saved scenarios.
@@ -86,4 +75,19 @@ def comparison() -> None:
         download_csv(table, f"scenario_comparison_wide_{mode}", "Download this layout (CSV)")
 
 
-comparison()
+@page_content
+def page() -> None:
+    header(
+        "Compare scenarios",
+        "The presets and your current scenario side by side, in the layout of Excel's Scenario Summary: "
+        "the assumptions that differ between them, then the headline results, each against the base. "
+        "Amounts in USD billions; from Microsoft's side, money in is positive.",
+    )
+
+    with section("the saved scenarios"):
+        saved_scenarios.panel(current_scenario())
+
+    comparison()
+
+
+page()

@@ -4,68 +4,75 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.page import assumption_note, chart, derived_note, header, model_result, section
+from ui.page import assumption_note, chart, derived_note, header, model_result, page_content, section
 from ui.tables import table
 
-header("Investment", "Microsoft's tranches into OpenAI, how much is funded, and what it returns. "
-       "Amounts in USD billions.")
-result = model_result()
-metrics, scenario = result.metrics, result.scenario
 
-with section("the investment figures"):
-    cols = st.columns(4)
-    cols[0].metric("Committed", fmt.usd_bn(metrics.invested_usd_bn), border=True,
-                   help="Microsoft's filed funding commitment.")
-    cols[1].metric("Funded to date", fmt.usd_bn(metrics.funded_to_date_usd_bn), border=True,
-                   help="From the filings' cumulative figures; between and after them, derived.")
-    cols[2].metric("Paid as cash", fmt.usd_bn(metrics.invested_cash_usd_bn), border=True,
-                   help="Assumption: the cash/credit split was never disclosed.")
-    cols[3].metric("Cost to Microsoft", fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn), border=True,
-                   help="Cash plus what the Azure credits cost Microsoft to run (derived).")
-    assumption_note(
-        f"{fmt.percent(scenario.azure_credit_share, 0)} of each tranche is taken as Azure credits, which "
-        f"cost Microsoft {fmt.percent(1 - scenario.azure_margin, 0)} of their face value "
-        "(the sidebar's Azure group). Neither was disclosed."
-    )
+@page_content
+def page() -> None:
+    header("Investment", "Microsoft's tranches into OpenAI, how much is funded, and what it returns. "
+           "Amounts in USD billions.")
+    result = model_result()
+    metrics, scenario = result.metrics, result.scenario
 
-left, right = st.columns(2)
-with left, section("the tranches"):
-    chart(charts.tranche_chart(result.tables["tranches"]), width="stretch")
-    st.caption("Faded bars: reported tranches not counted in the filed commitment.")
-with right, section("funding against the commitment"):
-    chart(charts.funding_chart(result.tables["investment_funding"], metrics.invested_usd_bn),
-                    width="stretch")
-    derived_note("Yearly funding between the filings' cumulative figures is spread by the model.")
+    with section("the investment figures"):
+        cols = st.columns(4)
+        cols[0].metric("Committed", fmt.usd_bn(metrics.invested_usd_bn), border=True,
+                       help="Microsoft's filed funding commitment.")
+        cols[1].metric("Funded to date", fmt.usd_bn(metrics.funded_to_date_usd_bn), border=True,
+                       help="From the filings' cumulative figures; between and after them, derived.")
+        cols[2].metric("Paid as cash", fmt.usd_bn(metrics.invested_cash_usd_bn), border=True,
+                       help="Assumption: the cash/credit split was never disclosed.")
+        cols[3].metric("Cost to Microsoft", fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn), border=True,
+                       help="Cash plus what the Azure credits cost Microsoft to run (derived).")
+        assumption_note(
+            f"{fmt.percent(scenario.azure_credit_share, 0)} of each tranche is taken as Azure credits, which "
+            f"cost Microsoft {fmt.percent(1 - scenario.azure_margin, 0)} of their face value "
+            "(the sidebar's Azure group). Neither was disclosed."
+        )
 
-with section("the returns"):
-    st.subheader("Returns on the investment")
-    cols = st.columns(4)
-    cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
-                   help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
-    cols[1].metric("Cash IRR (per year)", fmt.percent(metrics.cash_irr), border=True,
-                   help=f"Stake excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}.")
-    cols[2].metric("MOIC on the investment", fmt.multiple(metrics.moic), border=True,
-                   help="The stake plus the net revenue share, over the money funded, both counted to when the "
-                        "stake is valued. The Azure business is not in it: see the Overview's Azure line.")
-    cols[3].metric("Stake at the horizon", fmt.percent(metrics.stake_at_horizon), border=True,
-                   help=f"Microsoft's share of OpenAI in {scenario.horizon_year}: "
-                        f"{fmt.percent(metrics.stake_filed)} at the recapitalization, {fmt.percent(metrics.stake_now)} "
-                        "after the $122B round, then diluted by each raise at that year's valuation and by "
-                        f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
-    derived_note("All returns include the stake as the sidebar's valuation method counts it.")
+    left, right = st.columns(2)
+    with left, section("the tranches"):
+        chart(charts.tranche_chart(result.tables["tranches"]), width="stretch")
+        st.caption("Faded bars: reported tranches not counted in the filed commitment.")
+    with right, section("funding against the commitment"):
+        chart(charts.funding_chart(result.tables["investment_funding"], metrics.invested_usd_bn),
+                        width="stretch")
+        derived_note("Yearly funding between the filings' cumulative figures is spread by the model.")
 
-with section("Microsoft's OpenAI result by quarter"):
-    chart(charts.equity_method_chart(result.tables["equity_method"]), width="stretch")
-    derived_note("Modelled: Microsoft's stake times OpenAI's reported result (a year spread evenly over its "
-                 "quarters), plus its stake times the money each round brought in. The rule and how well it "
-                 "matches are on the Model check page.")
+    with section("the returns"):
+        st.subheader("Returns on the investment")
+        cols = st.columns(4)
+        cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
+                       help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
+        cols[1].metric("Cash IRR (per year)", fmt.percent(metrics.cash_irr), border=True,
+                       help=f"Stake excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}.")
+        cols[2].metric("MOIC on the investment", fmt.multiple(metrics.moic), border=True,
+                       help="The stake plus the net revenue share, over the money funded, both counted to when the "
+                            "stake is valued. The Azure business is not in it: see the Overview's Azure line.")
+        cols[3].metric("Stake at the horizon", fmt.percent(metrics.stake_at_horizon), border=True,
+                       help=f"Microsoft's share of OpenAI in {scenario.horizon_year}: "
+                            f"{fmt.percent(metrics.stake_filed)} at the recapitalization, "
+                            f"{fmt.percent(metrics.stake_now)} "
+                            "after the $122B round, then diluted by each raise at that year's valuation and by "
+                            f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
+        derived_note("All returns include the stake as the sidebar's valuation method counts it.")
 
-with section("the tables"):
-    table(result.tables["tranches"], "tranches", title="Table: tranches",
-          caption="Tranches with source and confidence; the cash/credit columns are an assumption.")
-    table(result.tables["investment_funding"], "investment_funding", title="Table: funding by year",
-          caption="Funding by year (USD bn).")
-    table(result.tables["equity_method"], "equity_method", title="Table: Microsoft's OpenAI result by quarter",
-          caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
-                  "(its share of OpenAI's result plus dilution gains on money OpenAI raised), then projected "
-                  "by calendar year. The rule is on the Model check page.")
+    with section("Microsoft's OpenAI result by quarter"):
+        chart(charts.equity_method_chart(result.tables["equity_method"]), width="stretch")
+        derived_note("Modelled: Microsoft's stake times OpenAI's reported result (a year spread evenly over its "
+                     "quarters), plus its stake times the money each round brought in. The rule and how well it "
+                     "matches are on the Model check page.")
+
+    with section("the tables"):
+        table(result.tables["tranches"], "tranches", title="Table: tranches",
+              caption="Tranches with source and confidence; the cash/credit columns are an assumption.")
+        table(result.tables["investment_funding"], "investment_funding", title="Table: funding by year",
+              caption="Funding by year (USD bn).")
+        table(result.tables["equity_method"], "equity_method", title="Table: Microsoft's OpenAI result by quarter",
+              caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
+                      "(its share of OpenAI's result plus dilution gains on money OpenAI raised), then projected "
+                      "by calendar year. The rule is on the Model check page.")
+
+
+page()

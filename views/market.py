@@ -12,7 +12,7 @@ from ui import data
 from ui import format as fmt
 from ui import market_charts as mc
 from ui.controls import current_scenario
-from ui.page import derived_note, header, section
+from ui.page import derived_note, header, page_content, section
 from ui.price_badge import price_badge
 from ui.tables import MISSING, download_csv, table
 
@@ -75,26 +75,6 @@ def _prices_table(prices_key: tuple):
     return prices_table.rename(columns={c: f"{c}_usd" for c in ("open", "high", "low", "close", "adj_close")})
 
 
-header("Market", "MSFT's daily close beside the deal's events, Microsoft's market value and the OpenAI stake "
-       "within it. Prices in USD per share, as traded (not adjusted for dividends).")
-
-try:
-    loaded = data.msft_prices()
-except Exception as error:  # noqa: BLE001 - said on the page, never a traceback
-    price_badge(None)
-    st.error(f"No MSFT prices can be shown: {error}", icon=":material/error:")
-    st.stop()
-quote = data.quote_of(loaded, datetime.now(UTC))
-price_badge(quote, "every figure on this page uses these prices")
-
-try:
-    deal_events = _events()
-except Exception as error:  # noqa: BLE001 - the chart is still useful without events
-    st.warning(f"Deal events could not be loaded, so none are marked: {error}", icon=":material/warning:")
-    deal_events = ()
-events = events_frame(deal_events)
-
-
 # The range reruns only this part of the page (a fragment): the sidebar and the rest stay as they are.
 @st.fragment
 def price_chart(loaded, quote, events) -> None:
@@ -121,72 +101,98 @@ def price_chart(loaded, quote, events) -> None:
                          })
 
 
-price_chart(loaded, quote, events)
+@page_content
+def page() -> None:
+    header("Market", "MSFT's daily close beside the deal's events, Microsoft's market value and the OpenAI stake "
+           "within it. Prices in USD per share, as traded (not adjusted for dividends).")
 
-with section("Microsoft's market value"):
-    st.subheader("Microsoft's market value")
-    scenario = current_scenario()
-    result = data.result(scenario)
-    metrics = result.metrics
-    shares = data.facts().microsoft.shares_outstanding
-    summary = result.tables["summary"].set_index("metric")
-    stake_share = summary.loc["stake_value_now_usd_bn", "share_of_msft_market_value"]
-    columns = st.columns(4)
-    columns[0].metric("MSFT close (USD per share)", fmt.usd(quote.close_usd), help=f"Close of {quote.close_date}; "
-                      f"{quote.description}.", border=True)
-    columns[1].metric("Shares outstanding (bn)", fmt.number(shares.count / 1e9, 3),
-                      help=f"{shares.count:,} shares, as of {shares.as_of}. Source: {shares.source}.", border=True)
-    columns[2].metric("Market value", fmt.usd_bn(metrics.msft_market_value_usd_bn, 0),
-                      help="Derived: the close times the share count.", border=True)
-    columns[3].metric("OpenAI stake ÷ market value", fmt.percent(stake_share, 2),
-                      help=f"Derived: Microsoft's stake now ({fmt.percent(result.metrics.stake_now)}: the scenario's "
-                      f"{fmt.percent(scenario.msft_stake)} diluted by the rounds since) times OpenAI's "
-                      f"valuation ({fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)}), over the market value.",
-                      border=True)
-    derived_note(f"Market value = MSFT close {fmt.usd(quote.close_usd)} ({quote.close_date}) × "
-                 f"{shares.count:,} shares outstanding (as of {shares.as_of}, {shares.source}).")
+    try:
+        loaded = data.msft_prices()
+    except Exception as error:  # noqa: BLE001 - said on the page, never a traceback
+        price_badge(None)
+        st.error(f"No MSFT prices can be shown: {error}", icon=":material/error:")
+        st.stop()
+    quote = data.quote_of(loaded, datetime.now(UTC))
+    price_badge(quote, "every figure on this page uses these prices")
 
-with section("the OpenAI stake as a share of Microsoft's market value"):
-    st.subheader("The OpenAI stake within it")
-    recap = data.facts().recapitalization
-    spec, history = _stake_chart_spec(_prices_key(loaded), scenario.msft_stake, scenario.openai_valuation_usd_bn)
-    st.vega_lite_chart(spec, width="stretch")
-    derived_note("Every point is derived. Before the recapitalization Microsoft's interest was a capped share of "
-                 "the for-profit's profits (earlier reported terms: 75% until it recouped its investment, then "
-                 "49%), which is not a stake and has no market value of its own; those points apply the "
-                 f"{recap.prior_msft_share_of_for_profit:.1%} it converted into, as a guide to scale only. "
-                 "One share count is used throughout; Microsoft's count changed little over these years.")
-    stake_table = history.assign(date=history["date"].dt.strftime("%Y-%m-%d"))
-    table(stake_table, "openai_stake_share_of_msft_market_value", title="The numbers behind this chart",
-          caption="`stake` and `share_of_msft_market_value` are fractions; amounts in USD bn.")
+    try:
+        deal_events = _events()
+    except Exception as error:  # noqa: BLE001 - the chart is still useful without events
+        st.warning(f"Deal events could not be loaded, so none are marked: {error}", icon=":material/warning:")
+        deal_events = ()
+    events = events_frame(deal_events)
 
-with section("MSFT's returns after each event"):
-    st.subheader("MSFT after each event")
-    returns = _returns(_prices_key(loaded))
-    st.caption("Price return from the close of the last session on or before the event (which may already hold the "
-               "news) to the close 1 and 5 sessions later, as traded; dividends (about 0.2% a quarter) left out.")
-    shown = returns[["event_date", "event", "base_session_date", "close_before_usd", "return_1_session_pct",
-                     "return_5_sessions_pct", "note"]].copy()
-    # Written out here: Streamlit draws an empty number cell as "None"; a dash reads as "no figure".
-    for column, pattern in (("close_before_usd", "{:.2f}"), ("return_1_session_pct", "{:+.2f}%"),
-                            ("return_5_sessions_pct", "{:+.2f}%")):
-        shown[column] = [MISSING if pd.isna(value) else pattern.format(value) for value in shown[column]]
-    shown["base_session_date"] = shown["base_session_date"].fillna(MISSING)
-    st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, column_config={
-        "event_date": st.column_config.TextColumn("Event date", help="As reported: a day, a month or a year."),
-        "event": st.column_config.TextColumn("Event", width="medium"),
-        "base_session_date": st.column_config.TextColumn("Base session"),
-        "close_before_usd": st.column_config.TextColumn("Close before (USD)"),
-        "return_1_session_pct": st.column_config.TextColumn("After 1 session"),
-        "return_5_sessions_pct": st.column_config.TextColumn("After 5 sessions"),
-        "note": st.column_config.TextColumn("Why blank", width="large", help="A month or a year has no base session; "
-                                            "a recent event may not have 5 sessions after it yet."),
-    })
-    download_csv(returns, "msft_returns_after_events",
-                 "Download msft_returns_after_events.csv (returns in percent, with category and date precision)")
+    price_chart(loaded, quote, events)
 
-with section("the daily prices and the events"):
-    table(_prices_table(_prices_key(loaded)), "msft_daily", title="Daily prices",
-          caption=f"USD per share; volume in shares. {quote.description}.")
-    table(events.drop(columns=["chart_date"]), "deal_events", title="Deal events",
-          caption="`event_date` as reported: a day, a month or a year (`date_precision`).")
+    with section("Microsoft's market value"):
+        st.subheader("Microsoft's market value")
+        scenario = current_scenario()
+        result = data.result(scenario)
+        metrics = result.metrics
+        shares = data.facts().microsoft.shares_outstanding
+        summary = result.tables["summary"].set_index("metric")
+        stake_share = summary.loc["stake_value_now_usd_bn", "share_of_msft_market_value"]
+        columns = st.columns(4)
+        columns[0].metric("MSFT close (USD per share)", fmt.usd(quote.close_usd), help=f"Close of {quote.close_date}; "
+                          f"{quote.description}.", border=True)
+        columns[1].metric("Shares outstanding (bn)", fmt.number(shares.count / 1e9, 3),
+                          help=f"{shares.count:,} shares, as of {shares.as_of}. Source: {shares.source}.", border=True)
+        columns[2].metric("Market value", fmt.usd_bn(metrics.msft_market_value_usd_bn, 0),
+                          help="Derived: the close times the share count.", border=True)
+        columns[3].metric("OpenAI stake ÷ market value", fmt.percent(stake_share, 2),
+                          help="Derived: Microsoft's stake now "
+                          f"({fmt.percent(result.metrics.stake_now)}: the scenario's "
+                          f"{fmt.percent(scenario.msft_stake)} diluted by the rounds since) times OpenAI's "
+                          f"valuation ({fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)}), over the market value.",
+                          border=True)
+        derived_note(f"Market value = MSFT close {fmt.usd(quote.close_usd)} ({quote.close_date}) × "
+                     f"{shares.count:,} shares outstanding (as of {shares.as_of}, {shares.source}).")
+
+    with section("the OpenAI stake as a share of Microsoft's market value"):
+        st.subheader("The OpenAI stake within it")
+        recap = data.facts().recapitalization
+        spec, history = _stake_chart_spec(_prices_key(loaded), scenario.msft_stake, scenario.openai_valuation_usd_bn)
+        st.vega_lite_chart(spec, width="stretch")
+        derived_note("Every point is derived. Before the recapitalization Microsoft's interest was a capped share of "
+                     "the for-profit's profits (earlier reported terms: 75% until it recouped its investment, then "
+                     "49%), which is not a stake and has no market value of its own; those points apply the "
+                     f"{recap.prior_msft_share_of_for_profit:.1%} it converted into, as a guide to scale only. "
+                     "One share count is used throughout; Microsoft's count changed little over these years.")
+        stake_table = history.assign(date=history["date"].dt.strftime("%Y-%m-%d"))
+        table(stake_table, "openai_stake_share_of_msft_market_value", title="The numbers behind this chart",
+              caption="`stake` and `share_of_msft_market_value` are fractions; amounts in USD bn.")
+
+    with section("MSFT's returns after each event"):
+        st.subheader("MSFT after each event")
+        returns = _returns(_prices_key(loaded))
+        st.caption("Price return from the close of the last session on or before the event (which may already hold the "
+                   "news) to the close 1 and 5 sessions later, as traded; dividends (about 0.2% a quarter) left out.")
+        shown = returns[["event_date", "event", "base_session_date", "close_before_usd", "return_1_session_pct",
+                         "return_5_sessions_pct", "note"]].copy()
+        # Written out here: Streamlit draws an empty number cell as "None"; a dash reads as "no figure".
+        for column, pattern in (("close_before_usd", "{:.2f}"), ("return_1_session_pct", "{:+.2f}%"),
+                                ("return_5_sessions_pct", "{:+.2f}%")):
+            shown[column] = [MISSING if pd.isna(value) else pattern.format(value) for value in shown[column]]
+        shown["base_session_date"] = shown["base_session_date"].fillna(MISSING)
+        st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, column_config={
+            "event_date": st.column_config.TextColumn("Event date", help="As reported: a day, a month or a year."),
+            "event": st.column_config.TextColumn("Event", width="medium"),
+            "base_session_date": st.column_config.TextColumn("Base session"),
+            "close_before_usd": st.column_config.TextColumn("Close before (USD)"),
+            "return_1_session_pct": st.column_config.TextColumn("After 1 session"),
+            "return_5_sessions_pct": st.column_config.TextColumn("After 5 sessions"),
+            "note": st.column_config.TextColumn(
+                "Why blank", width="large",
+                help="A month or a year has no base session; a recent event may not have 5 sessions after it yet."),
+        })
+        download_csv(returns, "msft_returns_after_events",
+                     "Download msft_returns_after_events.csv (returns in percent, with category and date precision)")
+
+    with section("the daily prices and the events"):
+        table(_prices_table(_prices_key(loaded)), "msft_daily", title="Daily prices",
+              caption=f"USD per share; volume in shares. {quote.description}.")
+        table(events.drop(columns=["chart_date"]), "deal_events", title="Deal events",
+              caption="`event_date` as reported: a day, a month or a year (`date_precision`).")
+
+
+page()

@@ -6,99 +6,105 @@ from model.scenario import Scenario
 from ui import charts, data
 from ui import format as fmt
 from ui.controls import current_scenario
-from ui.page import chart, header, money_markdown, section
+from ui.page import chart, header, money_markdown, page_content, section
 from ui.tables import download_csv
 
-header("Model check", "What was reported, what the model makes of it, and whether it lands in the band. "
-       "The base case (the reported terms) must reproduce every figure; amounts in USD billions.")
 
-with section("the check of the base case"):
-    base = data.calibration(Scenario())
-    passed = int(base["within"].sum())
-    message = f"The base case reproduces **{passed} of {len(base)}** reported figures within their band."
-    if passed == len(base):
-        st.success(message, icon=":material/verified:")
-    else:
-        st.warning(message + " The rows marked ✗ are outside.", icon=":material/warning:")
-    scenario = current_scenario()
-    shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]])
-    # The model's figure and its band next to the label: on a phone they are what fits on the first screen.
-    columns = ["result", "label", "modelled", "band", "reported"]
-    if scenario != Scenario():
-        mine = data.calibration(scenario)
-        shown["your scenario"] = mine["modelled"].to_numpy()
-        shown["in band (yours)"] = ["✓" if ok else "✗" for ok in mine["within"]]
-        columns += ["your scenario", "in band (yours)"]
-        st.caption("Your scenario differs from the reported terms: its figures are shown beside the base case's. "
-                   "A scenario far from the record is allowed to miss; the base case is not.")
-    st.dataframe(
-        # Every row in view: the table is the page's point.
-        shown[columns + ["basis", "source", "as_of"]], hide_index=True, width="stretch",
-        height=35 * (len(shown) + 1) + 3,
-        column_config={
-            "result": st.column_config.TextColumn("", width="small"),
-            "label": st.column_config.TextColumn("Reported figure", width="medium"),
-            "reported": st.column_config.TextColumn("Reported"),
-            "band": st.column_config.TextColumn("Band the model must hit"),
-            "modelled": st.column_config.NumberColumn("Model (base)", format="%.3g"),
-            "your scenario": st.column_config.NumberColumn("Model (yours)", format="%.3g"),
-            "basis": st.column_config.TextColumn("Basis", width="large"),
-            "source": st.column_config.TextColumn("Source", width="large"),
-        },
-    )
-    st.caption("Stakes are fractions (0.231 = 23.1%); the Monte Carlo row is a probability. The same table "
-               "prints with `python -m model check`, which exits non-zero when a figure is missed.")
-    download_csv(base, "model_check")
+@page_content
+def page() -> None:
+    header("Model check", "What was reported, what the model makes of it, and whether it lands in the band. "
+           "The base case (the reported terms) must reproduce every figure; amounts in USD billions.")
 
-with section("where the model falls short"):
-    st.subheader("Where the model falls short")
-    quarters = data.result(Scenario()).tables["equity_method"].set_index("period")
-    nine_months = quarters.loc[["Q1 FY26", "Q2 FY26", "Q3 FY26"], "modelled_pretax_usd_bn"].sum()
-    st.markdown(money_markdown(f"""
-- **Microsoft's nine months to March 2026:** the model's three quarters add up to
-  {fmt.usd_bn(nine_months)} against a reported net gain of $5.9B (10-Q Q3 FY26). Each quarter has the
-  reported sign, but the recapitalization's own remeasurement gain, which Microsoft did not break out,
-  is not modelled: only the money that reached OpenAI makes a gain.
-- **Q3 FY25:** {fmt.usd_bn(quarters.at["Q3 FY25", "modelled_pretax_usd_bn"])} modelled against
-  {fmt.usd_bn(quarters.at["Q3 FY25", "reported_pretax_usd_bn"], 2)} reported. OpenAI's 2025 loss is spread
-  evenly over the year; it was clearly heavier in the second half.
-- **Microsoft's OpenAI backlog:** about $281B at 2025-12-31, some $32B more than what remains of the
-  $250B commitment. The rest is an earlier, undisclosed commitment; its timing is unknown, so it is not
-  scheduled (scheduling it early would push OpenAI's 2026 burn above its plan).
-- **The calibration:** OpenAI's other costs (30% of revenue) and the compute floor (55%) are not reported;
-  they are set together so that the base case follows OpenAI's burn plan. The Sensitivity page shows how
-  far each moves the results.
-"""))
+    with section("the check of the base case"):
+        base = data.calibration(Scenario())
+        passed = int(base["within"].sum())
+        message = f"The base case reproduces **{passed} of {len(base)}** reported figures within their band."
+        if passed == len(base):
+            st.success(message, icon=":material/verified:")
+        else:
+            st.warning(message + " The rows marked ✗ are outside.", icon=":material/warning:")
+        scenario = current_scenario()
+        shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]])
+        # The model's figure and its band next to the label: on a phone they are what fits on the first screen.
+        columns = ["result", "label", "modelled", "band", "reported"]
+        if scenario != Scenario():
+            mine = data.calibration(scenario)
+            shown["your scenario"] = mine["modelled"].to_numpy()
+            shown["in band (yours)"] = ["✓" if ok else "✗" for ok in mine["within"]]
+            columns += ["your scenario", "in band (yours)"]
+            st.caption("Your scenario differs from the reported terms: its figures are shown beside the base case's. "
+                       "A scenario far from the record is allowed to miss; the base case is not.")
+        st.dataframe(
+            # Every row in view: the table is the page's point.
+            shown[columns + ["basis", "source", "as_of"]], hide_index=True, width="stretch",
+            height=35 * (len(shown) + 1) + 3,
+            column_config={
+                "result": st.column_config.TextColumn("", width="small"),
+                "label": st.column_config.TextColumn("Reported figure", width="medium"),
+                "reported": st.column_config.TextColumn("Reported"),
+                "band": st.column_config.TextColumn("Band the model must hit"),
+                "modelled": st.column_config.NumberColumn("Model (base)", format="%.3g"),
+                "your scenario": st.column_config.NumberColumn("Model (yours)", format="%.3g"),
+                "basis": st.column_config.TextColumn("Basis", width="large"),
+                "source": st.column_config.TextColumn("Source", width="large"),
+            },
+        )
+        st.caption("Stakes are fractions (0.231 = 23.1%); the Monte Carlo row is a probability. The same table "
+                   "prints with `python -m model check`, which exits non-zero when a figure is missed.")
+        download_csv(base, "model_check")
 
-with section("the burn against OpenAI's plan"):
-    chart(charts.burn_check_chart(base), width="stretch")
+    with section("where the model falls short"):
+        st.subheader("Where the model falls short")
+        quarters = data.result(Scenario()).tables["equity_method"].set_index("period")
+        nine_months = quarters.loc[["Q1 FY26", "Q2 FY26", "Q3 FY26"], "modelled_pretax_usd_bn"].sum()
+        st.markdown(money_markdown(f"""
+    - **Microsoft's nine months to March 2026:** the model's three quarters add up to
+      {fmt.usd_bn(nine_months)} against a reported net gain of $5.9B (10-Q Q3 FY26). Each quarter has the
+      reported sign, but the recapitalization's own remeasurement gain, which Microsoft did not break out,
+      is not modelled: only the money that reached OpenAI makes a gain.
+    - **Q3 FY25:** {fmt.usd_bn(quarters.at["Q3 FY25", "modelled_pretax_usd_bn"])} modelled against
+      {fmt.usd_bn(quarters.at["Q3 FY25", "reported_pretax_usd_bn"], 2)} reported. OpenAI's 2025 loss is spread
+      evenly over the year; it was clearly heavier in the second half.
+    - **Microsoft's OpenAI backlog:** about $281B at 2025-12-31, some $32B more than what remains of the
+      $250B commitment. The rest is an earlier, undisclosed commitment; its timing is unknown, so it is not
+      scheduled (scheduling it early would push OpenAI's 2026 burn above its plan).
+    - **The calibration:** OpenAI's other costs (30% of revenue) and the compute floor (55%) are not reported;
+      they are set together so that the base case follows OpenAI's burn plan. The Sensitivity page shows how
+      far each moves the results.
+    """))
 
-with section("the rules"):
-    st.subheader("How the model makes each figure")
-    cash = data.facts().openai.cash
-    st.markdown(money_markdown(f"""
-- **What OpenAI owes, as it reaches its cash.** Cloud contracts (Azure, Oracle, CoreWeave, AWS, Cerebras)
-  are rent over their service terms, ramping up while capacity comes online: over a first year by
-  default (an assumption), Azure over two years, Oracle over its first year from mid-2027. The GPU
-  deals (AMD, Broadcom, NVIDIA) are capacity that mostly arrives inside those contracts: only the
-  share OpenAI finances itself is costed,
-  at the chip vendor's price per gigawatt, paid over a lease term. Stargate counts OpenAI's own equity in
-  the venture; its sites are rent through Oracle. Nothing is counted twice. After contracts run out,
-  renewals keep compute at a share of revenue. The *As announced* preset shows the headline treatment.
-- **OpenAI's cash.** The account starts from the {fmt.usd_bn(cash.cash_usd_bn, 0)} OpenAI held on {cash.date}
-  and pays each year's burn (compute, other costs and the revenue share, less revenue). When cash runs
-  out OpenAI raises equity, up to a yearly limit; what is still missing is a funding gap, shared among
-  the counterparties by the sidebar's rule. Microsoft's part of it is its at-risk Azure revenue.
-- **Microsoft's stake.** The filings' 27% is diluted by every round since (the $122B of 2026 takes it to
-  23.1%), by each later raise at that year's valuation, and by employee equity. Each year OpenAI leaves
-  part of its committed bills unpaid, its equity keeps only the share it paid, so years of gaps take the
-  stake toward zero. The stake is valued at the last round's price (default) or at a revenue multiple at
-  the horizon.
-- **Microsoft's income statement (equity method).** Each quarter Microsoft books its stake times
-  OpenAI's result (reported where reported, else the model's cash result), plus a dilution gain of its
-  stake times the money each round brings in. The Investment page shows the quarters beside what
-  Microsoft reported.
-- **Where the record is thin.** Figures reported only in secondary summaries (OpenAI's $30B and $62B
-  revenue plan for 2026 and 2027) are used and marked so on the Sources page; the repeated "$14B loss
-  in 2026" is not used (its basis is unclear). What happened after early July 2026 is not in the data.
-"""))
+    with section("the burn against OpenAI's plan"):
+        chart(charts.burn_check_chart(base), width="stretch")
+
+    with section("the rules"):
+        st.subheader("How the model makes each figure")
+        cash = data.facts().openai.cash
+        st.markdown(money_markdown(f"""
+    - **What OpenAI owes, as it reaches its cash.** Cloud contracts (Azure, Oracle, CoreWeave, AWS, Cerebras)
+      are rent over their service terms, ramping up while capacity comes online: over a first year by
+      default (an assumption), Azure over two years, Oracle over its first year from mid-2027. The GPU
+      deals (AMD, Broadcom, NVIDIA) are capacity that mostly arrives inside those contracts: only the
+      share OpenAI finances itself is costed,
+      at the chip vendor's price per gigawatt, paid over a lease term. Stargate counts OpenAI's own equity in
+      the venture; its sites are rent through Oracle. Nothing is counted twice. After contracts run out,
+      renewals keep compute at a share of revenue. The *As announced* preset shows the headline treatment.
+    - **OpenAI's cash.** The account starts from the {fmt.usd_bn(cash.cash_usd_bn, 0)} OpenAI held on {cash.date}
+      and pays each year's burn (compute, other costs and the revenue share, less revenue). When cash runs
+      out OpenAI raises equity, up to a yearly limit; what is still missing is a funding gap, shared among
+      the counterparties by the sidebar's rule. Microsoft's part of it is its at-risk Azure revenue.
+    - **Microsoft's stake.** The filings' 27% is diluted by every round since (the $122B of 2026 takes it to
+      23.1%), by each later raise at that year's valuation, and by employee equity. Each year OpenAI leaves
+      part of its committed bills unpaid, its equity keeps only the share it paid, so years of gaps take the
+      stake toward zero. The stake is valued at the last round's price (default) or at a revenue multiple at
+      the horizon.
+    - **Microsoft's income statement (equity method).** Each quarter Microsoft books its stake times
+      OpenAI's result (reported where reported, else the model's cash result), plus a dilution gain of its
+      stake times the money each round brings in. The Investment page shows the quarters beside what
+      Microsoft reported.
+    - **Where the record is thin.** Figures reported only in secondary summaries (OpenAI's $30B and $62B
+      revenue plan for 2026 and 2027) are used and marked so on the Sources page; the repeated "$14B loss
+      in 2026" is not used (its basis is unclear). What happened after early July 2026 is not in the data.
+    """))
+
+
+page()

@@ -7,74 +7,9 @@ from model.sensitivity import OUTCOMES
 from ui import analysis
 from ui import analysis_charts as charts
 from ui import format as fmt
-from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario
-from ui.page import chart, header, section
+from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario, redraw_scenario_views
+from ui.page import chart, header, page_content, section
 from ui.tables import download_csv, table
-
-header(
-    "Monte Carlo",
-    "Every uncertain assumption drawn at random around its sidebar value (triangular: most likely at the "
-    "sidebar value), all draws run at once. Draws, seed and range width are in the link, so a shared link "
-    "gives the same numbers. Amounts in USD billions.",
-)
-scenario = current_scenario()
-
-left, middle, right = st.columns(3)
-draws_param, seed_param, range_param = (PAGE_PARAMS[key] for key in PAGE_QUERY_PARAMS)
-draws = left.number_input(
-    "Draws",
-    min_value=draws_param.low,
-    max_value=draws_param.high,
-    value=draws_param.default,
-    step=1000,
-    key=analysis.MC_DRAWS_KEY,
-    bind="query-params",
-)
-seed = middle.number_input(
-    "Seed",
-    min_value=seed_param.low,
-    max_value=seed_param.high,
-    value=seed_param.default,
-    step=1,
-    key=analysis.MC_SEED_KEY,
-    bind="query-params",
-    help="The same seed gives the same draws.",
-)
-relative = right.slider(
-    "Range either way (share of each value)",
-    min_value=range_param.low,
-    max_value=range_param.high,
-    value=range_param.default,
-    step=0.05,
-    format="percent",
-    key=analysis.MC_RANGE_KEY,
-    bind="query-params",
-    help="Each assumption's low and high ends, as for the sensitivity tornado; clipped to its bounds.",
-)
-
-chosen = montecarlo.default_ranges(scenario, float(relative))
-with st.expander("Ranges (edit to narrow or widen one assumption)", icon=":material/tune:"):
-    st.caption("Edited ranges apply to this session only: they are not part of the link.")
-    frame = montecarlo.ranges_frame(chosen)
-    edited = st.data_editor(
-        frame,
-        hide_index=True,
-        disabled=["name", "label", "unit", "most_likely", "distribution"],
-        column_config={"name": None, "label": st.column_config.TextColumn("Assumption", width="large")},
-        key="mc_ranges_editor",
-        width="stretch",
-    )
-    edited_ranges = {
-        record["name"]: montecarlo.Range(
-            record["name"], float(record["low"]), float(record["most_likely"]), float(record["high"])
-        )
-        for record in edited.to_dict("records")
-    }
-    try:
-        montecarlo.check_ranges(edited_ranges)
-        chosen = edited_ranges
-    except montecarlo.RangeError as error:
-        st.error(f"That range cannot be used, so the default ranges apply: {error}", icon=":material/error:")
 
 
 # The result shown reruns only the histogram (a fragment), not the draws nor the sidebar.
@@ -95,25 +30,99 @@ def histogram(result: montecarlo.MonteCarlo) -> None:
         download_csv(result.histogram, "monte_carlo_histogram")
 
 
-result = None
-with section("the Monte Carlo run"), st.spinner(f"Running {int(draws):,} draws…"):
-    result = analysis.monte_carlo(scenario, int(draws), int(seed), chosen)
+@page_content
+def page() -> None:
+    header(
+        "Monte Carlo",
+        "Every uncertain assumption drawn at random around its sidebar value (triangular: most likely at the "
+        "sidebar value), all draws run at once. Draws, seed and range width are in the link, so a shared link "
+        "gives the same numbers. Amounts in USD billions.",
+    )
+    scenario = current_scenario()
 
-if result is not None:
-    with section("the percentiles"):
-        cols = st.columns(3)
-        for column, statistic in zip(cols, ("p10", "p50", "p90"), strict=True):
-            value = montecarlo.percentile_value(result, "npv_usd_bn", statistic)
-            column.metric(f"NPV, {statistic.upper()}", fmt.usd_bn(value), border=True)
-    with section("the fan chart"):
-        chart(charts.fan_chart(result.fan, result.draws), width="stretch")
-        download_csv(result.fan, "monte_carlo_fan")
-    with section("the funding gap probability"):
-        chart(charts.gap_probability_chart(result.gap_probability, result.draws), width="stretch")
-        download_csv(result.gap_probability, "monte_carlo_gap_probability")
-    histogram(result)
-    with section("the tables"):
-        table(result.percentiles, "monte_carlo_percentiles", title="Table: percentiles of each result",
-              shown=result.percentiles.drop(columns=["outcome"]))
-        table(result.ranges, "monte_carlo_ranges", title="Table: the range drawn for each assumption",
-              shown=result.ranges.drop(columns=["name"]))
+    left, middle, right = st.columns(3)
+    draws_param, seed_param, range_param = (PAGE_PARAMS[key] for key in PAGE_QUERY_PARAMS)
+    draws = left.number_input(
+        "Draws",
+        min_value=draws_param.low,
+        max_value=draws_param.high,
+        value=draws_param.default,
+        step=1000,
+        key=analysis.MC_DRAWS_KEY,
+        bind="query-params",
+        # In the link: a change redraws the share box too, as a change of assumption does.
+        on_change=redraw_scenario_views,
+    )
+    seed = middle.number_input(
+        "Seed",
+        min_value=seed_param.low,
+        max_value=seed_param.high,
+        value=seed_param.default,
+        step=1,
+        key=analysis.MC_SEED_KEY,
+        bind="query-params",
+        on_change=redraw_scenario_views,
+        help="The same seed gives the same draws.",
+    )
+    relative = right.slider(
+        "Range either way (share of each value)",
+        min_value=range_param.low,
+        max_value=range_param.high,
+        value=range_param.default,
+        step=0.05,
+        format="percent",
+        key=analysis.MC_RANGE_KEY,
+        bind="query-params",
+        on_change=redraw_scenario_views,
+        help="Each assumption's low and high ends, as for the sensitivity tornado; clipped to its bounds.",
+    )
+
+    chosen = montecarlo.default_ranges(scenario, float(relative))
+    with st.expander("Ranges (edit to narrow or widen one assumption)", icon=":material/tune:"):
+        st.caption("Edited ranges apply to this session only: they are not part of the link.")
+        frame = montecarlo.ranges_frame(chosen)
+        edited = st.data_editor(
+            frame,
+            hide_index=True,
+            disabled=["name", "label", "unit", "most_likely", "distribution"],
+            column_config={"name": None, "label": st.column_config.TextColumn("Assumption", width="large")},
+            key="mc_ranges_editor",
+            width="stretch",
+        )
+        edited_ranges = {
+            record["name"]: montecarlo.Range(
+                record["name"], float(record["low"]), float(record["most_likely"]), float(record["high"])
+            )
+            for record in edited.to_dict("records")
+        }
+        try:
+            montecarlo.check_ranges(edited_ranges)
+            chosen = edited_ranges
+        except montecarlo.RangeError as error:
+            st.error(f"That range cannot be used, so the default ranges apply: {error}", icon=":material/error:")
+
+    result = None
+    with section("the Monte Carlo run"), st.spinner(f"Running {int(draws):,} draws…"):
+        result = analysis.monte_carlo(scenario, int(draws), int(seed), chosen)
+
+    if result is not None:
+        with section("the percentiles"):
+            cols = st.columns(3)
+            for column, statistic in zip(cols, ("p10", "p50", "p90"), strict=True):
+                value = montecarlo.percentile_value(result, "npv_usd_bn", statistic)
+                column.metric(f"NPV, {statistic.upper()}", fmt.usd_bn(value), border=True)
+        with section("the fan chart"):
+            chart(charts.fan_chart(result.fan, result.draws), width="stretch")
+            download_csv(result.fan, "monte_carlo_fan")
+        with section("the funding gap probability"):
+            chart(charts.gap_probability_chart(result.gap_probability, result.draws), width="stretch")
+            download_csv(result.gap_probability, "monte_carlo_gap_probability")
+        histogram(result)
+        with section("the tables"):
+            table(result.percentiles, "monte_carlo_percentiles", title="Table: percentiles of each result",
+                  shown=result.percentiles.drop(columns=["outcome"]))
+            table(result.ranges, "monte_carlo_ranges", title="Table: the range drawn for each assumption",
+                  shown=result.ranges.drop(columns=["name"]))
+
+
+page()

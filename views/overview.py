@@ -4,22 +4,12 @@ import streamlit as st
 
 from ui import charts, data
 from ui import format as fmt
-from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, section
+from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, page_content, section
 from ui.price_badge import price_badge
 from ui.tables import table
 
-header(
-    "Microsoft's exposure to OpenAI",
-    "One cash-flow model of the investment, the revenue share, the Azure business and the stake. "
-    "Money in to Microsoft is positive. Amounts such as \\$13.0B are in USD billions.",
-)
-result = model_result()
-metrics = result.metrics
-scenario = result.scenario
-summary = result.tables["summary"]
 
-
-def scenario_name() -> str:
+def scenario_name(scenario) -> str:
     """Which scenario the numbers are for, so a shared link says so on a phone's first screen."""
     from model.scenario import changed_specs
     from ui.controls import cached_presets, matching_preset
@@ -34,8 +24,9 @@ def scenario_name() -> str:
     return f"Custom scenario ({changed} assumption{'s' if changed != 1 else ''} changed from the reported terms)"
 
 
-def plain_words() -> str:
+def plain_words(result) -> str:
     """What the scenario means for Microsoft, in one sentence a shareholder can read."""
+    metrics = result.metrics
     stake = (f"Microsoft's {fmt.usd_bn(metrics.invested_usd_bn, 0)} has become a stake worth "
              f"{fmt.usd_bn(metrics.stake_value_usd_bn, 0)} as this scenario values it")
     if metrics.total_funding_gap_usd_bn < 0.05:
@@ -46,104 +37,120 @@ def plain_words() -> str:
                  f"{fmt.year(metrics.first_funding_gap_year)}, which puts "
                  f"{fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn, 0)} of Microsoft's Azure revenue at risk and "
                  f"leaves the stake {fmt.percent(metrics.stake_kept_share, 0)} of its value")
-    return money_markdown(f"{scenario_name()}: **{stake}; {bills}.**")
+    return money_markdown(f"{scenario_name(result.scenario)}: **{stake}; {bills}.**")
 
 
-with section("the scenario in a sentence"):
-    st.markdown(plain_words())
-
-with section("the headline numbers"):
-    kept = ("OpenAI pays every committed bill, so the stake keeps its full value."
-            if metrics.stake_kept_share > 0.9995 else
-            f"OpenAI's unpaid bills leave its equity {fmt.percent(metrics.stake_kept_share, 0)} of its value.")
-    valued = ("at the last round's price, counted today" if scenario.stake_valuation.value == "market_mark"
-              else f"at {fmt.multiple(scenario.terminal_revenue_multiple)} revenue in {scenario.horizon_year}")
-    rows = [
-        [
-            ("Invested", fmt.headline_usd_bn(metrics.invested_usd_bn),
-             f"What Microsoft has in: its filed commitment; {fmt.usd_bn(metrics.funded_to_date_usd_bn)} funded to "
-             f"date (derived), costing it {fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn)} once the Azure "
-             "credits are counted at cost."),
-            ("Revenue share received", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
-             f"What Microsoft has received so far from OpenAI's revenue share (derived from OpenAI's revenue); "
-             f"{fmt.usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap."),
-            ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
-             "Microsoft's share of what OpenAI cannot pay on its commitments (derived)."),
-            ("Stake value now", fmt.headline_usd_bn(metrics.stake_value_now_usd_bn),
-             f"{fmt.percent(metrics.stake_now)} of OpenAI at {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)} "
-             f"(derived: the filings' {fmt.percent(metrics.stake_filed, 0)} diluted by the $122B round). At the "
-             f"filings' stake: {fmt.usd_bn(metrics.stake_value_filed_usd_bn, 0)}."),
-        ],
-        [
-            ("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
-             f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year."),
-            ("Stake's share of NPV", fmt.percent(metrics.stake_share_of_npv, 0),
-             "How much of the NPV rests on the stake's value rather than cash Microsoft receives. " + kept),
-            ("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
-             f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
-             f"{fmt.percent(scenario.azure_margin, 0)} margin, {fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit."),
-            ("MOIC (investment)", fmt.multiple(metrics.moic),
-             "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
-             "valued (today at the market mark). The Azure business is counted apart."),
-        ],
-    ]
-    rows.append([
-        ("Cash IRR (per year)", fmt.percent(metrics.cash_irr),
-         "Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), stake "
-         f"excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an unrealised value "
-         "counted as if it were cash."),
-        ("Cash break-even (year)", fmt.year(metrics.break_even_year),
-         "First year cumulative cash is back to zero, stake excluded."),
-        ("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
-         f"Committed bills OpenAI cannot pay, all years; first gap: "
-         f"{fmt.year(metrics.first_funding_gap_year, never='none')}."),
-        ("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
-         "After every round OpenAI raises (at that year's valuation) and employee equity."),
-    ])
-    for row in rows:
-        metric_row(row)
-    derived_note(
-        "The stake loses value when OpenAI leaves bills unpaid: each year, its equity keeps only the share of "
-        "its committed bills it paid (creditors rank first), so years of gaps take it toward zero. " + kept
+@page_content
+def page() -> None:
+    header(
+        "Microsoft's exposure to OpenAI",
+        "One cash-flow model of the investment, the revenue share, the Azure business and the stake. "
+        "Money in to Microsoft is positive. Amounts such as \\$13.0B are in USD billions.",
     )
+    result = model_result()
+    metrics = result.metrics
+    scenario = result.scenario
+    summary = result.tables["summary"]
 
-with section("the exposure per MSFT share"):
-    quote = data.msft_quote()
-    if quote is None or metrics.msft_market_value_usd_bn is None:
-        price_badge(None)
-        st.info("No MSFT price is available, so figures per share and as a share of Microsoft's "
-                "market value are not shown.")
-    else:
-        price_badge(quote, "the figures per share and as a share of market value below use this price")
-        st.markdown(money_markdown(
-            f"**Per MSFT share** at **{fmt.usd(quote.close_usd)}** (close of {quote.close_date}); "
-            f"{fmt.number(metrics.msft_shares_outstanding / 1e9, 2)} bn shares, "
-            f"market value {fmt.usd_bn(metrics.msft_market_value_usd_bn, 0)}."
-        ))
-        per_share = summary.set_index("metric")
-        picks = [("stake_value_now_usd_bn", "Stake value now"), ("npv_usd_bn", "NPV"),
-                 ("at_risk_azure_revenue_usd_bn", "At-risk Azure"),
-                 ("invested_usd_bn", "Invested")]
-        for column, (metric, label) in zip(st.columns(len(picks)), picks, strict=True):
-            row = per_share.loc[metric]
-            column.metric(f"{label}, per MSFT share", fmt.usd(row["per_msft_share_usd"]),
-                          delta=f"{fmt.percent(row['share_of_msft_market_value'], 2)} of market value",
-                          delta_color="off", delta_arrow="off", border=True)
+    with section("the scenario in a sentence"):
+        st.markdown(plain_words(result))
 
-left, right = st.columns(2)
-with left, section("the bridge from invested capital to net position"):
-    bridge = charts.bridge_frame(result.tables["msft_cash_flows"])
-    chart(charts.bridge_chart(bridge, scenario.horizon_year), width="stretch")
-with right, section("Microsoft's cash flow by year"):
-    chart(charts.cumulative_cash_chart(result.tables["msft_by_year"]), width="stretch")
+    with section("the headline numbers"):
+        kept = ("OpenAI pays every committed bill, so the stake keeps its full value."
+                if metrics.stake_kept_share > 0.9995 else
+                f"OpenAI's unpaid bills leave its equity {fmt.percent(metrics.stake_kept_share, 0)} of its value.")
+        valued = ("at the last round's price, counted today" if scenario.stake_valuation.value == "market_mark"
+                  else f"at {fmt.multiple(scenario.terminal_revenue_multiple)} revenue in {scenario.horizon_year}")
+        rows = [
+            [
+                ("Invested", fmt.headline_usd_bn(metrics.invested_usd_bn),
+                 f"What Microsoft has in: its filed commitment; {fmt.usd_bn(metrics.funded_to_date_usd_bn)} funded to "
+                 f"date (derived), costing it {fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn)} once the Azure "
+                 "credits are counted at cost."),
+                ("Revenue share received", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
+                 f"What Microsoft has received so far from OpenAI's revenue share (derived from OpenAI's revenue); "
+                 f"{fmt.usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap."),
+                ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+                 "Microsoft's share of what OpenAI cannot pay on its commitments (derived)."),
+                ("Stake value now", fmt.headline_usd_bn(metrics.stake_value_now_usd_bn),
+                 f"{fmt.percent(metrics.stake_now)} of OpenAI at {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)} "
+                 f"(derived: the filings' {fmt.percent(metrics.stake_filed, 0)} diluted by the $122B round). At the "
+                 f"filings' stake: {fmt.usd_bn(metrics.stake_value_filed_usd_bn, 0)}."),
+            ],
+            [
+                ("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
+                 f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year."),
+                ("Stake's share of NPV", fmt.percent(metrics.stake_share_of_npv, 0),
+                 "How much of the NPV rests on the stake's value rather than cash Microsoft receives. " + kept),
+                ("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
+                 f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
+                 f"{fmt.percent(scenario.azure_margin, 0)} margin, "
+                 f"{fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit."),
+                ("MOIC (investment)", fmt.multiple(metrics.moic),
+                 "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
+                 "valued (today at the market mark). The Azure business is counted apart."),
+            ],
+        ]
+        rows.append([
+            ("Cash IRR (per year)", fmt.percent(metrics.cash_irr),
+             "Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), stake "
+             f"excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an unrealised value "
+             "counted as if it were cash."),
+            ("Cash break-even (year)", fmt.year(metrics.break_even_year),
+             "First year cumulative cash is back to zero, stake excluded."),
+            ("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
+             f"Committed bills OpenAI cannot pay, all years; first gap: "
+             f"{fmt.year(metrics.first_funding_gap_year, never='none')}."),
+            ("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
+             "After every round OpenAI raises (at that year's valuation) and employee equity."),
+        ])
+        for row in rows:
+            metric_row(row)
+        derived_note(
+            "The stake loses value when OpenAI leaves bills unpaid: each year, its equity keeps only the share of "
+            "its committed bills it paid (creditors rank first), so years of gaps take it toward zero. " + kept
+        )
 
-with section("the summary table"):
-    st.subheader("Every headline number")
-    shown = summary.assign(value=[fmt.by_unit(unit, value) for unit, value in zip(summary["unit"], summary["value"],
-                                                                                  strict=True)])
-    table(summary, "summary", shown=shown, title="Table: every figure, and how each was worked out",
-          caption="Derived figures are marked in the `derived` column; "
-          "`note` says how each was worked out. Values are shown in their unit; the CSV has them in full.",
-          column_config={"value": st.column_config.TextColumn("value")})
-    table(result.tables["msft_by_year"], "msft_by_year", title="Table: Microsoft's cash flow by year",
-          caption="Microsoft's net cash flow by year (USD bn).")
+    with section("the exposure per MSFT share"):
+        quote = data.msft_quote()
+        if quote is None or metrics.msft_market_value_usd_bn is None:
+            price_badge(None)
+            st.info("No MSFT price is available, so figures per share and as a share of Microsoft's "
+                    "market value are not shown.")
+        else:
+            price_badge(quote, "the figures per share and as a share of market value below use this price")
+            st.markdown(money_markdown(
+                f"**Per MSFT share** at **{fmt.usd(quote.close_usd)}** (close of {quote.close_date}); "
+                f"{fmt.number(metrics.msft_shares_outstanding / 1e9, 2)} bn shares, "
+                f"market value {fmt.usd_bn(metrics.msft_market_value_usd_bn, 0)}."
+            ))
+            per_share = summary.set_index("metric")
+            picks = [("stake_value_now_usd_bn", "Stake value now"), ("npv_usd_bn", "NPV"),
+                     ("at_risk_azure_revenue_usd_bn", "At-risk Azure"),
+                     ("invested_usd_bn", "Invested")]
+            for column, (metric, label) in zip(st.columns(len(picks)), picks, strict=True):
+                row = per_share.loc[metric]
+                column.metric(f"{label}, per MSFT share", fmt.usd(row["per_msft_share_usd"]),
+                              delta=f"{fmt.percent(row['share_of_msft_market_value'], 2)} of market value",
+                              delta_color="off", delta_arrow="off", border=True)
+
+    left, right = st.columns(2)
+    with left, section("the bridge from invested capital to net position"):
+        bridge = charts.bridge_frame(result.tables["msft_cash_flows"])
+        chart(charts.bridge_chart(bridge, scenario.horizon_year), width="stretch")
+    with right, section("Microsoft's cash flow by year"):
+        chart(charts.cumulative_cash_chart(result.tables["msft_by_year"]), width="stretch")
+
+    with section("the summary table"):
+        st.subheader("Every headline number")
+        shown = summary.assign(value=[fmt.by_unit(unit, value) for unit, value in zip(summary["unit"], summary["value"],
+                                                                                      strict=True)])
+        table(summary, "summary", shown=shown, title="Table: every figure, and how each was worked out",
+              caption="Derived figures are marked in the `derived` column; "
+              "`note` says how each was worked out. Values are shown in their unit; the CSV has them in full.",
+              column_config={"value": st.column_config.TextColumn("value")})
+        table(result.tables["msft_by_year"], "msft_by_year", title="Table: Microsoft's cash flow by year",
+              caption="Microsoft's net cash flow by year (USD bn).")
+
+
+page()

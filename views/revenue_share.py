@@ -4,39 +4,45 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.page import assumption_note, chart, header, model_result, rate_path_text, section
+from ui.page import assumption_note, chart, header, model_result, page_content, rate_path_text, section
 from ui.tables import table
 
-header("Revenue share", "OpenAI pays Microsoft a share of its revenue; until April 2026 Microsoft also paid "
-       "OpenAI a share of Bing and Azure OpenAI revenue. Amounts in USD billions.")
-result = model_result()
-metrics, scenario = result.metrics, result.scenario
-revenue_share = result.tables["revenue_share"]
 
-with section("the revenue share figures"):
-    binding = revenue_share.loc[revenue_share["cap_binds"].astype(bool), "year"]
-    cols = st.columns(4)
-    cols[0].metric("Received so far", fmt.usd_bn(metrics.revenue_share_received_usd_bn), border=True)
-    cols[1].metric("To come", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn), border=True)
-    cols[2].metric("Cap from 2026", fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0), border=True)
-    cols[3].metric("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
-                   border=True)
-    assumption_note(
-        f"{rate_path_text(scenario)}; total from 2026 capped at "
-        f"{fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0)}. "
-        "Reported terms are the defaults; the cap amount is reported but unverified."
-    )
+@page_content
+def page() -> None:
+    header("Revenue share", "OpenAI pays Microsoft a share of its revenue; until April 2026 Microsoft also paid "
+           "OpenAI a share of Bing and Azure OpenAI revenue. Amounts in USD billions.")
+    result = model_result()
+    metrics, scenario = result.metrics, result.scenario
+    revenue_share = result.tables["revenue_share"]
 
-with section("the revenue share by year"):
-    chart(charts.revenue_share_chart(revenue_share), width="stretch")
-left, right = st.columns(2)
-with left, section("the rate path"):
-    chart(charts.rate_path_chart(revenue_share), width="stretch")
-with right, section("the cap"):
-    chart(charts.cumulative_cap_chart(revenue_share, scenario.revenue_share_cap_usd_bn),
-                    width="stretch")
+    with section("the revenue share figures"):
+        binding = revenue_share.loc[revenue_share["cap_binds"].astype(bool), "year"]
+        cols = st.columns(4)
+        cols[0].metric("Received so far", fmt.usd_bn(metrics.revenue_share_received_usd_bn), border=True)
+        cols[1].metric("To come", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn), border=True)
+        cols[2].metric("Cap from 2026", fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0), border=True)
+        cols[3].metric("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
+                       border=True)
+        assumption_note(
+            f"{rate_path_text(scenario)}; total from 2026 capped at "
+            f"{fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0)}. "
+            "Reported terms are the defaults; the cap amount is reported but unverified."
+        )
 
-with section("the revenue share table"):
-    table(revenue_share, "revenue_share", title="Table: revenue share by year",
-          caption="By year: OpenAI's revenue, the rate, what is owed and received, Microsoft's payments "
-                  "to OpenAI and the net (USD bn). `status` says what is actual and what is projected.")
+    with section("the revenue share by year"):
+        chart(charts.revenue_share_chart(revenue_share), width="stretch")
+    left, right = st.columns(2)
+    with left, section("the rate path"):
+        chart(charts.rate_path_chart(revenue_share), width="stretch")
+    with right, section("the cap"):
+        chart(charts.cumulative_cap_chart(revenue_share, scenario.revenue_share_cap_usd_bn),
+                        width="stretch")
+
+    with section("the revenue share table"):
+        table(revenue_share, "revenue_share", title="Table: revenue share by year",
+              caption="By year: OpenAI's revenue, the rate, what is owed and received, Microsoft's payments "
+                      "to OpenAI and the net (USD bn). `status` says what is actual and what is projected.")
+
+
+page()

@@ -8,15 +8,8 @@ from ui import analysis
 from ui import analysis_charts as charts
 from ui import format as fmt
 from ui.controls import current_scenario
-from ui.page import chart, header, section
+from ui.page import chart, header, page_content, section
 from ui.tables import dataframe, download_csv
-
-header(
-    "Sensitivity",
-    "Which assumptions matter most: each uncertain assumption alone moves to the low and high ends of "
-    "its range while every other stays as in the sidebar. Amounts in USD billions.",
-)
-scenario = current_scenario()
 
 
 # The result and the table's axes rerun only the page's own part (a fragment), not the sidebar.
@@ -89,4 +82,16 @@ def sensitivity(scenario) -> None:
         download_csv(grid.long, "sensitivity_grid", "Download the two-way table (CSV)")
 
 
-sensitivity(scenario)
+@page_content
+def page() -> None:
+    header(
+        "Sensitivity",
+        "Which assumptions matter most: each uncertain assumption alone moves to the low and high ends of "
+        "its range while every other stays as in the sidebar. Amounts in USD billions.",
+    )
+    scenario = current_scenario()
+
+    sensitivity(scenario)
+
+
+page()

@@ -4,23 +4,29 @@ import streamlit as st
 
 from ui import data
 from ui.glossary import glossary_markdown
-from ui.page import header, section
+from ui.page import header, page_content, section
 from ui.tables import table
 
-header("Sources", "Every fact the model uses, with where it comes from and the date it speaks for. "
-       "Figures the model works out are marked as derived.")
 
-with section("the glossary"), st.expander("Glossary: the terms these pages use", icon=":material/help:",
-                                           expanded=True):
-    st.markdown(glossary_markdown())
+@page_content
+def page() -> None:
+    header("Sources", "Every fact the model uses, with where it comes from and the date it speaks for. "
+           "Figures the model works out are marked as derived.")
 
-with section("the sources"):
-    sources = data.sources()
-    topics = sorted(sources["topic"].dropna().unique())
-    chosen = st.multiselect("Topics", topics, key="_source_topics", placeholder="All topics")
-    shown = sources[sources["topic"].isin(chosen)] if chosen else sources
-    derived_count = int(shown["derived"].astype(bool).sum())
-    st.caption(f"{len(shown)} facts shown, {derived_count} of them derived.")
-    table(shown, "sources", column_config={
-        "derived": st.column_config.CheckboxColumn("derived", help="Worked out by the model, not reported"),
-    }, height=600)
+    with section("the glossary"), st.expander("Glossary: the terms these pages use", icon=":material/help:",
+                                               expanded=True):
+        st.markdown(glossary_markdown())
+
+    with section("the sources"):
+        sources = data.sources()
+        topics = sorted(sources["topic"].dropna().unique())
+        chosen = st.multiselect("Topics", topics, key="_source_topics", placeholder="All topics")
+        shown = sources[sources["topic"].isin(chosen)] if chosen else sources
+        derived_count = int(shown["derived"].astype(bool).sum())
+        st.caption(f"{len(shown)} facts shown, {derived_count} of them derived.")
+        table(shown, "sources", column_config={
+            "derived": st.column_config.CheckboxColumn("derived", help="Worked out by the model, not reported"),
+        }, height=600)
+
+
+page()

@@ -30,8 +30,9 @@ from dashboard_ui import (
 from playwright.sync_api import expect
 from streamlit_harness import Tab, choice_option, install_page_clock, metric_value
 
-from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule
+from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule, load_presets
 from ui import format as fmt
+from ui.controls import read_link
 
 OVERVIEW = PAGE["Overview"]
 
@@ -81,18 +82,29 @@ def test_a_shared_link_opens_with_exactly_its_values_and_their_numbers(tab):
     assert "This link had" not in warning_text(tab)
 
 
+def copied_link_values(tab) -> dict[str, str]:
+    """The query of the link the share box's Copy link button holds."""
+    link = tab.page.locator("#copy-scenario-link").get_attribute("data-url")
+    return {name: values[-1] for name, values in parse_qs(urlsplit(link).query).items()}
+
+
 def test_a_slider_moved_by_keyboard_updates_the_numbers_and_the_address(tab):
     open_page(tab, OVERVIEW)
     price, _ = msft_price(tab)
     before = shown_headlines(tab)
+    runs, fragment_runs = tab.runs_finished(), tab.fragment_runs_finished()
 
     press(tab, "discount_rate", "ArrowRight")  # one step: 0.09 -> 0.095
 
+    # One run, of what shows the scenario only: the controls were not sent again.
+    assert (tab.runs_finished(), tab.fragment_runs_finished()) == (runs + 1, fragment_runs + 1)
     moved = Scenario(discount_rate=0.095)
     assert slider_value(tab, "discount_rate") == pytest.approx(0.095)
     assert shown_headlines(tab) == expected_headlines(moved, price)
     assert shown_headlines(tab)["NPV"] != before["NPV"]
     assert float(query_values(tab)["discount_rate"]) == pytest.approx(0.095)
+    assert float(copied_link_values(tab)["discount_rate"]) == pytest.approx(0.095)
+    assert "1 assumption changed" in tab.page.locator("[data-testid='stSidebar']").inner_text()
 
     address = tab.page.url
     tab.page.reload()
@@ -100,6 +112,49 @@ def test_a_slider_moved_by_keyboard_updates_the_numbers_and_the_address(tab):
     assert tab.page.url == address
     assert slider_value(tab, "discount_rate") == pytest.approx(0.095)
     assert shown_headlines(tab) == expected_headlines(moved, price)
+
+
+def test_a_preset_and_the_resets_set_the_controls_the_numbers_and_the_address(tab):
+    open_page(tab, OVERVIEW, LINK_VALUES)
+    price, _ = msft_price(tab)
+
+    click_and_settle(tab, tab.page.get_by_role("button", name="Bear", exact=True))
+    bear = load_presets()["bear"].scenario
+    assert shown_headlines(tab) == expected_headlines(bear, price)
+    assert scenario_of(query_values(tab)) == bear == scenario_of(copied_link_values(tab))
+
+    press(tab, "discount_rate", "ArrowRight")  # off the preset: its own reset appears in the summary
+    moved = scenario_of(query_values(tab))
+    assert moved.discount_rate > bear.discount_rate
+    assert moved == bear.model_copy(update={"discount_rate": moved.discount_rate})
+    assert moved == scenario_of(copied_link_values(tab))
+    # Streamlit draws a button with help twice, one of them hidden: the visible one.
+    click_and_settle(tab, tab.page.locator(".st-key-_reset_discount_rate button >> visible=true"))
+    assert slider_value(tab, "discount_rate") == pytest.approx(Scenario().discount_rate)
+    back = bear.model_copy(update={"discount_rate": Scenario().discount_rate})
+    assert shown_headlines(tab) == expected_headlines(back, price)
+    assert scenario_of(query_values(tab)) == back == scenario_of(copied_link_values(tab))
+
+    click_and_settle(tab, tab.page.get_by_role("button", name="Reset to the reported terms"))
+    assert shown_headlines(tab) == expected_headlines(Scenario(), price)
+    assert query_values(tab) == {} == copied_link_values(tab)
+
+
+def scenario_of(values: dict[str, str]) -> Scenario:
+    """The scenario a link's values open, read as the dashboard reads a link (nothing ignored)."""
+    class Query(dict):
+        def get_all(self, name):
+            return [self[name]]
+
+    scenario, ignored, _ = read_link(Query(values))
+    assert ignored == []
+    return scenario
+
+
+def click_and_settle(tab, target) -> None:
+    runs = tab.runs_finished()
+    target.click()
+    tab.settle(runs + 1)
 
 
 def test_switching_pages_keeps_the_scenario(tab):
