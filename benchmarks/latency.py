@@ -7,9 +7,10 @@ with the price feed offline, and drives both in headless chromium:
   to (a) the frame that shows the watched number's new value and (b) the frame after the script run
   ends, i.e. the whole page redrawn. Every step moves to a value not seen before, so no run is
   served from the model's cache.
-- a page's own control: the Monte Carlo range (a slider, a full run: it is in the link, which the
-  sidebar shows) and the choices that rerun only their part of the page (Monte Carlo's histogram,
-  Market's range, Sensitivity's result, Compare's variance), timed from the click on an option.
+- a page's own control: the Monte Carlo range (a slider in the link: it reruns the page and the
+  sidebar's share box) and the choices that rerun only their part of the page (Monte Carlo's
+  histogram, Market's range, Sensitivity's result, Compare's variance), timed from the click on an
+  option.
 - first load: a fresh browser context (empty cache) opens the page; time from navigation start to
   the page drawn (the run ended, element code loaded, charts drawn, nothing changing). Also with
   the browser cache warm (a returning visitor, new session). The server's very first session

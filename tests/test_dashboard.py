@@ -95,6 +95,17 @@ def test_a_slider_change_redraws_the_numbers_and_the_summary_not_the_controls(fa
     assert parse_qs(urlparse(link).query) == {"discount_rate": ["0.15"]}
 
 
+def test_a_change_of_assumption_does_not_redraw_what_does_not_follow_the_scenario():
+    at = app()
+    at.switch_page("views/sources.py").run()
+    assert len(at.dataframe) == 1
+    at.slider(key="discount_rate").set_value(0.15).run()
+    assert not at.exception
+    # The run held the page's header only: the glossary and the sources table were left as drawn.
+    assert [title.value for title in at.title] == ["Sources"]
+    assert not at.dataframe and not at.multiselect
+
+
 def test_a_link_opens_its_scenario(facts, snapshot_close_usd):
     at = app({"discount_rate": "0.12", "msft_stake": "0.3", "shortfall_rule": "azure_paid_last"})
     scenario = Scenario(discount_rate=0.12, msft_stake=0.3, shortfall_rule=ShortfallRule.azure_paid_last)

@@ -16,7 +16,8 @@ PAGE_ICON = "📊"
 PAGE_FRAGMENT = "page"
 # A page's content, as the fragment that a change of assumption reruns (with the sidebar's summary,
 # link and downloads, ``ui.controls.SCENARIO_VIEWS``), while the sidebar's controls stay as drawn.
-# Every page draws itself through it: ``@page_content`` on a function the page file then calls.
+# Every page draws itself through it: ``@page_content`` on a function the page file then calls (a
+# page whose body does not follow the scenario, Sources, keeps only its header in it).
 page_content = st.fragment(key=PAGE_FRAGMENT)
 
 

@@ -13,6 +13,11 @@ def page() -> None:
     header("Sources", "Every fact the model uses, with where it comes from and the date it speaks for. "
            "Figures the model works out are marked as derived.")
 
+
+# Nothing below the header follows the scenario, so a change of assumption does not redraw it: its own
+# fragment, which the topics filter reruns.
+@st.fragment
+def glossary_and_sources() -> None:
     with section("the glossary"), st.expander("Glossary: the terms these pages use", icon=":material/help:",
                                                expanded=True):
         st.markdown(glossary_markdown())
@@ -30,3 +35,4 @@ def page() -> None:
 
 
 page()
+glossary_and_sources()
