@@ -95,6 +95,17 @@ def test_a_slider_change_redraws_the_numbers_and_the_summary_not_the_controls(fa
     assert parse_qs(urlparse(link).query) == {"discount_rate": ["0.15"]}
 
 
+def test_a_change_reruns_the_whole_app_when_a_view_was_not_drawn(monkeypatch, facts, snapshot_close_usd):
+    # A page that failed before drawing its content registers no fragment to rerun.
+    monkeypatch.setattr(ui.controls, "SCENARIO_VIEWS", (*ui.controls.SCENARIO_VIEWS, "not_drawn"))
+    at = app()
+    at.slider(key="discount_rate").set_value(0.15).run()
+    assert not at.exception
+    assert at.slider(key="discount_rate").value == 0.15  # the whole app ran: the controls are there
+    expected = run(Scenario(discount_rate=0.15), facts, TODAY, snapshot_close_usd).metrics
+    assert metric_values(at)["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
+
+
 def test_a_change_of_assumption_does_not_redraw_what_does_not_follow_the_scenario():
     at = app()
     at.switch_page("views/sources.py").run()

@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS
 from model.scenario import (
@@ -262,7 +263,10 @@ def redraw_scenario_views() -> None:
     st.session_state[SCENARIO_STATE] = scenario_from_controls(
         {name: st.session_state[name] for name in SPECS if name in st.session_state}
     )
-    st.rerun(list(SCENARIO_VIEWS))
+    try:
+        st.rerun(list(SCENARIO_VIEWS))
+    except StreamlitAPIException:  # one was not drawn in the last run (its page failed first): all
+        st.rerun()
 
 
 def read_scenario_upload(key: str) -> tuple[str, Scenario | None, str | None] | None:
