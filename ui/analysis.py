@@ -17,11 +17,7 @@ from model import montecarlo, sensitivity
 from model.scenario import Scenario
 from model.workbook import Cover
 from ui import data
-from ui.controls import PAGE_PARAMS, cached_presets, share_url
-
-# Query parameters that the Monte Carlo page binds to the URL. ui/controls.py's link check declares
-# them with their bounds (its PAGE_PARAMS); tests/test_saved_scenarios.py opens such a link.
-MC_DRAWS_KEY, MC_SEED_KEY, MC_RANGE_KEY = "mc_draws", "mc_seed", "mc_range"
+from ui.controls import PAGE_PARAMS, cached_presets, page_setting, share_url
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -43,21 +39,7 @@ def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None =
 
 def monte_carlo_settings() -> tuple[int, int, float]:
     """Draws, seed and range width as the Monte Carlo page has them (its link), else the defaults."""
-    state = st.session_state
-
-    def read(key: str, cast, default):
-        value = state.get(key, st.query_params.get(key, default))
-        try:
-            return cast(value)
-        except (TypeError, ValueError):
-            return default
-
-    values = []
-    for key, cast in ((MC_DRAWS_KEY, int), (MC_SEED_KEY, int), (MC_RANGE_KEY, float)):
-        param = PAGE_PARAMS[key]
-        value = read(key, cast, param.default)
-        values.append(value if param.low <= value <= param.high else param.default)
-    draws, seed, relative = values
+    draws, seed, relative = (page_setting(param) for param in PAGE_PARAMS.values())
     return int(draws), int(seed), float(relative)
 
 

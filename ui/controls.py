@@ -256,6 +256,13 @@ def _reset_one(name: str) -> None:
     st.rerun()
 
 
+def linked_setting(param: PageParam) -> dict[str, Any]:
+    """The arguments of a page's widget for ``param``: its bounds, default and key, bound to the link;
+    a change reruns what shows the scenario, as a change of assumption does (the share box holds it)."""
+    return {"min_value": param.low, "max_value": param.high, "value": param.default, "key": param.name,
+            "bind": "query-params", "on_change": redraw_scenario_views}
+
+
 def redraw_scenario_views() -> None:
     """``on_change`` of a control: the scenario from the controls' new values, then a rerun of what
     shows it (``SCENARIO_VIEWS``), not of the controls. Also used by a page's own linked settings
@@ -349,17 +356,22 @@ def share_url(scenario: Scenario, base_url: str | None, page: dict[str, str] | N
     return f"{base}?{query}" if query else base
 
 
-def page_pairs() -> dict[str, str]:
-    """The page settings in this session that are off their default, as query parameters.
+def page_setting(param: PageParam) -> int | float:
+    """A page setting (Monte Carlo's draws, say) as this session has it: its widget's state (already
+    updated when a change reruns the script, before the page that holds it runs), else the link's
+    value, else the default."""
+    value = st.session_state.get(param.name)
+    if value is None and param.name in st.query_params:
+        value = param.parse(st.query_params[param.name])
+    return param.default if value is None else value
 
-    Read from the widgets' state (already updated when a change reruns the script, before the page
-    that holds them runs), else from the URL."""
+
+def page_pairs() -> dict[str, str]:
+    """The page settings in this session that are off their default, as query parameters."""
     pairs = {}
     for name, param in PAGE_PARAMS.items():
-        value = st.session_state.get(name)
-        if value is None and name in st.query_params:
-            value = param.parse(st.query_params[name])
-        if value is not None and value != param.default:
+        value = page_setting(param)
+        if value != param.default:
             pairs[name] = str(int(value)) if param.kind is int else f"{float(value):g}"
     return pairs
 

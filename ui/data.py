@@ -46,7 +46,7 @@ def result(scenario: Scenario) -> Result:
 
 
 @st.cache_resource(show_spinner=False)
-def _calibration_targets() -> list:
+def calibration_targets() -> list:
     from model.facts import load_calibration
 
     return load_calibration()
@@ -58,7 +58,7 @@ def _check_cached(scenario_json: str, today_iso: str, price: float | None) -> pd
 
     # The page's own run (cached): no calibrated figure depends on the MSFT price.
     made = _run_cached(scenario_json, today_iso, price)
-    return check(facts(), date.fromisoformat(today_iso), made.scenario, _calibration_targets(), made)
+    return check(facts(), date.fromisoformat(today_iso), made.scenario, calibration_targets(), made)
 
 
 def calibration(scenario: Scenario) -> pd.DataFrame:

@@ -35,11 +35,11 @@ def section(what: str) -> Iterator[None]:
 
 
 @contextmanager
-def on_demand(label: str, *, key: str, icon: str | None = None, where=st) -> Iterator[bool]:
+def on_demand(label: str, *, key: str, icon: str | None = None) -> Iterator[bool]:
     """A closed expander whose content is made only while the reader has it open: yields whether
-    it is open. Opening or closing it reruns the page (``on_change="rerun"``), so a slider change
-    never makes, sends or redraws content nobody is looking at. ``where``: ``st`` or ``st.sidebar``."""
-    with where.expander(label, key=key, icon=icon, on_change="rerun") as box:
+    it is open. Opening or closing it reruns the fragment it is in (``on_change="rerun"``), so a
+    slider change never makes, sends or redraws content nobody is looking at."""
+    with st.expander(label, key=key, icon=icon, on_change="rerun") as box:
         yield bool(box.open)
 
 

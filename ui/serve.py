@@ -56,7 +56,7 @@ def warm() -> None:
         "the data files": data.facts,
         "the model's first run": lambda: run(Scenario(), data.facts(), date.today(), None),
         "the presets": controls.cached_presets,
-        "the calibration targets": data._calibration_targets,
+        "the calibration targets": data.calibration_targets,
     }
     problems = []
     logging.disable(logging.WARNING)  # "no runtime": the caches are process-wide all the same

@@ -173,19 +173,18 @@ def table(
     in place. ``shown``, if given, is what the page displays instead (e.g. values written in their
     units); the download is always ``df``.
     """
+    def draw() -> None:
+        if caption:
+            st.caption(caption)
+        dataframe(df if shown is None else shown, column_config=column_config, height=height)
+
     if title is None:
-        _captioned(df if shown is None else shown, caption, column_config, height)
+        draw()
     else:
         with on_demand(title, key=f"_table_{name}", icon=":material/table_rows:") as is_open:
             if is_open:
-                _captioned(df if shown is None else shown, caption, column_config, height)
+                draw()
     download_csv(df, name)
-
-
-def _captioned(df: pd.DataFrame, caption: str | None, column_config: Mapping | None, height: int | str) -> None:
-    if caption:
-        st.caption(caption)
-    dataframe(df, column_config=column_config, height=height)
 
 
 def download_workbook(

@@ -7,7 +7,7 @@ from model.sensitivity import OUTCOMES
 from ui import analysis
 from ui import analysis_charts as charts
 from ui import format as fmt
-from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario, redraw_scenario_views
+from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario, linked_setting
 from ui.page import chart, header, page_content, section
 from ui.tables import download_csv, table
 
@@ -42,39 +42,15 @@ def page() -> None:
 
     left, middle, right = st.columns(3)
     draws_param, seed_param, range_param = (PAGE_PARAMS[key] for key in PAGE_QUERY_PARAMS)
-    draws = left.number_input(
-        "Draws",
-        min_value=draws_param.low,
-        max_value=draws_param.high,
-        value=draws_param.default,
-        step=1000,
-        key=analysis.MC_DRAWS_KEY,
-        bind="query-params",
-        # In the link: a change redraws the share box too, as a change of assumption does.
-        on_change=redraw_scenario_views,
-    )
-    seed = middle.number_input(
-        "Seed",
-        min_value=seed_param.low,
-        max_value=seed_param.high,
-        value=seed_param.default,
-        step=1,
-        key=analysis.MC_SEED_KEY,
-        bind="query-params",
-        on_change=redraw_scenario_views,
-        help="The same seed gives the same draws.",
-    )
+    draws = left.number_input("Draws", step=1000, **linked_setting(draws_param))
+    seed = middle.number_input("Seed", step=1, help="The same seed gives the same draws.",
+                               **linked_setting(seed_param))
     relative = right.slider(
         "Range either way (share of each value)",
-        min_value=range_param.low,
-        max_value=range_param.high,
-        value=range_param.default,
         step=0.05,
         format="percent",
-        key=analysis.MC_RANGE_KEY,
-        bind="query-params",
-        on_change=redraw_scenario_views,
         help="Each assumption's low and high ends, as for the sensitivity tornado; clipped to its bounds.",
+        **linked_setting(range_param),
     )
 
     chosen = montecarlo.default_ranges(scenario, float(relative))
