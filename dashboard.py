@@ -16,8 +16,10 @@ import streamlit as st
 
 from ui import data
 from ui.analysis import workbook_cover, workbook_tables
-from ui.controls import FILES_FRAGMENT, current_scenario, scenario_controls, scenario_file_controls, show_notes
+from ui.controls import scenario_controls, scenario_file_controls
+from ui.link import show_notes
 from ui.page import PAGE_ICON, on_demand, section
+from ui.state import FILES_FRAGMENT, current_scenario
 from ui.tables import download_workbook
 
 st.set_page_config(

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model.engine import run  # noqa: E402
 from model.facts import load_facts  # noqa: E402
-from model.scenario import Scenario, load_presets  # noqa: E402
+from model.presets import load_presets
+from model.scenario import Scenario
 from model.simulate import scenario_values, simulate, structure  # noqa: E402
 
 TODAY = date(2026, 11, 21)

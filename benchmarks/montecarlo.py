@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from model.analysis.montecarlo import DEFAULT_SEED, default_ranges, draw, run_monte_carlo  # noqa: E402
 from model.engine import run  # noqa: E402
 from model.facts import load_facts  # noqa: E402
-from model.montecarlo import DEFAULT_SEED, default_ranges, draw, run_monte_carlo  # noqa: E402
 from model.scenario import SPECS, Scenario, with_values  # noqa: E402
 from model.simulate import simulate, structure  # noqa: E402
 

@@ -33,7 +33,7 @@ import streamlit.testing.v1.local_script_runner as local_runner_module  # noqa: 
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import model.prices as price_feed  # noqa: E402
+import model.market.prices as price_feed  # noqa: E402
 
 WARM_UP = 2
 

@@ -8,6 +8,9 @@ Each table is tidy (one record per row). ``status`` says whether a figure is ``a
 or arithmetic on reported figures), ``committed`` (contracted, still to happen) or ``projected``
 (it rests on the scenario's assumptions); ``derived`` marks figures the model worked out rather
 than read from a source.
+
+One concept, one module: every table and headline metric is a view of the same simulation, and
+keeping them together keeps each table's columns beside the metric that sums them.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from model import finance
+from model.datafiles import to_date
 from model.equity_method import eps_effect, equity_method_table
-from model.facts import Facts, to_date
+from model.facts import Facts
 from model.scenario import Scenario, StakeValuation
 from model.simulate import (
     FIRST_YEAR,

@@ -23,7 +23,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from model.facts import Facts, month_index, to_date
+from model.datafiles import month_index, to_date
+from model.facts import Facts
 from model.scenario import Scenario
 
 ROUND_AFTER_MARCH_DATE = date(2026, 4, 1)  # the 2026 round's undated money: the June 2026 quarter

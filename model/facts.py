@@ -7,53 +7,12 @@ Amounts are USD billions (``_usd_bn``); rates and stakes are fractions.
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-import pandas as pd
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-class DataFileError(ValueError):
-    """A data file that cannot be used; the message names the file, the record and the field."""
-
-
-def _partial_date(value: str) -> str:
-    """'2021', '2024-10' or '2019-07-22': only as precise as the source."""
-    if not _PARTIAL_DATE.match(value):
-        raise ValueError("expected YYYY, YYYY-MM or YYYY-MM-DD")
-    to_date(value)  # rejects 2025-13 or 2025-02-30
-    return value
-
-
-def _month(value: str) -> str:
-    if not _MONTH.match(value):
-        raise ValueError("expected a month as YYYY-MM")
-    return value
-
-
-PartialDate = Annotated[str, AfterValidator(_partial_date)]
-Month = Annotated[str, AfterValidator(_month)]
-
-
-def to_date(value: str) -> date:
-    """The first day a partial date can mean ('2024-10' -> 2024-10-01)."""
-    parts = [int(p) for p in value.split("-")]
-    return date(parts[0], *(parts[1:] + [1, 1])[:2])
-
-
-def month_index(value: str) -> int:
-    """Months since year 0, so that spans of months are plain subtraction."""
-    year, month = (int(p) for p in value.split("-"))
-    return year * 12 + month - 1
+from model.datafiles import DATA_DIR, Month, PartialDate, load_file, month_index, to_date
 
 
 class Record(BaseModel):
@@ -379,89 +338,6 @@ class ContextFile(Record):
 # -- calibration targets ---------------------------------------------------------------------------
 
 
-class CalibrationTarget(Sourced):
-    """A reported figure the base case must reproduce, and the band it must land in."""
-
-    measure: str
-    label: str
-    target: str
-    low: float | None = None
-    high: float | None = None
-    basis: str
-
-    @model_validator(mode="after")
-    def _band(self) -> CalibrationTarget:
-        if self.low is None and self.high is None:
-            raise ValueError("give low, high or both")
-        if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
-        return self
-
-
-class CalibrationFile(Record):
-    targets: list[CalibrationTarget] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique(self) -> CalibrationFile:
-        measures = [t.measure for t in self.targets]
-        if len(measures) != len(set(measures)):
-            raise ValueError("each measure may appear once")
-        return self
-
-
-def load_calibration(data_dir: Path = DATA_DIR) -> list[CalibrationTarget]:
-    return load_file(data_dir / "calibration.yaml", CalibrationFile, wrap="targets").targets
-
-
-# -- loading ---------------------------------------------------------------------------------------
-
-
-_RECORD_KEYS = ("id", "name", "measure", "period", "item", "year", "date")
-
-
-def _where(data: Any, loc: tuple) -> str:
-    """'record commitments[2] (id 'aws'), field total_usd_bn' from a pydantic error location."""
-    path, node, record = [], data, None
-    fields = list(loc)
-    while fields:
-        key = fields.pop(0)
-        if isinstance(node, list) and isinstance(key, int):
-            path[-1:] = [f"{path[-1]}[{key}]" if path else f"[{key}]"]
-            node = node[key] if key < len(node) else None
-            if isinstance(node, dict):
-                label = next((node[k] for k in _RECORD_KEYS if node.get(k) is not None), None)
-                record = f"{path[-1]}" + (f" ({label})" if label else "")
-        elif isinstance(node, dict):
-            path.append(str(key))
-            node = node.get(key)
-        else:
-            path.append(str(key))
-    if record:
-        field = ".".join(path).split(record.split(" ")[0], 1)[-1].lstrip(".")
-        return f"record {record}, field {field or '(record)'}"
-    return f"field {'.'.join(path)}" if path else "whole-file check"
-
-
-def load_file(path: Path, model: type[Record], *, wrap: str | None = None) -> Any:
-    """One data file through its pydantic model; DataFileError names file, record and field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DataFileError(f"{path.name}: cannot be read ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise DataFileError(f"{path.name}: not valid YAML{where}") from None
-    if wrap is not None:
-        data = {wrap: data}
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        raise DataFileError(f"{path.name}: {_where(data, first['loc'])}: {message}") from None
-
-
 class Facts(Record):
     """Everything reported that the model uses. Build with :func:`load_facts`."""
 
@@ -473,9 +349,6 @@ class Facts(Record):
     microsoft: MicrosoftFile
     context: ContextFile
 
-    def sources(self) -> pd.DataFrame:
-        """Every fact with its source and as-of date, one row per reported value."""
-        return _sources_table(self)
 
 
 def load_facts(data_dir: Path = DATA_DIR) -> Facts:
@@ -489,92 +362,3 @@ def load_facts(data_dir: Path = DATA_DIR) -> Facts:
         microsoft=load_file(data_dir / "msft.yaml", MicrosoftFile),
         context=load_file(data_dir / "context.yaml", ContextFile, wrap="context"),
     )
-
-
-_SOURCE_KEYS = {"source", "as_of", "derived", "note", "confidence"}
-_UNITS = {"_usd_bn": "USD bn", "_usd": "USD", "rate": "fraction", "stake": "fraction",
-          "gigawatts": "GW", "count": "shares"}
-
-
-def _unit(field: str) -> str:
-    for suffix, unit in _UNITS.items():
-        if field.endswith(suffix):
-            return unit
-    return ""
-
-
-def _walk(topic: str, record_name: str, node: Record, rows: list[dict]) -> None:
-    values = node.model_dump()
-    for field, value in values.items():
-        if field in _SOURCE_KEYS or isinstance(value, (dict, list)) and field != "schedule":
-            continue
-        if field == "schedule" and value:
-            value = "; ".join(f"{year}: {amount:g}" for year, amount in value.items())
-        rows.append({
-            "topic": topic,
-            "record": record_name,
-            "field": field,
-            "value": "" if value is None else str(value),
-            "unit": _unit(field),
-            "source": getattr(node, "source", ""),
-            "as_of": getattr(node, "as_of", ""),
-            "derived": bool(
-                getattr(node, "derived", False)
-                or (field == "schedule" and getattr(node, "schedule_derived", False))
-            ),
-            # How sure the source is comes first: "not verified" must be seen before anything else.
-            "note": "; ".join(
-                text for text in (getattr(node, "confidence", None), getattr(node, "note", None)) if text
-            ),
-        })
-
-
-def _sources_table(facts: Facts) -> pd.DataFrame:
-    rows: list[dict] = []
-    t = facts.tranches
-    _walk("Investment", "filed commitment", t.filed_commitment, rows)
-    for point in t.funded_points:
-        _walk("Investment", f"funded at {point.date}", point, rows)
-    for tranche in t.tranches:
-        _walk("Investment", tranche.id, tranche, rows)
-    r = facts.revenue_share
-    _walk("Revenue share", "OpenAI to Microsoft", r.openai_to_microsoft, rows)
-    _walk("Revenue share", "Microsoft to OpenAI", r.microsoft_to_openai, rows)
-    for payment in r.net_payments_reported:
-        _walk("Revenue share", f"net payments {payment.period}", payment, rows)
-    _walk("Revenue share", "planned cut", r.planned_cut, rows)
-    _walk("Equity", "recapitalization", facts.recapitalization, rows)
-    for c in facts.commitments.commitments:
-        _walk("Compute commitments", c.counterparty, c, rows)
-    o = facts.openai
-    for item in o.revenue_actuals:
-        _walk("OpenAI", f"revenue {item.year}", item, rows)
-    _walk("OpenAI", "revenue Q1 2026", o.revenue_q1_2026_usd_bn, rows)
-    for item in o.revenue_runrate_year_end:
-        _walk("OpenAI", f"run-rate end {item.year}", item, rows)
-    for vintage, plan in o.revenue_plans.items():
-        for item in plan:
-            _walk("OpenAI", f"revenue plan {vintage} {item.year}", item, rows)
-    _walk("OpenAI", f"cash at {o.cash.date}", o.cash, rows)
-    for item in o.funding_rounds:
-        _walk("OpenAI", f"round {item.date}", item, rows)
-    for item in o.net_income:
-        _walk("OpenAI", f"net income {item.period}", item, rows)
-    for item in o.valuations:
-        _walk("OpenAI", f"valuation {item.date}", item, rows)
-    for item in o.losses + o.projections:
-        _walk("OpenAI", item.item, item, rows)
-    _walk("OpenAI", "stated aggregate commitments", o.stated_aggregate_commitments, rows)
-    m = facts.microsoft
-    _walk("Microsoft", "shares outstanding", m.shares_outstanding, rows)
-    for quarter in m.equity_method:
-        _walk("Microsoft", f"OpenAI result {quarter.period}", quarter, rows)
-    _walk("Microsoft", "Azure backlog from OpenAI", m.azure_backlog_from_openai, rows)
-    for fact in facts.context.context:
-        rows.append({
-            "topic": "Context", "record": fact.item, "field": "value",
-            "value": "" if fact.value is None else str(fact.value), "unit": fact.unit,
-            "source": fact.source, "as_of": fact.as_of, "derived": fact.derived,
-            "note": "; ".join(text for text in (fact.confidence, fact.note) if text),
-        })
-    return pd.DataFrame(rows)

@@ -6,6 +6,9 @@ scenario files, the sensitivity and Monte Carlo ranges and the tests all read th
 adding an assumption is one edit here.
 
 Amounts are in USD billions (``_usd_bn``), rates and shares are fractions (0.2 = 20%).
+
+One concept, one module: the declarations are most of its length, and each is read together with
+the spec and the parsing that every control, link and file uses.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import json
 import math
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -503,52 +505,3 @@ def from_json(text: str | bytes) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError("not a JSON scenario file: expected an object of name: value pairs")
     return with_values(Scenario(), data)
-
-
-# -- presets ---------------------------------------------------------------------------------------
-
-PRESETS_FILE = Path(__file__).resolve().parent.parent / "data" / "presets.yaml"
-
-
-class Preset(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    title: str
-    story: str
-    values: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("values")
-    @classmethod
-    def _valid_scenario(cls, values: dict[str, Any]) -> dict[str, Any]:
-        with_values(Scenario(), values)  # raises ScenarioError (a ValueError) naming the field
-        return values
-
-    @property
-    def scenario(self) -> Scenario:
-        return with_values(Scenario(), self.values)
-
-
-class _PresetFile(BaseModel):
-    presets: list[Preset] = Field(min_length=1)
-
-    @field_validator("presets")
-    @classmethod
-    def _unique_names(cls, presets: list[Preset]) -> list[Preset]:
-        # One name, one preset: a second "bull" would silently replace the first in the sidebar.
-        first_index: dict[str, int] = {}
-        for index, preset in enumerate(presets):
-            if preset.name in first_index:
-                raise ValueError(
-                    f"preset name {preset.name!r} is used twice (presets[{first_index[preset.name]}] "
-                    f"and presets[{index}]); each preset needs its own name"
-                )
-            first_index[preset.name] = index
-        return presets
-
-
-def load_presets(path: Path = PRESETS_FILE) -> dict[str, Preset]:
-    """The named presets (base, bull, bear, breakup), each checked against the scenario model."""
-    from model.facts import load_file  # facts needs nothing from here; importing late keeps it so
-
-    return {preset.name: preset for preset in load_file(path, _PresetFile, wrap="presets").presets}

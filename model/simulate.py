@@ -8,6 +8,9 @@ Sign convention: from Microsoft's point of view, money in is positive. Amounts i
 OpenAI-side quantities (revenue, costs, commitments, burn, funding gap) are stated from OpenAI's
 side and are positive amounts.
 
+One concept, one module: the rules below are one pass over the years, each step using the last, and
+splitting them would hide the order in which the money moves.
+
 The rules, in the order the money moves (README, "Where the numbers come from", says the same):
 
 1. **OpenAI's revenue**: reported actuals, then the chosen plan x ``openai_revenue_vs_plan``,
@@ -35,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from model.facts import Commitment, Facts, month_index, to_date
+from model.datafiles import month_index, to_date
+from model.facts import Commitment, Facts
 from model.finance import npv
 from model.scenario import SPECS, RevenuePlan, ShortfallRule, StakeValuation
 

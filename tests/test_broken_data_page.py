@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import model.prices as price_feed
+import model.market.prices as price_feed
 import ui.data
 from model.facts import DATA_DIR, load_facts
 

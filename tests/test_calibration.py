@@ -8,11 +8,13 @@ import shutil
 
 import pytest
 
-from model.calibration import check, measure, share_of_year_before
+from model.analysis.calibration import check, load_calibration, measure, share_of_year_before
 from model.cli import main
+from model.datafiles import DataFileError
 from model.engine import run
-from model.facts import DATA_DIR, DataFileError, load_calibration
-from model.scenario import RevenuePlan, Scenario, load_presets
+from model.facts import DATA_DIR
+from model.presets import load_presets
+from model.scenario import RevenuePlan, Scenario
 
 
 @pytest.fixture(scope="module")

@@ -14,15 +14,18 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import model.prices
-from model.cli import build_scenario, main
-from model.columns import column_title
-from model.compare import compare, preset_columns
+import model.market.prices
+from model.analysis.compare import compare, preset_columns
+from model.analysis.montecarlo import run_monte_carlo
+from model.analysis.sensitivity import tornado
+from model.cli import main
+from model.cli.context import build_scenario
 from model.engine import run
+from model.export.columns import column_title
 from model.facts import load_facts
-from model.montecarlo import run_monte_carlo
-from model.scenario import SPECS, Scenario, load_presets
-from model.sensitivity import tornado
+from model.presets import load_presets
+from model.scenario import SPECS, Scenario
+from model.sources import sources_table
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 21)
@@ -54,13 +57,13 @@ def no_price_feed(monkeypatch, tmp_path_factory):
     def offline(start):
         raise ConnectionError("Could not resolve host: query2.finance.yahoo.com")
 
-    original = model.prices.load_prices
+    original = model.market.prices.load_prices
     cache_dir = tmp_path_factory.mktemp("price-cache")
 
     def load_prices_offline(**kwargs):
         return original(provider=offline, cache_dir=cache_dir, **kwargs)
 
-    monkeypatch.setattr(model.prices, "load_prices", load_prices_offline)
+    monkeypatch.setattr(model.market.prices, "load_prices", load_prices_offline)
 
 
 # -- summary ---------------------------------------------------------------------------------------
@@ -152,7 +155,7 @@ def test_export_csv_figures_equal_the_model(tmp_path, capsys, expected_tables):
     monte_carlo = run_monte_carlo(Scenario(), load_facts(), TODAY)
     for name, table in monte_carlo.tables().items():
         assert_same_figures(out / f"{name}.csv", table)
-    assert_same_figures(out / "sources.csv", load_facts().sources())
+    assert_same_figures(out / "sources.csv", sources_table(load_facts()))
     scenario = pd.read_csv(out / "scenario.csv")
     assert scenario["name"].tolist() == list(SPECS)
 

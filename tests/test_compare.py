@@ -7,10 +7,11 @@ import math
 import pandas as pd
 import pytest
 
+from model.analysis.compare import CURRENT, Column, changing_cells, compare, preset_columns, wide
 from model.cli import main
-from model.compare import CURRENT, Column, changing_cells, compare, preset_columns, wide
 from model.engine import run
-from model.scenario import SPECS, Scenario, load_presets, with_values
+from model.presets import load_presets
+from model.scenario import SPECS, Scenario, with_values
 
 PRICE = 509.22
 

@@ -9,14 +9,16 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import model.prices as price_feed
+import model.market.prices as price_feed
 import ui.data
+import ui.state
 from model.engine import run
-from model.exports import csv_bytes
-from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule, lenient, load_presets
+from model.export.link import link_values, share_url
+from model.export.tables import csv_bytes
+from model.presets import load_presets
+from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule, lenient
 from tests.conftest import TODAY
 from ui import format as fmt
-from ui.controls import link_values, share_url
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -97,7 +99,7 @@ def test_a_slider_change_redraws_the_numbers_and_the_summary_not_the_controls(fa
 
 def test_a_change_reruns_the_whole_app_when_a_view_was_not_drawn(monkeypatch, facts, snapshot_close_usd):
     # A page that failed before drawing its content registers no fragment to rerun.
-    monkeypatch.setattr(ui.controls, "SCENARIO_VIEWS", (*ui.controls.SCENARIO_VIEWS, "not_drawn"))
+    monkeypatch.setattr(ui.state, "SCENARIO_VIEWS", (*ui.state.SCENARIO_VIEWS, "not_drawn"))
     at = app()
     at.slider(key="discount_rate").set_value(0.15).run()
     assert not at.exception
@@ -255,8 +257,7 @@ def test_the_share_link_rebuilds_the_scenario(scenario):
 
 
 def test_model_check_page_shows_the_base_case_against_the_record(facts):
-    from model.calibration import check
-    from model.facts import load_calibration
+    from model.analysis.calibration import check, load_calibration
 
     at = app()
     at.switch_page("views/model_check.py").run()
@@ -331,7 +332,7 @@ def test_supporting_tables_are_sent_only_while_open_with_their_csv_always_offere
 
 
 def test_the_two_way_table_starts_on_the_two_assumptions_that_move_the_chosen_result_most(facts):
-    from model.sensitivity import OUTCOMES, tornado, uncertain_names
+    from model.analysis.sensitivity import OUTCOMES, tornado, uncertain_names
 
     ranking = tornado(Scenario(), facts, TODAY)
     names = uncertain_names()
@@ -395,8 +396,11 @@ def test_the_start_command_loads_every_module_before_the_first_visitor():
 
     from ui.serve import preload
 
-    expected = {f"{folder}.{path.stem}" for folder in ("model", "ui") for path in (ROOT / folder).glob("*.py")
-                if path.stem not in ("__init__", "__main__", "serve")}
+    expected = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for folder in ("model", "ui") for path in (ROOT / folder).rglob("*.py")
+        if path.stem not in ("__init__", "__main__", "serve") or path.parent != ROOT / folder
+    } - {"model.__main__", "ui.serve"}
     assert set(preload()) == expected
     assert expected <= set(sys.modules)
 
@@ -404,7 +408,7 @@ def test_the_start_command_loads_every_module_before_the_first_visitor():
 def test_the_start_command_reads_the_data_files_before_the_first_visitor(monkeypatch):
     import streamlit as st
 
-    import ui.controls
+    import ui.state
     from ui.serve import warm
 
     st.cache_resource.clear()
@@ -414,16 +418,16 @@ def test_the_start_command_reads_the_data_files_before_the_first_visitor(monkeyp
         raise AssertionError("read again after the start")
 
     monkeypatch.setattr(ui.data, "load_facts", read_again)
-    monkeypatch.setattr(ui.controls, "load_presets", read_again)
+    monkeypatch.setattr(ui.state, "load_presets", read_again)
     assert ui.data.facts().commitments.commitments  # the process-wide cache answers
-    assert ui.controls.cached_presets()
+    assert ui.state.cached_presets()
     st.cache_resource.clear()
 
 
 def test_the_start_command_starts_even_when_a_data_file_is_broken(monkeypatch, caplog):
     import streamlit as st
 
-    from model.facts import DataFileError
+    from model.datafiles import DataFileError
     from ui.serve import warm
 
     def broken(*args):

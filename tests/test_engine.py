@@ -1,7 +1,5 @@
 """The engine reproduces what was reported, agrees with independent arithmetic, and keeps its invariants."""
 
-import subprocess
-import sys
 from datetime import date
 
 import numpy as np
@@ -11,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.engine import COUNTERPARTIES, eps_effect, run
-from model.scenario import SPECS, Scenario, ShortfallRule, load_presets, with_values
+from model.presets import load_presets
+from model.scenario import SPECS, Scenario, ShortfallRule, with_values
 from model.simulate import FIRST_YEAR, funded_cumulative, scenario_values, simulate, structure
 
 
@@ -263,11 +262,3 @@ def test_one_engine_for_one_draw_and_many(facts, today):
         single = run(scenario, facts, today).simulation
         np.testing.assert_allclose(many.msft_net[k], single.msft_net[0])
         np.testing.assert_allclose(many.npv[k], single.npv[0])
-
-
-def test_model_imports_no_streamlit():
-    code = ("import sys, model, model.engine, model.facts, model.scenario, model.simulate, model.finance;"
-            "import model.exports, model.cli, model.prices, model.events, model.calibration, model.equity_method;"
-            "print('streamlit' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"

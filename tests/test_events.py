@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from model.events import EVENTS_PATH, DealEvent, events_frame, load_events, returns_after_events
-from model.facts import DataFileError
-from model.prices import load_snapshot
+from model.datafiles import DataFileError
+from model.market.events import EVENTS_PATH, DealEvent, events_frame, load_events, returns_after_events
+from model.market.prices import load_snapshot
 
 CATEGORIES = {"tranche", "partnership", "recapitalization", "amendment", "commitment", "competition", "finances"}
 

@@ -10,15 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from model.exports import (
-    ExportError,
-    csv_bytes,
-    safe_cell,
-    scenario_frame,
-    sheet_name,
-    text_cell,
-    write_tables,
-)
+from model.export.files import ExportError, write_tables
+from model.export.tables import csv_bytes, safe_cell, scenario_frame, sheet_name, text_cell
 from model.scenario import Scenario
 
 # Payloads from the OWASP "CSV Injection" page, plus the short forms a spreadsheet also runs.

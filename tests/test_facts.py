@@ -4,11 +4,13 @@ import shutil
 
 import pytest
 
-from model.facts import DATA_DIR, DataFileError, load_facts, to_date
+from model.datafiles import DataFileError, to_date
+from model.facts import DATA_DIR, load_facts
+from model.sources import sources_table
 
 
 def test_facts_load_with_sources(facts):
-    table = facts.sources()
+    table = sources_table(facts)
     assert len(table) > 100
     assert (table["source"].str.len() > 0).all()
     assert (table["as_of"].str.len() >= 4).all()
@@ -20,7 +22,7 @@ def test_facts_load_with_sources(facts):
 
 def test_unverified_figures_say_so_on_the_sources_page(facts):
     # public_record_2026.md: the $30B/$62B plan for 2026/2027 is "not verified at primary".
-    table = facts.sources()
+    table = sources_table(facts)
     plan = table[table["record"].str.startswith("revenue plan feb_2026") & (table["field"] == "revenue_usd_bn")]
     notes = dict(zip(plan["value"], plan["note"], strict=True))
     assert "not verified" in notes["62.0"] and "not verified" in notes["30.0"]
@@ -31,7 +33,7 @@ def test_unverified_figures_say_so_on_the_sources_page(facts):
 
 
 def test_derived_facts_are_marked(facts):
-    table = facts.sources()
+    table = sources_table(facts)
     # Azure spend before the 2025 commitment: 2025 annualised from nine reported months.
     earlier = table[(table["record"] == "Microsoft Azure (before 2025-10)") & (table["field"] == "schedule")]
     assert len(earlier) == 1 and earlier["derived"].all()

@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as strategies
 from streamlit.testing.v1 import AppTest
 
-import model.prices
-import model.scenario
+import model.market.prices
+import model.presets
+from model.export.link import PAGE_PARAMS, read_link
 from model.scenario import SPECS, Scenario
-from ui.controls import PAGE_PARAMS, ignored_line, read_link
+from ui.link import ignored_line
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 WHOLE_NUMBER_FIELD = next(name for name, spec in SPECS.items() if spec.kind == "int")
@@ -40,7 +41,7 @@ def offline_prices(monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionError("offline in tests")
 
-    monkeypatch.setattr(model.prices, "fetch_live", refuse)
+    monkeypatch.setattr(model.market.prices, "fetch_live", refuse)
 
 
 ODD_VALUES = ["", " ", "nan", "NaN", "inf", "-inf", "1e309", HUGE, "-" + HUGE, "1" * 100_000, "0x10", "1_000",
@@ -149,8 +150,8 @@ def duplicate_presets(tmp_path, monkeypatch):
         "- {name: bull, title: Bull, story: Up., values: {discount_rate: 0.1}}\n"
         "- {name: bull, title: Bull again, story: Down., values: {discount_rate: 0.2}}\n"
     )
-    monkeypatch.setattr(model.scenario, "PRESETS_FILE", path)
-    monkeypatch.setattr(model.scenario.load_presets, "__defaults__", (path,))
+    monkeypatch.setattr(model.presets, "PRESETS_FILE", path)
+    monkeypatch.setattr(model.presets.load_presets, "__defaults__", (path,))
     st.cache_resource.clear()
     yield path
     st.cache_resource.clear()

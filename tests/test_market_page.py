@@ -1,5 +1,5 @@
 """The Market page and the price badge through AppTest, with the feed replaced at its one boundary
-(model.prices.fetch_live): good live answers, failing feeds with and without a saved download, and the
+(model.market.prices.fetch_live): good live answers, failing feeds with and without a saved download, and the
 malformed answers a feed can send. The numbers shown are the model's at the price the badge names.
 Also: how the dashboard caches prices, and the Market page's charts through their ``to_dict()`` specs.
 """
@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import model.prices as price_feed
+import model.market.prices as price_feed
 import ui.data
+from model.datafiles import to_date
 from model.engine import run
-from model.events import events_frame, load_events, returns_after_events
-from model.facts import to_date
+from model.market.events import events_frame, load_events, returns_after_events
 from model.scenario import Scenario
 from tests.conftest import TODAY
 from ui import format as fmt

@@ -8,12 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import model.montecarlo as montecarlo
+import model.analysis.montecarlo as montecarlo
+from model.analysis.montecarlo import (
+    Range,
+    RangeError,
+    check_ranges,
+    default_ranges,
+    draw,
+    percentile_value,
+    run_monte_carlo,
+)
+from model.analysis.sensitivity import OUTCOMES, outcomes, simulate_scenarios
 from model.cli import main
 from model.engine import run
-from model.montecarlo import Range, RangeError, check_ranges, default_ranges, draw, percentile_value, run_monte_carlo
 from model.scenario import SPECS, Scenario, with_values
-from model.sensitivity import OUTCOMES, outcomes, simulate_scenarios
 
 DRAWS = 2000
 SEED = 7
@@ -210,7 +218,7 @@ def test_the_fan_stops_before_the_horizon_so_the_stake_does_not_flatten_the_band
 def test_a_scenario_that_pays_every_bill_has_exactly_no_shortfall_in_any_draw(facts, today):
     # The Bull preset pays every bill in every draw. The money available and the bills owed are
     # sums of the same amounts in another order; their last-digit difference is not a shortfall.
-    from model.scenario import load_presets
+    from model.presets import load_presets
 
     bull = run_monte_carlo(load_presets()["bull"].scenario, facts, today, draws=DRAWS, seed=SEED)
     assert not bull.outcomes["at_risk_azure_revenue_usd_bn"].any()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from model.engine import run
-from model.scenario import load_presets
+from model.presets import load_presets
 
 
 @pytest.fixture(scope="module")

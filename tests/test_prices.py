@@ -16,8 +16,8 @@ import pytest
 import yfinance
 from yfinance.exceptions import YFRateLimitError
 
-from model import prices
-from model.prices import (
+from model.market import prices
+from model.market.prices import (
     CACHE_FILE_NAME,
     PRICE_COLUMNS,
     SNAPSHOT_PATH,
@@ -357,7 +357,7 @@ def test_yfinance_rate_limit_falls_back(tmp_path, fake_ticker):
 
 
 def test_importing_the_model_does_not_import_yfinance():
-    code = ("import sys, model.prices, model.events; "
+    code = ("import sys, model.market.prices, model.market.events; "
             "print('yfinance' in sys.modules, 'streamlit' in sys.modules)")
     answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent)

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import model.prices
-from model.montecarlo import percentile_value, run_monte_carlo
-from model.scenario import Scenario, load_presets, to_json
+import model.market.prices
+from model.analysis.montecarlo import percentile_value, run_monte_carlo
+from model.presets import load_presets
+from model.scenario import Scenario, to_json
 from ui import format as fmt
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -30,7 +31,7 @@ def offline_prices(monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionError("offline in tests")
 
-    monkeypatch.setattr(model.prices, "fetch_live", refuse)
+    monkeypatch.setattr(model.market.prices, "fetch_live", refuse)
 
 
 def _app(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:

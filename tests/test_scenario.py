@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.facts import DataFileError
+from model.datafiles import DataFileError
+from model.presets import load_presets
 from model.scenario import (
     GROUPS,
     SPECS,
@@ -14,7 +15,6 @@ from model.scenario import (
     ScenarioError,
     from_json,
     lenient,
-    load_presets,
     parse_assignments,
     to_json,
     to_strings,

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import model.sensitivity as sensitivity
+import model.analysis.sensitivity as sensitivity
+from model.analysis.sensitivity import OUTCOMES, default_range, grid_values, tornado, two_way, uncertain_names
 from model.cli import main
 from model.engine import run
 from model.scenario import SPECS, Scenario, with_values
-from model.sensitivity import OUTCOMES, default_range, grid_values, tornado, two_way, uncertain_names
 
 
 @pytest.fixture(scope="module")

@@ -20,13 +20,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import model.columns
-import model.workbook
-from model.columns import column_kind, column_title
+import model.export.columns
+import model.export.workbook
 from model.engine import run
+from model.export.columns import column_kind, column_title
+from model.export.workbook import COVER_SHEET, NUMBER_FORMATS, Cover, workbook_bytes
 from model.facts import load_facts
 from model.scenario import SPECS, Scenario
-from model.workbook import COVER_SHEET, NUMBER_FORMATS, Cover, workbook_bytes
+from model.sources import sources_table
 
 TODAY = date(2026, 10, 1)
 EXPORTED_AT = datetime(2026, 10, 1, 14, 30, tzinfo=UTC)
@@ -90,7 +91,7 @@ def column(sheet, title: str) -> list:
 
 
 def test_doctests():
-    for module in (model.columns, model.workbook):
+    for module in (model.export.columns, model.export.workbook):
         failures, tried = doctest.testmod(module)
         assert tried and not failures
 
@@ -252,7 +253,7 @@ def in_calc(tmp_path_factory, real_tables) -> tuple[openpyxl.Workbook, dict]:
     if soffice is None:
         pytest.fail("LibreOffice Calc is not installed: ./dev test installs Debian's libreoffice-calc-nogui")
     folder = tmp_path_factory.mktemp("calc")
-    data = workbook_bytes(real_tables, Scenario(), load_facts().sources(), cover())
+    data = workbook_bytes(real_tables, Scenario(), sources_table(load_facts()), cover())
     (folder / "model.xlsx").write_bytes(data)
     completed = subprocess.run(
         [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",

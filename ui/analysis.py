@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import streamlit as st
 
-from model import compare as comparison
-from model import montecarlo, sensitivity
+from model.analysis import compare as comparison
+from model.analysis import montecarlo, sensitivity
+from model.export.link import PAGE_PARAMS, share_url
+from model.export.workbook import Cover
 from model.scenario import Scenario
-from model.workbook import Cover
 from ui import data
-from ui.controls import PAGE_PARAMS, cached_presets, page_setting, share_url
+from ui.link import page_url
+from ui.state import cached_presets, page_setting
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -32,7 +34,7 @@ def _comparison(scenario_json: str, today_iso: str, price: float | None, extra: 
 
 
 def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None = None) -> pd.DataFrame:
-    """The presets, ``scenario`` and any ``extra`` columns side by side (model.compare's long form)."""
+    """The presets, ``scenario`` and any ``extra`` columns side by side (model.analysis.compare's long form)."""
     key = tuple((c.key, c.title, c.scenario.model_dump_json()) for c in extra or [])
     return _comparison(scenario.model_dump_json(), data.today().isoformat(), data.msft_price(), key)
 
@@ -95,7 +97,7 @@ def workbook_cover(scenario: Scenario) -> Cover:
     quote = data.msft_quote()
     return Cover(
         exported_at=datetime.now(UTC),
-        link=share_url(scenario, st.context.url),
+        link=share_url(scenario, page_url()),
         msft_price_usd=quote.close_usd if quote is not None else None,
         msft_price_as_of=quote.close_date if quote is not None else None,
         msft_price_source=quote.description if quote is not None else "no MSFT price could be loaded",

@@ -6,6 +6,9 @@ a run only prepares the frames, so a slider change never pays for building and v
 Every chart has a title, axis titles with units and tooltips. Each counterparty has one colour on
 every page, from a fixed domain (model.engine.COUNTERPARTIES) and a colour-blind-safe range
 (Okabe-Ito first, then Paul Tol's muted colours), chosen to read on light and dark backgrounds.
+
+One concept, one module: the Exposure pages' charts share their colours, axes and layers; the
+analysis and market pages have their own modules (ui.analysis_charts, ui.market_charts).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``run`` results are cached with ``st.cache_data`` keyed on the scenario's JSON (a string hashes
 in microseconds; a pydantic object would be pickled to hash), today's date and the MSFT price.
-Prices come through model.prices, the one boundary with the live feed, cached for minutes (see
+Prices come through model.market.prices, the one boundary with the live feed, cached for minutes (see
 ``_prices``: a page waits on the feed at most once, and never while an older answer can be shown).
 """
 
@@ -17,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from model import prices as price_feed
+from model.analysis.calibration import check, load_calibration
 from model.engine import Result, run
 from model.facts import Facts, load_facts
+from model.market import prices as price_feed
 from model.scenario import Scenario
+from model.sources import sources_table
 
 _LOG = logging.getLogger(__name__)
 
@@ -47,15 +49,11 @@ def result(scenario: Scenario) -> Result:
 
 @st.cache_resource(show_spinner=False)
 def calibration_targets() -> list:
-    from model.facts import load_calibration
-
     return load_calibration()
 
 
 @st.cache_data(max_entries=64, show_spinner="Checking the model against the public record…")
 def _check_cached(scenario_json: str, today_iso: str, price: float | None) -> pd.DataFrame:
-    from model.calibration import check
-
     # The page's own run (cached): no calibrated figure depends on the MSFT price.
     made = _run_cached(scenario_json, today_iso, price)
     return check(facts(), date.fromisoformat(today_iso), made.scenario, calibration_targets(), made)
@@ -176,7 +174,7 @@ def msft_quote() -> Quote | None:
 
 
 def sources() -> pd.DataFrame:
-    return facts().sources()
+    return sources_table(facts())
 
 
 def msft_price() -> float | None:

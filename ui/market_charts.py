@@ -13,7 +13,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from model.facts import to_date
+from model.datafiles import to_date
 from ui.figure import STREAMLIT_AUTOSIZE
 
 RANGES = ("1M", "6M", "1Y", "5Y", "Since 2019", "Max")
@@ -91,7 +91,7 @@ def date_shown(reported: str, precision: str) -> str:
 
 
 def event_marks(window: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
-    """The events (model.events.events_frame) inside ``window``, each at the close of its session."""
+    """The events (model.market.events.events_frame) inside ``window``, each at the close of its session."""
     columns = ["chart_date", "close_usd", "label", "date_shown", "date_precision", "category",
                "category_label", "explanation", "source"]
     if events is None or events.empty or window.empty:
@@ -298,7 +298,7 @@ def stake_share_chart(frame: pd.DataFrame, basis: StakeBasis) -> alt.LayerChart:
 
 
 def returns_table(returns: pd.DataFrame) -> pd.DataFrame:
-    """model.events.returns_after_events in percent, one row per event, with why a return is missing."""
+    """model.market.events.returns_after_events in percent, one row per event, with why a return is missing."""
     table = pd.DataFrame({
         "event_date": returns["event_date"],
         "date_precision": returns["date_precision"],

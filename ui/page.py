@@ -8,14 +8,17 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from ui import data
+from ui import format as fmt
+from ui.state import PAGE_FRAGMENT, current_scenario
+
 _LOG = logging.getLogger(__name__)
 
 # An emoji, drawn by the browser: a :material/ icon would be fetched from a font host on every load.
 PAGE_ICON = "📊"
 
-PAGE_FRAGMENT = "page"
 # A page's content, as the fragment that a change of assumption reruns (with the sidebar's summary,
-# link and downloads, ``ui.controls.SCENARIO_VIEWS``), while the sidebar's controls stay as drawn.
+# link and downloads, ``ui.state.SCENARIO_VIEWS``), while the sidebar's controls stay as drawn.
 # Every page draws itself through it: ``@page_content`` on a function the page file then calls (a
 # page whose body does not follow the scenario, Sources, keeps only its header in it).
 page_content = st.fragment(key=PAGE_FRAGMENT)
@@ -50,9 +53,6 @@ def header(title: str, summary: str) -> None:
 
 def model_result():
     """The model's run for the sidebar's scenario; if the model cannot run, say why and stop the page."""
-    from ui import data
-    from ui.controls import current_scenario
-
     try:
         return data.result(current_scenario())
     except Exception as error:  # noqa: BLE001 - shown, not raised
@@ -99,8 +99,6 @@ def chart(figure, width: str = "stretch") -> None:
 
 def rate_path_text(scenario) -> str:
     """The revenue-share rate path in words: flat, or moving year by year to its final rate."""
-    from ui import format as fmt
-
     now, final, end = scenario.revenue_share_rate, scenario.revenue_share_rate_final, scenario.revenue_share_end_year
     if fmt.percent(now) == fmt.percent(final):
         return f"Rate {fmt.percent(now)} of OpenAI's revenue each year through {end}, the last year paid"

@@ -13,9 +13,10 @@ import re
 
 import streamlit as st
 
-from model.compare import Column
+from model.analysis.compare import Column
 from model.scenario import Scenario
 from ui.controls import read_scenario_upload
+from ui.link import markdown_text
 
 SAVED_STATE = "_saved_scenarios"  # name -> Scenario, in the order saved
 MESSAGE_STATE = "_saved_scenarios_message"
@@ -78,8 +79,6 @@ def _add_upload() -> None:
 
 def panel(current: Scenario) -> None:
     """Save the current scenario, add a scenario file, remove saved ones; shows what went wrong."""
-    from ui.controls import markdown_text
-
     with st.expander("Saved scenarios to compare", icon=":material/bookmark:"):
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         left.text_input("Name for the current scenario", key=NAME_KEY, max_chars=MAX_NAME)

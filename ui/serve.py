@@ -20,6 +20,7 @@ ENTRY = Path(__file__).resolve().parents[1] / "dashboard.py"
 
 def preload() -> list[str]:
     """Import every module of the model and the dashboard's shared pieces; their names."""
+    # Imported here, as everything in this module, for start-up time: that is this function's job.
     import model
     import ui
 
@@ -29,9 +30,9 @@ def preload() -> list[str]:
     try:
         names = []
         for package in (model, ui):
-            for module in pkgutil.iter_modules(package.__path__):
-                if module.name not in ("__main__", "serve"):
-                    names.append(importlib.import_module(f"{package.__name__}.{module.name}").__name__)
+            for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+                if module.name not in ("model.__main__", "ui.serve"):
+                    names.append(importlib.import_module(module.name).__name__)
     finally:
         logging.disable(logging.NOTSET)
     return names
@@ -42,20 +43,21 @@ def warm() -> None:
     process-wide caches (``st.cache_resource``), the model run once (numpy's and pandas' first calls
     are slower), and Streamlit's check that the page icon is an emoji (it compiles a large pattern).
     A data file that cannot be read is left for the page to name, as it does on every run."""
+    # Imported here for start-up time: after preload() has loaded them, and only in the server.
     from datetime import date
 
     from streamlit.string_util import is_emoji
 
     from model.engine import run
     from model.scenario import Scenario
-    from ui import controls, data
+    from ui import data, state
     from ui.page import PAGE_ICON
 
     is_emoji(PAGE_ICON)
     steps = {
         "the data files": data.facts,
         "the model's first run": lambda: run(Scenario(), data.facts(), date.today(), None),
-        "the presets": controls.cached_presets,
+        "the presets": state.cached_presets,
         "the calibration targets": data.calibration_targets,
     }
     problems = []
@@ -75,6 +77,7 @@ def warm() -> None:
 def main(arguments: list[str]) -> None:
     preload()
     warm()
+    # Imported here for start-up time: the server's own code, once the dashboard's is loaded.
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(ENTRY), *arguments]

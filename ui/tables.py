@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.columns import column_kind, column_title, unit_kind
-from model.exports import csv_bytes
+from model.export.columns import column_kind, column_title, unit_kind
+from model.export.tables import csv_bytes
+from model.export.workbook import Cover, workbook_bytes
 from model.scenario import Scenario
-from model.workbook import Cover, workbook_bytes
 from ui import format as fmt
 from ui.page import on_demand
 

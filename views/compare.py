@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from model.compare import wide
+from model.analysis.compare import wide
 from ui import analysis, saved_scenarios
 from ui import format as fmt
-from ui.controls import current_scenario
 from ui.page import header, page_content, section
+from ui.state import current_scenario
 from ui.tables import download_csv
 
 

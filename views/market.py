@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from model.events import events_frame, load_events, returns_after_events
-from model.facts import to_date
+from model.datafiles import to_date
+from model.market.events import events_frame, load_events, returns_after_events
 from ui import data
 from ui import format as fmt
 from ui import market_charts as mc
-from ui.controls import current_scenario
 from ui.page import derived_note, header, page_content, section
 from ui.price_badge import price_badge
+from ui.state import current_scenario
 from ui.tables import MISSING, download_csv, table
 
 

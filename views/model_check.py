@@ -5,8 +5,8 @@ import streamlit as st
 from model.scenario import Scenario
 from ui import charts, data
 from ui import format as fmt
-from ui.controls import current_scenario
 from ui.page import chart, header, money_markdown, page_content, section
+from ui.state import current_scenario
 from ui.tables import download_csv
 
 

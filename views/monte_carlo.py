@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from model import montecarlo
-from model.sensitivity import OUTCOMES
+from model.analysis import montecarlo
+from model.analysis.sensitivity import OUTCOMES
+from model.export.link import PAGE_PARAMS
 from ui import analysis
 from ui import analysis_charts as charts
 from ui import format as fmt
-from ui.controls import PAGE_PARAMS, PAGE_QUERY_PARAMS, current_scenario, linked_setting
 from ui.page import chart, header, page_content, section
+from ui.state import current_scenario, linked_setting
 from ui.tables import download_csv, table
 
 
@@ -41,7 +42,7 @@ def page() -> None:
     scenario = current_scenario()
 
     left, middle, right = st.columns(3)
-    draws_param, seed_param, range_param = (PAGE_PARAMS[key] for key in PAGE_QUERY_PARAMS)
+    draws_param, seed_param, range_param = PAGE_PARAMS.values()
     draws = left.number_input("Draws", step=1000, **linked_setting(draws_param))
     seed = middle.number_input("Seed", step=1, help="The same seed gives the same draws.",
                                **linked_setting(seed_param))

@@ -2,18 +2,17 @@
 
 import streamlit as st
 
+from model.scenario import changed_specs
 from ui import charts, data
 from ui import format as fmt
 from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, page_content, section
 from ui.price_badge import price_badge
+from ui.state import cached_presets, matching_preset
 from ui.tables import table
 
 
 def scenario_name(scenario) -> str:
     """Which scenario the numbers are for, so a shared link says so on a phone's first screen."""
-    from model.scenario import changed_specs
-    from ui.controls import cached_presets, matching_preset
-
     try:
         preset = matching_preset(scenario, cached_presets())
     except Exception:  # noqa: BLE001 - a broken presets file is named in the sidebar; here it just has no name

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
+from model.analysis.sensitivity import DEFAULT_RELATIVE, OUTCOMES, uncertain_names
 from model.scenario import SPECS
-from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES, uncertain_names
 from ui import analysis
 from ui import analysis_charts as charts
 from ui import format as fmt
-from ui.controls import current_scenario
 from ui.page import chart, header, page_content, section
+from ui.state import current_scenario
 from ui.tables import dataframe, download_csv
 
 

@@ -3,7 +3,7 @@
 Shared by the end-to-end tests (tests/browser) and the latency benchmark (benchmarks/latency.py),
 so both measure the same app started the same way.
 
-The price feed is switched off (MSFT_PRICE_OFFLINE=1, checked in model.prices.fetch_live), so the
+The price feed is switched off (MSFT_PRICE_OFFLINE=1, checked in model.market.prices.fetch_live), so the
 server never asks the network and the page falls back to the snapshot shipped in data/, through the
 same fallback path as a real outage. The cache directory is a fresh empty folder, so no saved
 download from an earlier run can be picked up instead. In chromium only loopback resolves.

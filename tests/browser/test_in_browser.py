@@ -30,9 +30,10 @@ from dashboard_ui import (
 from playwright.sync_api import expect
 from streamlit_harness import Tab, choice_option, install_page_clock, metric_value
 
-from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule, load_presets
+from model.export.link import read_link
+from model.presets import load_presets
+from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule
 from ui import format as fmt
-from ui.controls import read_link
 
 OVERVIEW = PAGE["Overview"]
 

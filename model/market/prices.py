@@ -9,6 +9,9 @@ Every answer, wherever it came from, passes the same checks (`clean_price_frame`
 
 Prices are as traded (not adjusted for dividends), in USD per share; `adj_close` is Yahoo's split and
 dividend adjusted close.
+
+One concept, one module: the feed, its cache on disk and the snapshot are the three answers to the
+one question "what were MSFT's prices", checked by the same rules.
 """
 
 from __future__ import annotations
@@ -28,14 +31,14 @@ from typing import Literal, NamedTuple
 
 import pandas as pd
 
-from model.facts import DataFileError
+from model.datafiles import DATA_DIR, DataFileError
 
 TICKER = "MSFT"
 DEFAULT_START = date(2019, 1, 1)
 # Short on purpose: the page waits for this before it can fall back. yfinance's own time-zone
 # lookup, made once per ticker before the history request, uses a fixed 10 s of its own.
 LIVE_TIMEOUT_SECONDS = 5.0
-SNAPSHOT_PATH = Path(__file__).resolve().parent.parent / "data" / "msft_daily.csv"
+SNAPSHOT_PATH = DATA_DIR / "msft_daily.csv"
 CACHE_DIR_ENV = "MSFT_PRICE_CACHE_DIR"
 # Set to 1 on a machine with no internet (and in the browser tests): the feed is not asked at all,
 # and the saved download or the snapshot is shown at once, saying so.
@@ -93,7 +96,8 @@ def fetch_live(start: date = DEFAULT_START, *, timeout_seconds: float = LIVE_TIM
     """
     if os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes"):
         raise PriceFeedSwitchedOff(f"switched off ({OFFLINE_ENV}={os.environ[OFFLINE_ENV]})")
-    import yfinance  # imported here so that importing the model stays fast and works offline
+    # Imported here for start-up time, and so that importing the model works offline.
+    import yfinance
 
     with _yfinance_errors() as logged:
         raw = yfinance.Ticker(TICKER).history(

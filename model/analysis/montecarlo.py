@@ -1,7 +1,7 @@
 """Monte Carlo: thousands of scenarios drawn around the current one, evaluated in one call.
 
 Each uncertain assumption gets a triangular distribution: its most likely value is its current
-value, its ends are the sensitivity range (``model.sensitivity.default_range``: ±20% of the value
+value, its ends are the sensitivity range (``model.analysis.sensitivity.default_range``: ±20% of the value
 by default, whole steps for whole-number fields, clipped to the declared bounds); the ends can be
 edited. Assumptions are drawn independently. Whole-number fields are drawn as whole numbers: the
 triangle is stretched half a step past each end and the draw rounded, so every whole value in the
@@ -25,9 +25,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from model.analysis.sensitivity import (
+    DEFAULT_RELATIVE,
+    OUTCOMES,
+    default_range,
+    outcomes,
+    simulate_scenarios,
+    uncertain_names,
+)
 from model.facts import Facts
 from model.scenario import SPECS, Scenario
-from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES, default_range, outcomes, simulate_scenarios, uncertain_names
 from model.simulate import ROUNDING_USD_BN, scenario_values
 
 DEFAULT_DRAWS = 10_000

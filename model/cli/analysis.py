@@ -1,9 +1,8 @@
 """The command line's scenario analysis: ``compare``, ``sensitivity`` and ``montecarlo``.
 
 Each writes its tables as CSV files into a folder (``--out``, default ``./out``), with the same
-conventions as ``export`` (model/exports.py), and takes the same scenario flags (``--preset``,
-``--scenario``, ``--set``, ``--today``, ``--price``/``--live``). The commands register themselves
-with :func:`model.cli.register` when model/cli.py imports this module.
+conventions as ``export`` (model/export/), and takes the same scenario flags (``--preset``,
+``--scenario``, ``--set``, ``--today``, ``--price``/``--live``).
 """
 
 from __future__ import annotations
@@ -17,13 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from model.cli import DEFAULT_OUT, EXIT_OK, Command, Context, UsageError, register
+from model.analysis.compare import compare, preset_columns, wide
+from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, RangeError, default_ranges, run_monte_carlo
+from model.analysis.sensitivity import DEFAULT_RELATIVE, OUTCOMES, tornado, two_way
+from model.cli.context import DEFAULT_OUT, EXIT_OK, Command, Context, UsageError
+from model.export.tables import csv_bytes
 
 
 def write_csv_tables(tables: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
     """Each table as ``<name>.csv`` in the folder ``out``; all are rendered before any is written,
     and each lands through a rename, so a failure never leaves a half-written file."""
-    from model.exports import csv_bytes
 
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out: {out} is a file; CSV output goes to a folder")
@@ -82,8 +84,6 @@ def _add_compare_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_compare(args: argparse.Namespace, context: Context) -> int:
-    from model.compare import compare, preset_columns, wide
-
     long = compare(
         preset_columns(context.scenario),
         context.facts,
@@ -101,8 +101,6 @@ def _run_compare(args: argparse.Namespace, context: Context) -> int:
 
 
 def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
-    from model.sensitivity import DEFAULT_RELATIVE, OUTCOMES
-
     _add_out(parser)
     parser.add_argument(
         "--range",
@@ -125,8 +123,6 @@ def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_sensitivity(args: argparse.Namespace, context: Context) -> int:
-    from model.sensitivity import tornado, two_way
-
     tables = {"sensitivity": tornado(context.scenario, context.facts, context.today, args.relative)}
     if args.grid:
         try:
@@ -145,9 +141,6 @@ def _run_sensitivity(args: argparse.Namespace, context: Context) -> int:
 
 
 def _add_montecarlo_arguments(parser: argparse.ArgumentParser) -> None:
-    from model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED
-    from model.sensitivity import DEFAULT_RELATIVE
-
     _add_out(parser)
     parser.add_argument(
         "--draws", type=_positive_int, default=DEFAULT_DRAWS, help=f"number of draws (default {DEFAULT_DRAWS})"
@@ -169,8 +162,6 @@ def _add_montecarlo_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_montecarlo(args: argparse.Namespace, context: Context) -> int:
-    from model.montecarlo import RangeError, default_ranges, run_monte_carlo
-
     try:
         result = run_monte_carlo(
             context.scenario,
@@ -187,27 +178,23 @@ def _run_montecarlo(args: argparse.Namespace, context: Context) -> int:
     return EXIT_OK
 
 
-register(
+COMMANDS = (
     Command(
         "compare",
         "write the presets and the scenario side by side, with variance against the base",
         _run_compare,
         _add_compare_arguments,
-    )
-)
-register(
+    ),
     Command(
         "sensitivity",
         "write a tornado of each assumption's effect (and optionally a two-way table)",
         _run_sensitivity,
         _add_sensitivity_arguments,
-    )
-)
-register(
+    ),
     Command(
         "montecarlo",
         "write Monte Carlo percentiles, fan, funding-gap probability and histogram",
         _run_montecarlo,
         _add_montecarlo_arguments,
-    )
+    ),
 )

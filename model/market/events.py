@@ -23,10 +23,9 @@ from pydantic import (
     field_validator,
 )
 
-from model.facts import DataFileError, load_file, to_date
+from model.datafiles import DATA_DIR, DataFileError, load_file, to_date
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EVENTS_PATH = REPO_ROOT / "data" / "events.yaml"
+EVENTS_PATH = DATA_DIR / "events.yaml"
 RETURN_HORIZONS_SESSIONS = {"return_1d": 1, "return_5d": 5}
 
 Category = Literal["tranche", "partnership", "recapitalization", "amendment", "commitment", "competition", "finances"]

@@ -5,10 +5,10 @@ What makes it a workbook rather than a dump of the CSVs:
 - a **cover** sheet first: the scenario (its link when the exporter has one, and every assumption
   changed from the reported terms), the MSFT price used and as of when, the sign convention, the
   units, when it was exported, and a contents list linking to each sheet;
-- **readable headers with units** (``Amount (USD bn)``; :func:`model.columns.column_title`), bold,
+- **readable headers with units** (``Amount (USD bn)``; :func:`model.export.columns.column_title`), bold,
   frozen, with an autofilter;
 - **number formats**: money in USD billions to 0.1, per-share amounts and EPS to the cent, rates and
-  shares as percentages, years whole (:mod:`model.columns` says which column is which; a column
+  shares as percentages, years whole (:mod:`model.export.columns` says which column is which; a column
   whose unit is in a ``unit`` column is formatted row by row). Cells keep full precision;
 - **real dates beside reported text dates**: a ``date`` or ``as_of`` column holding text as the
   source gave it ("2021", "2024-10") keeps that text, headed "Date as reported", and the column
@@ -17,7 +17,7 @@ What makes it a workbook rather than a dump of the CSVs:
 - the **sources** sheet stores its values as numbers (and dates, and TRUE/FALSE) where they are;
 - landscape pages, fitted to the page width, the header row repeated on every page.
 
-Every text cell goes through :func:`model.exports.safe_cell`, so nothing in the workbook runs as a
+Every text cell goes through :func:`model.export.tables.safe_cell`, so nothing in the workbook runs as a
 formula.
 """
 
@@ -33,8 +33,8 @@ from typing import Any
 
 import pandas as pd
 
-from model.columns import Kind, column_kind, column_title, unit_kind
-from model.exports import SOURCES_TABLE, all_tables, is_missing, safe_cell, sheet_name, tidy, workbook_cell
+from model.export.columns import Kind, column_kind, column_title, unit_kind
+from model.export.tables import SOURCES_TABLE, all_tables, is_missing, safe_cell, sheet_name, tidy, workbook_cell
 from model.scenario import Scenario, changed_specs
 
 COVER_SHEET = "cover"
@@ -208,6 +208,7 @@ def _display_width(value: Any, number_format: str | None) -> int:
 
 
 def _write_table(sheet, columns: list[_Column]) -> None:
+    # Imported here for start-up time: openpyxl takes about 0.2 s to import and only an export needs it.
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -249,6 +250,7 @@ def _changed(scenario: Scenario) -> list[tuple[str, str, str]]:
 
 
 def _write_cover(sheet, scenario: Scenario, cover: Cover, contents: list[tuple[str, str, int]]) -> None:
+    # Imported here for start-up time: openpyxl takes about 0.2 s to import and only an export needs it.
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -320,6 +322,7 @@ def workbook_bytes(
     cover: Cover | None = None,
 ) -> bytes:
     """One .xlsx: the cover, a sheet per table, then "scenario" and "sources"."""
+    # Imported here for start-up time: openpyxl takes about 0.2 s to import and only an export needs it.
     from openpyxl import Workbook
 
     sheets = all_tables(tables, scenario, sources)

@@ -9,13 +9,52 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import Field, model_validator
 
+from model.analysis.montecarlo import run_monte_carlo
+from model.datafiles import DATA_DIR, load_file
 from model.engine import Result, run
-from model.facts import CalibrationTarget, Facts, load_calibration
+from model.facts import Facts, Record, Sourced
 from model.scenario import Scenario
+
+
+class CalibrationTarget(Sourced):
+    """A reported figure the base case must reproduce, and the band it must land in."""
+
+    measure: str
+    label: str
+    target: str
+    low: float | None = None
+    high: float | None = None
+    basis: str
+
+    @model_validator(mode="after")
+    def _band(self) -> CalibrationTarget:
+        if self.low is None and self.high is None:
+            raise ValueError("give low, high or both")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
+class CalibrationFile(Record):
+    targets: list[CalibrationTarget] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> CalibrationFile:
+        measures = [t.measure for t in self.targets]
+        if len(measures) != len(set(measures)):
+            raise ValueError("each measure may appear once")
+        return self
+
+
+def load_calibration(data_dir: Path = DATA_DIR) -> list[CalibrationTarget]:
+    return load_file(data_dir / "calibration.yaml", CalibrationFile, wrap="targets").targets
+
 
 # Draws for the Monte Carlo row: enough to see a 1% chance, quick enough for every page load.
 CHECK_DRAWS = 2000
@@ -40,8 +79,6 @@ def share_of_year_before(facts: Facts, year: int, months: int) -> float:
 
 
 def _gap_probability(result: Result, facts: Facts, year: int) -> float:
-    from model.montecarlo import run_monte_carlo  # only this row needs it
-
     mc = run_monte_carlo(result.scenario, facts, result.today, draws=CHECK_DRAWS)
     row = mc.gap_probability.set_index("year")
     return float(row.at[year, "probability_funding_gap"]) if year in row.index else 0.0

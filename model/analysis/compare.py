@@ -23,7 +23,8 @@ import pandas as pd
 
 from model.engine import Result, run
 from model.facts import Facts
-from model.scenario import SPECS, Preset, Scenario, load_presets
+from model.presets import Preset, load_presets
+from model.scenario import SPECS, Scenario
 
 BASE = "base"
 CURRENT = "current"

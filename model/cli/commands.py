@@ -1,0 +1,199 @@
+"""The command line's own commands: ``summary``, ``check``, ``export``, ``prices`` and ``assumptions``.
+
+    python -m model summary [--preset bear] [--set name=value ...] [--scenario file.json]
+    python -m model export --format csv|xlsx [--out PATH] [same scenario flags]
+    python -m model check [same scenario flags]     (exit 1 when a reported figure is missed)
+    python -m model prices
+    python -m model assumptions
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from model.analysis.calibration import check
+from model.analysis.compare import compare, preset_columns
+from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, run_monte_carlo
+from model.analysis.sensitivity import DEFAULT_RELATIVE, tornado
+from model.cli.context import DEFAULT_OUT, EXIT_FAILURE, EXIT_OK, PROG, Command, Context, UsageError
+from model.export.files import ExportError, write_tables
+from model.export.tables import is_missing
+from model.export.workbook import Cover
+from model.market import prices as price_feed
+from model.scenario import GROUPS, SPECS, Scenario, changed_specs
+from model.sources import sources_table
+
+
+def changed_assumptions(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """(label and name, value, default) for every assumption off its default, as text."""
+    return [(f"{spec.label} ({spec.name})", spec.format(getattr(scenario, spec.name)), spec.format(spec.default))
+            for spec in changed_specs(scenario)]
+
+
+def format_metric(value: Any, unit: str) -> str:
+    """A headline figure in its unit, as a reader expects it: 20.5% rather than 0.205 fraction."""
+    if is_missing(value):
+        return "n/a"
+    value = float(value)
+    if unit == "year":
+        return str(round(value))
+    if unit in ("fraction", "per year"):
+        return f"{value:.1%}" + (" per year" if unit == "per year" else "")
+    if unit == "x":
+        return f"{value:,.2f}x"
+    if unit == "USD":
+        return f"{value:,.2f} USD"
+    if unit == "USD bn":
+        return f"{value:,.1f} USD bn" if abs(value) >= 100 else f"{value:,.2f} USD bn"
+    if unit.startswith("0-"):  # an index on a fixed scale, e.g. HHI on 0-10,000
+        return f"{value:,.0f} (of {unit})"
+    return f"{value:,.4g} {unit}".rstrip()
+
+
+def summary_text(context: Context) -> str:
+    """The headline figures as text: the scenario's changed values first, then the metrics."""
+    lines = [f"Scenario: {context.scenario_source}"]
+    changed = changed_assumptions(context.scenario)
+    if changed:
+        width = max(len(label) for label, _, _ in changed)
+        lines += [f"  {label:<{width}}  {value}  (default {default})" for label, value, default in changed]
+    else:
+        lines.append("  every assumption at its default (the reported terms)")
+    lines.append(f"Today: {context.today}")
+    lines.append(f"MSFT price: {format_metric(context.price.price_usd, 'USD')}, {context.price.source}")
+    lines.append("")
+    lines.append("Headline figures (from Microsoft's side: money in is positive)")
+    summary = context.result.tables["summary"]
+    rows = []
+    for record in summary.to_dict("records"):
+        extras = []
+        if not is_missing(record.get("per_msft_share_usd")):
+            extras.append(f"{record['per_msft_share_usd']:,.2f} USD per MSFT share")
+        if not is_missing(record.get("share_of_msft_market_value")):
+            extras.append(f"{record['share_of_msft_market_value']:.2%} of MSFT market value")
+        label = str(record["label"]) + (" *" if record.get("derived") else "")
+        rows.append((label, format_metric(record["value"], str(record.get("unit") or "")), "; ".join(extras)))
+    width_label = max(len(label) for label, _, _ in rows)
+    width_value = max(len(value) for _, value, _ in rows)
+    for label, value, extras in rows:
+        lines.append(f"  {label:<{width_label}}  {value:>{width_value}}  {extras}".rstrip())
+    lines.append("")
+    lines.append("* derived by the model from the assumptions above (see sources with: export)")
+    return "\n".join(lines)
+
+
+def _run_summary(args: argparse.Namespace, context: Context) -> int:
+    print(summary_text(context))
+    return EXIT_OK
+
+
+def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="default: csv")
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        type=Path,
+        help="csv: a folder (default ./out); xlsx: a file (default ./openai-exposure.xlsx)",
+    )
+
+
+def _run_export(args: argparse.Namespace, context: Context) -> int:
+    out = args.out or DEFAULT_OUT[args.format]
+    sources = sources_table(context.facts)
+    # The same tables as the dashboard's workbook: the model's, the presets side by side, the
+    # tornado and a Monte Carlo run at the default settings.
+    comparison = compare(preset_columns(context.scenario), context.facts, context.today, context.price.price_usd,
+                         results={"current": context.result})
+    monte_carlo = run_monte_carlo(context.scenario, context.facts, context.today)
+    tables = {
+        **context.result.tables,
+        "scenario_comparison": comparison,
+        "sensitivity": tornado(context.scenario, context.facts, context.today),
+        **monte_carlo.tables(),
+    }
+    cover = Cover(
+        exported_at=datetime.now(UTC),
+        scenario_note=context.scenario_source,
+        msft_price_usd=context.price.price_usd,
+        msft_price_as_of=context.price.as_of,
+        msft_price_source=context.price.source,
+        today=context.today,
+        notes=(
+            f"Monte Carlo sheets: {DEFAULT_DRAWS:,} draws, seed {DEFAULT_SEED}, each range "
+            f"{DEFAULT_RELATIVE:.0%} either way (the defaults of: {PROG} montecarlo).",
+        ),
+    )
+    try:
+        written = write_tables(tables, context.scenario, sources, out, args.format, cover)
+    except ExportError as error:
+        raise UsageError(f"--out: {error}") from None
+    shown = out if args.format == "xlsx" else f"{out}/ ({len(written)} CSV files)"
+    print(
+        f"wrote {shown}: scenario from {context.scenario_source}; today {context.today}; "
+        f"MSFT price {context.price.source}"
+    )
+    return EXIT_OK
+
+
+def check_text(table: Any) -> str:
+    """The calibration table as aligned text: one line per reported figure."""
+    rows = [("", "figure", "reported", "band", "modelled")]
+    for record in table.to_dict("records"):
+        mark = "ok" if record["within"] else "OUT"
+        rows.append((mark, record["label"], record["reported"], record["band"], f"{record['modelled']:,.3g}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    failed = int((~table["within"]).sum())
+    lines.append("")
+    lines.append(f"{len(table) - failed} of {len(table)} reported figures reproduced within their band"
+                 + (f"; {failed} outside" if failed else ""))
+    return "\n".join(lines)
+
+
+def _run_check(args: argparse.Namespace, context: Context) -> int:
+    table = check(context.facts, context.today, context.scenario)
+    print(f"Scenario: {context.scenario_source}; today {context.today}")
+    print(check_text(table))
+    if args.verbose:
+        print()
+        for record in table.to_dict("records"):
+            print(f"{record['label']}: {record['basis']} ({record['source']}, as of {record['as_of']})")
+    return EXIT_OK if table["within"].all() else EXIT_FAILURE
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verbose", action="store_true", help="also print each figure's basis and source")
+
+
+def _run_prices(args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+    print(price_feed.prices_report(price_feed.load_prices(now=now), now))
+    return EXIT_OK
+
+
+def _run_assumptions(args: argparse.Namespace) -> int:
+    """Every assumption: the names --set and scenario files take, with default and range."""
+    for group in GROUPS:
+        print(group)
+        for name, spec in SPECS.items():
+            if spec.group == group:
+                print(f"  {name:<36} default {spec.format(spec.default):<22} {spec.describe_range()}")
+                print(f"  {'':<36} {spec.label}: {spec.help}")
+        print()
+    return EXIT_OK
+
+
+COMMANDS = (
+    Command("summary", "print the headline figures of a scenario", _run_summary),
+    Command("check", "compare the scenario with every reported figure it must reproduce; exit 1 if one "
+            "is outside its band", _run_check, _add_check_arguments),
+    Command("assumptions", "list every assumption with its default and allowed range", _run_assumptions,
+            uses_scenario=False),
+    Command("export", "write every table as CSV files or one Excel workbook", _run_export, _add_export_arguments),
+    Command("prices", "fetch MSFT prices and say which source answered, as of when", _run_prices,
+            uses_scenario=False),
+)

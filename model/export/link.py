@@ -1,0 +1,198 @@
+"""The scenario's link: the query string that rebuilds a view of the dashboard, written and read.
+
+A link holds every assumption that differs from the reported terms, by its field name
+(``?discount_rate=0.12&horizon_year=2040``), a choice by its label as the dashboard's controls write
+it (its value is read too), and the settings of a page that its tables use (Monte Carlo's draws, seed
+and range width, :data:`PAGE_PARAMS`). The dashboard writes it to the address bar and the share box;
+exports write it on their cover; the dashboard reads it back on a session's first run.
+
+Reading never raises: each value is read on its own through :func:`model.scenario.lenient`, so one
+that cannot be used is named (:class:`~model.scenario.IgnoredValue`) and the others still apply.
+
+>>> from model.scenario import Scenario
+>>> share_url(Scenario(discount_rate=0.12), "https://example.org/app/", {"mc_draws": "2000"})
+'https://example.org/app/?discount_rate=0.12&mc_draws=2000'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS
+from model.analysis.sensitivity import DEFAULT_RELATIVE
+from model.scenario import CHOICE_LABELS, SPECS, IgnoredValue, Scenario, lenient
+
+
+class QueryParams(Protocol):
+    """What a link's reader needs of its parameters: names, and every value given for a name
+    (Streamlit's ``st.query_params`` has this shape)."""
+
+    def __iter__(self): ...
+
+    def get_all(self, name: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class PageParam:
+    """A query parameter that a page binds to its own widget (not an assumption), with its bounds."""
+
+    name: str
+    label: str
+    kind: type
+    low: float
+    high: float
+    default: float
+
+    def parse(self, text: str) -> int | float | None:
+        """The value ``text`` holds, or None when the page's widget could not take it."""
+        text = text.strip()
+        if self.kind is int:
+            if not _WHOLE_NUMBER.fullmatch(text):
+                return None
+            value: float = int(text.split(".")[0])
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                return None
+            if not math.isfinite(value):
+                return None
+        return value if self.low <= value <= self.high else None
+
+    def describe_range(self) -> str:
+        return f"{self.low:,} to {self.high:,}" if self.kind is int else f"{self.low:g} to {self.high:g}"
+
+
+_WHOLE_NUMBER = re.compile(r"-?\d{1,12}(\.0*)?")
+# Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
+# not assumptions, so the link check does not read them as such, but it checks them against the
+# same bounds as the page's widgets, which Streamlit would otherwise fail on (a 400-digit draws).
+PAGE_PARAMS = {
+    param.name: param
+    for param in (
+        PageParam("mc_draws", "Monte Carlo draws", int, 100, MAX_DRAWS, DEFAULT_DRAWS),
+        PageParam("mc_seed", "Monte Carlo seed", int, 0, 2**32 - 1, DEFAULT_SEED),
+        PageParam("mc_range", "Monte Carlo range either way", float, 0.05, 0.5, DEFAULT_RELATIVE),
+    )
+}
+
+_WHOLE_NUMBER = re.compile(r"-?\d{1,12}(\.0*)?")
+# Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
+# not assumptions, so the link check does not read them as such, but it checks them against the
+# same bounds as the page's widgets, which Streamlit would otherwise fail on (a 400-digit draws).
+PAGE_PARAMS = {
+    param.name: param
+    for param in (
+        PageParam("mc_draws", "Monte Carlo draws", int, 100, MAX_DRAWS, DEFAULT_DRAWS),
+        PageParam("mc_seed", "Monte Carlo seed", int, 0, 2**32 - 1, DEFAULT_SEED),
+        PageParam("mc_range", "Monte Carlo range either way", float, 0.05, 0.5, DEFAULT_RELATIVE),
+    )
+}
+
+
+# Choice fields show a readable label (model.scenario.CHOICE_LABELS); Streamlit's URL carries the
+# label too, while the command line and scenario files use the value. Links accept both.
+
+
+def choice_options(name: str) -> list[Enum]:
+    return list(CHOICE_LABELS[name])
+
+
+def choice_label(name: str, option: Any) -> str:
+    labels = CHOICE_LABELS[name]
+    for member, label in labels.items():
+        if option == member or option == member.value:
+            return label
+    return str(option)
+
+
+def link_values(query_params: QueryParams) -> dict[str, str]:
+    """The query parameters as ``name: text``, the last one winning, choice labels turned to values."""
+    values: dict[str, str] = {}
+    for name in list(query_params):
+        all_values = query_params.get_all(name)
+        values[name] = all_values[-1] if all_values else ""
+    for name, labels in CHOICE_LABELS.items():
+        if name in values:
+            by_label = {label: member.value for member, label in labels.items()}
+            values[name] = by_label.get(values[name], values[name])
+    return values
+
+
+def _read_assumption(name: str, text: str) -> tuple[Any, IgnoredValue | None]:
+    """One assumption from a link: its value, or why it was ignored. Never raises."""
+    spec = SPECS.get(name)
+    if spec is not None and spec.kind == "int" and not _WHOLE_NUMBER.fullmatch(text.strip()):
+        # A whole-number field takes "2040" or "2040.0", not "2040.0000001" nor a 400-digit number.
+        return None, IgnoredValue(name, text, f"{name}={text!r} is not a whole number in range")
+    try:
+        scenario, ignored = lenient({name: text})
+    except Exception as error:  # noqa: BLE001 - a value the parser cannot even read is ignored too
+        return None, IgnoredValue(name, text, f"{name}={text!r} could not be read ({type(error).__name__})")
+    if ignored:
+        return None, ignored[0]
+    return getattr(scenario, name), None
+
+
+def read_link(query_params: QueryParams) -> tuple[Scenario, list[IgnoredValue], dict[str, str]]:
+    """A link's scenario, the values it ignored (each named) and the page parameters it keeps.
+
+    Never raises, whatever the link holds: each value is read on its own, so one that cannot be
+    read is named in the note and the others still apply.
+    """
+    good: dict[str, Any] = {}
+    ignored: list[IgnoredValue] = []
+    page: dict[str, str] = {}
+    for name, text in link_values(query_params).items():
+        if name in PAGE_PARAMS:
+            if PAGE_PARAMS[name].parse(text) is None:
+                ignored.append(IgnoredValue(name, text, "outside the page's range"))
+            else:
+                page[name] = text.strip()
+            continue
+        value, problem = _read_assumption(name, text)
+        if problem is None:
+            good[name] = value
+        else:
+            ignored.append(problem)
+    return Scenario().model_copy(update=good), ignored, page
+
+
+def query_pairs(scenario: Scenario) -> dict[str, str]:
+    """The scenario as the query parameters the controls write: only values off their default."""
+    pairs = {}
+    for name, spec in SPECS.items():
+        value = getattr(scenario, name)
+        if value == spec.default:
+            continue
+        if name in CHOICE_LABELS:
+            pairs[name] = choice_label(name, value)
+        elif spec.kind == "int":
+            pairs[name] = str(int(value))
+        else:
+            pairs[name] = repr(float(value))
+    return pairs
+
+
+def share_url(scenario: Scenario, base_url: str, page: Mapping[str, str] | None = None) -> str:
+    """The link that opens ``scenario`` (and ``page``'s own settings, e.g. Monte Carlo's draws) on
+    the dashboard served at ``base_url``."""
+    base = base_url
+    query = urlencode({**query_pairs(scenario), **(page or {})})
+    return f"{base}?{query}" if query else base
+
+
+def page_pairs(settings: Mapping[str, int | float]) -> dict[str, str]:
+    """Page settings (by parameter name) that are off their default, as query parameters."""
+    pairs = {}
+    for name, param in PAGE_PARAMS.items():
+        value = settings.get(name, param.default)
+        if value != param.default:
+            pairs[name] = str(int(value)) if param.kind is int else f"{float(value):g}"
+    return pairs

@@ -1,0 +1,100 @@
+"""The Sources table: every reported fact with its source and as-of date, one row per value.
+
+Walks the validated :class:`~model.facts.Facts` record by record, so a fact added to a data file
+appears here without another edit; how sure a source is (``confidence``) comes first in its note.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from model.facts import Facts, Record
+
+_SOURCE_KEYS = {"source", "as_of", "derived", "note", "confidence"}
+_UNITS = {"_usd_bn": "USD bn", "_usd": "USD", "rate": "fraction", "stake": "fraction",
+          "gigawatts": "GW", "count": "shares"}
+
+
+def _unit(field: str) -> str:
+    for suffix, unit in _UNITS.items():
+        if field.endswith(suffix):
+            return unit
+    return ""
+
+
+def _walk(topic: str, record_name: str, node: Record, rows: list[dict]) -> None:
+    values = node.model_dump()
+    for field, value in values.items():
+        if field in _SOURCE_KEYS or isinstance(value, (dict, list)) and field != "schedule":
+            continue
+        if field == "schedule" and value:
+            value = "; ".join(f"{year}: {amount:g}" for year, amount in value.items())
+        rows.append({
+            "topic": topic,
+            "record": record_name,
+            "field": field,
+            "value": "" if value is None else str(value),
+            "unit": _unit(field),
+            "source": getattr(node, "source", ""),
+            "as_of": getattr(node, "as_of", ""),
+            "derived": bool(
+                getattr(node, "derived", False)
+                or (field == "schedule" and getattr(node, "schedule_derived", False))
+            ),
+            # How sure the source is comes first: "not verified" must be seen before anything else.
+            "note": "; ".join(
+                text for text in (getattr(node, "confidence", None), getattr(node, "note", None)) if text
+            ),
+        })
+
+
+def sources_table(facts: Facts) -> pd.DataFrame:
+    """Every fact with its source and as-of date, one row per reported value."""
+    rows: list[dict] = []
+    t = facts.tranches
+    _walk("Investment", "filed commitment", t.filed_commitment, rows)
+    for point in t.funded_points:
+        _walk("Investment", f"funded at {point.date}", point, rows)
+    for tranche in t.tranches:
+        _walk("Investment", tranche.id, tranche, rows)
+    r = facts.revenue_share
+    _walk("Revenue share", "OpenAI to Microsoft", r.openai_to_microsoft, rows)
+    _walk("Revenue share", "Microsoft to OpenAI", r.microsoft_to_openai, rows)
+    for payment in r.net_payments_reported:
+        _walk("Revenue share", f"net payments {payment.period}", payment, rows)
+    _walk("Revenue share", "planned cut", r.planned_cut, rows)
+    _walk("Equity", "recapitalization", facts.recapitalization, rows)
+    for c in facts.commitments.commitments:
+        _walk("Compute commitments", c.counterparty, c, rows)
+    o = facts.openai
+    for item in o.revenue_actuals:
+        _walk("OpenAI", f"revenue {item.year}", item, rows)
+    _walk("OpenAI", "revenue Q1 2026", o.revenue_q1_2026_usd_bn, rows)
+    for item in o.revenue_runrate_year_end:
+        _walk("OpenAI", f"run-rate end {item.year}", item, rows)
+    for vintage, plan in o.revenue_plans.items():
+        for item in plan:
+            _walk("OpenAI", f"revenue plan {vintage} {item.year}", item, rows)
+    _walk("OpenAI", f"cash at {o.cash.date}", o.cash, rows)
+    for item in o.funding_rounds:
+        _walk("OpenAI", f"round {item.date}", item, rows)
+    for item in o.net_income:
+        _walk("OpenAI", f"net income {item.period}", item, rows)
+    for item in o.valuations:
+        _walk("OpenAI", f"valuation {item.date}", item, rows)
+    for item in o.losses + o.projections:
+        _walk("OpenAI", item.item, item, rows)
+    _walk("OpenAI", "stated aggregate commitments", o.stated_aggregate_commitments, rows)
+    m = facts.microsoft
+    _walk("Microsoft", "shares outstanding", m.shares_outstanding, rows)
+    for quarter in m.equity_method:
+        _walk("Microsoft", f"OpenAI result {quarter.period}", quarter, rows)
+    _walk("Microsoft", "Azure backlog from OpenAI", m.azure_backlog_from_openai, rows)
+    for fact in facts.context.context:
+        rows.append({
+            "topic": "Context", "record": fact.item, "field": "value",
+            "value": "" if fact.value is None else str(fact.value), "unit": fact.unit,
+            "source": fact.source, "as_of": fact.as_of, "derived": fact.derived,
+            "note": "; ".join(text for text in (fact.confidence, fact.note) if text),
+        })
+    return pd.DataFrame(rows)
