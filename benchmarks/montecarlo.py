@@ -56,7 +56,8 @@ def main() -> None:
     scenarios = [
         with_values(
             scenario,
-            {name: int(values[name][i]) if SPECS[name].kind == "int" else float(values[name][i]) for name in chosen},
+            {name: int(values[name][i]) if SPECS[name].value_type == "int" else float(values[name][i])
+             for name in chosen},
         )
         for i in range(args.sample)
     ]

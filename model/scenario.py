@@ -22,6 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from model.numbers import Kind
+
 GROUPS = (
     "OpenAI growth", "OpenAI funding", "Revenue share", "Azure", "Compute commitments", "Equity", "Valuation",
 )
@@ -78,6 +80,7 @@ def assumption(
     high: float,
     step: float,
     unit: str,
+    kind: Kind,
     group: str,
     label: str,
     help: str,
@@ -85,6 +88,9 @@ def assumption(
     uncertain: bool = True,
 ) -> Any:
     """A scenario field with everything a control, a parser and a test needs to know about it.
+
+    ``unit`` is the text a person reads beside the value; ``kind`` is the kind of number
+    (:data:`model.numbers.Kind`), which decides how every screen and file writes it.
 
     ``uncertain`` fields take part in sensitivity and Monte Carlo; structural ones (the horizon)
     do not.
@@ -98,6 +104,7 @@ def assumption(
         json_schema_extra={
             "label": label,
             "unit": unit,
+            "kind": kind,
             "step": step,
             "group": group,
             "fmt": fmt,
@@ -110,7 +117,8 @@ def choice(default: StrEnum, *, group: str, label: str, help: str) -> Any:
     """A scenario field that picks one option; structural, so not varied by sensitivity or Monte Carlo."""
     assert group in GROUPS, group
     return Field(default, description=help,
-                 json_schema_extra={"label": label, "unit": "choice", "group": group, "uncertain": False})
+                 json_schema_extra={"label": label, "unit": "choice", "kind": "choice", "group": group,
+                                    "uncertain": False})
 
 
 class Scenario(BaseModel):
@@ -128,24 +136,24 @@ class Scenario(BaseModel):
         "The February 2026 points for 2026 and 2027 come from secondary summaries only.",
     )
     openai_revenue_vs_plan: float = assumption(
-        1.0, low=0.2, high=1.5, step=0.05, unit="x plan", group="OpenAI growth",
+        1.0, low=0.2, high=1.5, step=0.05, unit="x plan", kind="multiple", group="OpenAI growth",
         label="OpenAI revenue vs its plan",
         help="OpenAI's revenue from 2026 as a multiple of the chosen plan (1 = the plan as reported).",
     )
     openai_revenue_growth_after_plan: float = assumption(
-        0.15, low=-0.2, high=0.6, step=0.01, unit="per year", group="OpenAI growth",
+        0.15, low=-0.2, high=0.6, step=0.01, unit="per year", kind="percent", group="OpenAI growth",
         label="OpenAI revenue growth after 2030",
         help="Annual revenue growth once the reported plan ends (assumption).",
     )
     openai_noncompute_cost_share: float = assumption(
-        0.30, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
+        0.30, low=0.0, high=1.0, step=0.01, unit="of revenue", kind="percent", group="OpenAI growth",
         label="OpenAI cash costs other than compute",
         help="Staff, sales and other cash costs as a share of revenue (not reported). Calibrated: with "
         "the contracts' schedules, 30% puts the base case on OpenAI's February 2026 burn plan ($25B in "
         "2026, $57B in 2027); it is one calibration with the compute floor, not a reported figure.",
     )
     compute_floor_share: float = assumption(
-        0.55, low=0.0, high=1.0, step=0.01, unit="of revenue", group="OpenAI growth",
+        0.55, low=0.0, high=1.0, step=0.01, unit="of revenue", kind="percent", group="OpenAI growth",
         label="Compute once contracts run out",
         help="From 2026 OpenAI's compute spend never falls below this share of revenue: renewals and "
         "new contracts replace those that end (assumption). With 30% of other costs it leaves the "
@@ -153,82 +161,82 @@ class Scenario(BaseModel):
     )
     # -- OpenAI funding --------------------------------------------------------------------------
     outside_funding_usd_bn_per_year: float = assumption(
-        100.0, low=0.0, high=300.0, step=5.0, unit="USD bn per year", group="OpenAI funding",
+        100.0, low=0.0, high=300.0, step=5.0, unit="USD bn per year", kind="usd_bn", group="OpenAI funding",
         label="Most OpenAI can raise in a year",
         help="OpenAI raises new equity when its cash runs out, up to this much a year from 2026 "
         "(assumption; it raised $40B in 2025 and $122B in 2026).", fmt="%.0f",
     )
     round_2026_after_march_usd_bn: float = assumption(
-        36.0, low=0.0, high=72.0, step=1.0, unit="USD bn", group="OpenAI funding",
+        36.0, low=0.0, high=72.0, step=1.0, unit="USD bn", kind="usd_bn", group="OpenAI funding",
         label="2026 round money after 31 March",
         help="Money from the $122B round that reached OpenAI after its $73B cash count of 31 March "
         "2026. At most $72B (the round less Amazon's $15B up front and $35B contingent); the payment "
         "dates were not found, so the default takes half (assumption).", fmt="%.0f",
     )
     amazon_contingent_share: float = assumption(
-        0.0, low=0.0, high=1.0, step=0.05, unit="of $35B", group="OpenAI funding",
+        0.0, low=0.0, high=1.0, step=0.05, unit="of $35B", kind="percent", group="OpenAI funding",
         label="Amazon's contingent $35B received",
         help="Share of Amazon's $35B, due on an IPO or an AGI milestone by 2028-12-31, that arrives "
         "(in 2027, the IPO year reported as likely). Default: not counted, being contingent.",
     )
     # -- Revenue share ---------------------------------------------------------------------------
     revenue_share_rate: float = assumption(
-        0.20, low=0.0, high=0.30, step=0.005, unit="of OpenAI revenue", group="Revenue share",
+        0.20, low=0.0, high=0.30, step=0.005, unit="of OpenAI revenue", kind="percent", group="Revenue share",
         label="Revenue share rate now",
         help="Share of OpenAI's revenue paid to Microsoft (reported: 20%).", fmt="%.3f",
     )
     revenue_share_rate_final: float = assumption(
-        0.20, low=0.0, high=0.30, step=0.005, unit="of OpenAI revenue", group="Revenue share",
+        0.20, low=0.0, high=0.30, step=0.005, unit="of OpenAI revenue", kind="percent", group="Revenue share",
         label="Revenue share rate in its last year",
         help="The rate falls in a straight line from 2026 to this value in the end year "
         "(amended terms: unchanged; a 2025 report: cut toward 8-10% by 2030).", fmt="%.3f",
     )
     revenue_share_end_year: int = assumption(
-        2030, low=2026, high=2040, step=1, unit="year", group="Revenue share",
+        2030, low=2026, high=2040, step=1, unit="year", kind="year", group="Revenue share",
         label="Revenue share ends after",
         help="Last calendar year OpenAI pays a revenue share (amended terms: through 2030).",
         fmt="%d",
     )
     revenue_share_cap_usd_bn: float = assumption(
-        38.0, low=0.0, high=200.0, step=1.0, unit="USD bn", group="Revenue share",
+        38.0, low=0.0, high=200.0, step=1.0, unit="USD bn", kind="usd_bn", group="Revenue share",
         label="Revenue share cap",
         help="Total OpenAI pays from 2026 on (April 2026 amendment; $38B reported, unverified).",
         fmt="%.0f",
     )
     msft_payback_ratio: float = assumption(
-        0.33, low=0.0, high=1.0, step=0.01, unit="per $ received", group="Revenue share",
+        0.33, low=0.0, high=1.0, step=0.01, unit="per $ received", kind="percent", group="Revenue share",
         label="Microsoft's share paid back to OpenAI",
         help="Microsoft's payments to OpenAI (Bing and Azure OpenAI share) per dollar it received, "
         "until 2026-04-27. Derived from the 2024 leak: (0.2 x $3.7B - $0.494B net) / $0.74B.",
     )
     # -- Azure -----------------------------------------------------------------------------------
     azure_credit_share: float = assumption(
-        0.5, low=0.0, high=1.0, step=0.05, unit="of tranches", group="Azure",
+        0.5, low=0.0, high=1.0, step=0.05, unit="of tranches", kind="percent", group="Azure",
         label="Tranches paid in Azure credits",
         help="Share of Microsoft's investment given as Azure credits rather than cash "
         "(never disclosed: assumption).",
     )
     azure_margin: float = assumption(
-        0.15, low=0.0, high=0.45, step=0.01, unit="of Azure revenue", group="Azure",
+        0.15, low=0.0, high=0.45, step=0.01, unit="of Azure revenue", kind="percent", group="Azure",
         label="Azure margin on OpenAI",
         help="Microsoft's margin on compute sold to OpenAI; credits cost Microsoft the rest. Not "
         "reported: Oracle's reported gross margin on renting NVIDIA GPUs is 14% (16% on average).",
     )
     azure_commitment_term_years: int = assumption(
-        7, low=3, high=15, step=1, unit="years", group="Azure",
+        7, low=3, high=15, step=1, unit="years", kind="count", group="Azure",
         label="Years to consume the $250B Azure commitment",
         help="Term over which OpenAI spends its incremental Azure commitment from 2025-10, after a "
         "two-year ramp (not disclosed: assumption).", fmt="%d",
     )
     unfunded_commitment_paid_by_year: int = assumption(
-        2027, low=2026, high=2032, step=1, unit="year", group="Azure",
+        2027, low=2026, high=2032, step=1, unit="year", kind="year", group="Azure",
         label="Unfunded investment paid by",
         help="Year by which Microsoft funds the rest of its $13B commitment "
         "($11.8B funded at 2026-03-31; assumption).", fmt="%d",
     )
     # -- Compute commitments ---------------------------------------------------------------------
     gpu_self_financed_share: float = assumption(
-        0.5, low=0.0, high=1.0, step=0.05, unit="of the chips", group="Compute commitments",
+        0.5, low=0.0, high=1.0, step=0.05, unit="of the chips", kind="percent", group="Compute commitments",
         label="GPU deals OpenAI finances itself",
         help="Share of the AMD, Broadcom and NVIDIA chips that OpenAI buys or leases itself; the "
         "rest arrive inside cloud contracts as rent. Assumption: both deals name OpenAI's own sites "
@@ -236,36 +244,36 @@ class Scenario(BaseModel):
         "2029 than OpenAI's plan allows.",
     )
     gpu_usd_bn_per_gw: float = assumption(
-        15.0, low=5.0, high=60.0, step=0.5, unit="USD bn per GW", group="Compute commitments",
+        15.0, low=5.0, high=60.0, step=0.5, unit="USD bn per GW", kind="usd_bn", group="Compute commitments",
         label="Chip cost per gigawatt",
         help="Chip-vendor content per GW (analysts: AMD about $15B, Bernstein $15-20B; all-in, "
         "with buildings and power, $35-60B).", fmt="%.1f",
     )
     gpu_payment_years: int = assumption(
-        5, low=1, high=10, step=1, unit="years", group="Compute commitments",
+        5, low=1, high=10, step=1, unit="years", kind="count", group="Compute commitments",
         label="Years to pay for self-financed chips",
         help="OpenAI leases rather than buys (reported 2025-09); each year's chips are paid over "
         "this many years (assumption).", fmt="%d",
     )
     gpu_deployment_end_year: int = assumption(
-        2029, low=2027, high=2035, step=1, unit="year", group="Compute commitments",
+        2029, low=2027, high=2035, step=1, unit="year", kind="year", group="Compute commitments",
         label="GPU deals deployed by",
         help="Year the AMD and NVIDIA deals finish deploying (Broadcom: end of 2029).", fmt="%d",
     )
     nvidia_loi_share: float = assumption(
-        0.0, low=0.0, high=1.0, step=0.05, unit="of 10 GW", group="Compute commitments",
+        0.0, low=0.0, high=1.0, step=0.05, unit="of 10 GW", kind="percent", group="Compute commitments",
         label="NVIDIA letter of intent realised",
         help="Share of the 10 GW NVIDIA letter of intent that becomes purchases "
         "(reported on ice in 2026-01; 'never a commitment').",
     )
     aws_expansion_additive_share: float = assumption(
-        0.5, low=0.0, high=1.0, step=0.05, unit="of $38B", group="Compute commitments",
+        0.5, low=0.0, high=1.0, step=0.05, unit="of $38B", kind="percent", group="Compute commitments",
         label="AWS expansion on top of the first deal",
         help="0: the $100B AWS expansion is the new total; 1: it adds to the $38B. "
         "Sources disagree.",
     )
     stargate_equity_usd_bn: float = assumption(
-        19.0, low=0.0, high=200.0, step=1.0, unit="USD bn", group="Compute commitments",
+        19.0, low=0.0, high=200.0, step=1.0, unit="USD bn", kind="usd_bn", group="Compute commitments",
         label="OpenAI's own money into Stargate",
         help="OpenAI's equity in the Stargate joint venture, paid in 2026-2029 (reported: $19B "
         "committed, 2025-01); the sites reach OpenAI as rent through Oracle.", fmt="%.0f",
@@ -276,19 +284,19 @@ class Scenario(BaseModel):
     )
     # -- Equity ----------------------------------------------------------------------------------
     msft_stake: float = assumption(
-        0.27, low=0.0, high=0.5, step=0.005, unit="of OpenAI", group="Equity",
+        0.27, low=0.0, high=0.5, step=0.005, unit="of OpenAI", kind="percent", group="Equity",
         label="Microsoft's stake at the recapitalization",
         help="Microsoft's share of OpenAI Group PBC in 2025-10 (filings: ~27%). The model dilutes it "
         "by every round after, the $122B one of 2026 included (no source says Microsoft kept its "
         "share).", fmt="%.3f",
     )
     openai_valuation_usd_bn: float = assumption(
-        852.0, low=50.0, high=3000.0, step=2.0, unit="USD bn", group="Equity",
+        852.0, low=50.0, high=3000.0, step=2.0, unit="USD bn", kind="usd_bn", group="Equity",
         label="OpenAI valuation now",
         help="OpenAI's equity value today (latest: $852B post-money, 2026-03-31).", fmt="%.0f",
     )
     annual_dilution: float = assumption(
-        0.01, low=0.0, high=0.1, step=0.005, unit="per year", group="Equity",
+        0.01, low=0.0, high=0.1, step=0.005, unit="per year", kind="percent", group="Equity",
         label="Dilution from employee equity",
         help="Share of Microsoft's stake lost each year from 2027 to shares issued to staff (derived: "
         "stock pay above $2.3B in Q1 2026 is about 1% of $852B a year). Rounds dilute on top.",
@@ -300,26 +308,26 @@ class Scenario(BaseModel):
         "OpenAI's unpaid bills take away. Terminal multiple: at the horizon, revenue x multiple.",
     )
     terminal_revenue_multiple: float = assumption(
-        10.0, low=1.0, high=40.0, step=0.5, unit="x revenue", group="Equity",
+        10.0, low=1.0, high=40.0, step=0.5, unit="x revenue", kind="multiple", group="Equity",
         label="OpenAI value at the horizon",
         help="OpenAI's equity value in the horizon year as a multiple of that year's revenue "
         "(assumption). Used by the terminal-multiple valuation and for the price of future rounds.",
         fmt="%.1f",
     )
     msft_tax_rate: float = assumption(
-        0.24, low=0.0, high=0.4, step=0.01, unit="of pre-tax", group="Equity",
+        0.24, low=0.0, high=0.4, step=0.01, unit="of pre-tax", kind="percent", group="Equity",
         label="Tax rate on OpenAI results",
         help="Rate at which OpenAI gains and losses reach Microsoft's net income "
         "(assumption: 21% federal plus state).",
     )
     # -- Valuation -------------------------------------------------------------------------------
     discount_rate: float = assumption(
-        0.09, low=0.0, high=0.25, step=0.005, unit="per year", group="Valuation",
+        0.09, low=0.0, high=0.25, step=0.005, unit="per year", kind="percent", group="Valuation",
         label="Discount rate",
         help="Rate for NPV of Microsoft's cash flows (assumption).", fmt="%.3f",
     )
     horizon_year: int = assumption(
-        2035, low=2030, high=2050, step=1, unit="year", group="Valuation",
+        2035, low=2030, high=2050, step=1, unit="year", kind="year", group="Valuation",
         label="Horizon",
         help="Last year of the model; with the terminal multiple, the stake is valued at the end of it.",
         fmt="%d", uncertain=False,
@@ -360,16 +368,17 @@ class FieldSpec:
     step: float | None
     fmt: str
     uncertain: bool
-    kind: str  # "float", "int" or "choice"
+    value_type: str  # "float", "int" or "choice"
+    kind: Kind  # how the value is written: money, percent, multiple, year, count, choice
     choices: tuple[str, ...] = ()
 
     def describe_range(self) -> str:
-        if self.kind == "choice":
+        if self.value_type == "choice":
             return "one of " + ", ".join(self.choices)
         return f"{self.low:g} to {self.high:g} {self.unit}"
 
     def format(self, value: Any) -> str:
-        if self.kind == "choice":
+        if self.value_type == "choice":
             return str(getattr(value, "value", value))
         return (self.fmt % value) + f" {self.unit}"
 
@@ -387,9 +396,9 @@ def field_specs() -> dict[str, FieldSpec]:
     for name, field in Scenario.model_fields.items():
         extra = field.json_schema_extra or {}
         if isinstance(field.annotation, type) and issubclass(field.annotation, StrEnum):
-            kind, choices = "choice", tuple(option.value for option in field.annotation)
+            value_type, choices = "choice", tuple(option.value for option in field.annotation)
         else:
-            kind, choices = ("int" if field.annotation is int else "float"), ()
+            value_type, choices = ("int" if field.annotation is int else "float"), ()
         specs[name] = FieldSpec(
             name=name,
             label=extra["label"],
@@ -402,7 +411,8 @@ def field_specs() -> dict[str, FieldSpec]:
             step=extra.get("step"),
             fmt=extra.get("fmt", "%.2f"),
             uncertain=extra.get("uncertain", True),
-            kind=kind,
+            value_type=value_type,
+            kind=extra["kind"],
             choices=choices,
         )
     return specs

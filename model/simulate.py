@@ -119,7 +119,7 @@ def scenario_values(scenarios) -> dict[str, np.ndarray]:
     return {
         name: np.array([float(getattr(s, name)) for s in scenarios])
         for name, spec in SPECS.items()
-        if spec.kind != "choice"
+        if spec.value_type != "choice"
     }
 
 

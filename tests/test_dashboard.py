@@ -22,7 +22,7 @@ from ui import format as fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-VIEWS = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "views").glob("*.py"))
+VIEWS = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "views").glob("*.py") if path.stem != "__init__")
 
 
 def _offline(start):

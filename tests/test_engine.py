@@ -164,14 +164,14 @@ def _draw(data, names):
     values = {}
     for name in names:
         spec = SPECS[name]
-        if spec.kind == "int":
+        if spec.value_type == "int":
             values[name] = data.draw(st.integers(int(spec.low), int(spec.high)), label=name)
         else:
             values[name] = data.draw(st.floats(spec.low, spec.high), label=name)
     return with_values(Scenario(), values)
 
 
-UNCERTAIN = [name for name, spec in SPECS.items() if spec.uncertain and spec.kind != "choice"]
+UNCERTAIN = [name for name, spec in SPECS.items() if spec.uncertain and spec.value_type != "choice"]
 
 
 @settings(max_examples=40, deadline=None)

@@ -24,8 +24,8 @@ from model.scenario import SPECS, Scenario
 from ui.link import ignored_line
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-WHOLE_NUMBER_FIELD = next(name for name, spec in SPECS.items() if spec.kind == "int")
-FRACTION_FIELD = next(name for name, spec in SPECS.items() if spec.kind == "float")
+WHOLE_NUMBER_FIELD = next(name for name, spec in SPECS.items() if spec.value_type == "int")
+FRACTION_FIELD = next(name for name, spec in SPECS.items() if spec.value_type == "float")
 HUGE = "9" * 400  # beyond float: int(float(HUGE)) raises OverflowError
 
 

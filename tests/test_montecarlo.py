@@ -91,7 +91,7 @@ def test_draws_stay_in_their_ranges_and_whole_numbers_stay_whole():
     values = draw(scenario, chosen, 5000, seed=1)
     for name, r in chosen.items():
         assert values[name].min() >= r.low and values[name].max() <= r.high, name
-        if SPECS[name].kind == "int":
+        if SPECS[name].value_type == "int":
             assert np.all(values[name] == np.rint(values[name])), name
             # Every whole value in the range is drawn, the ends included.
             assert set(np.unique(values[name])) == set(range(int(r.low), int(r.high) + 1)), name
@@ -106,7 +106,7 @@ def test_vectorised_draws_agree_with_single_runs(facts, today):
     results = outcomes(simulate_scenarios(values, scenario, facts, today), facts)
     for i in range(4):
         one = {name: values[name][i] for name in default_ranges(scenario)}
-        one = {name: int(v) if SPECS[name].kind == "int" else float(v) for name, v in one.items()}
+        one = {name: int(v) if SPECS[name].value_type == "int" else float(v) for name, v in one.items()}
         metrics = run(with_values(scenario, one), facts, today).metrics
         assert results["npv_usd_bn"][i] == pytest.approx(metrics.npv_usd_bn, rel=1e-12)
         assert results["at_risk_azure_revenue_usd_bn"][i] == pytest.approx(metrics.at_risk_azure_revenue_usd_bn)

@@ -26,7 +26,7 @@ def test_every_assumption_is_fully_declared(name):
     spec = SPECS[name]
     assert spec.label and spec.unit and spec.help, name
     assert spec.group in GROUPS
-    if spec.kind != "choice":
+    if spec.value_type != "choice":
         assert spec.low <= spec.default <= spec.high
         assert spec.step > 0
         # The default must be reachable by the slider from its low end.
@@ -88,12 +88,12 @@ def _values():
     """Any valid scenario, field by field, on each field's step grid."""
     fields = {}
     for name, spec in SPECS.items():
-        if spec.kind == "choice":
+        if spec.value_type == "choice":
             fields[name] = st.sampled_from(spec.choices)
         else:
             count = round((spec.high - spec.low) / spec.step)
             fields[name] = st.integers(0, count).map(
-                lambda k, s=spec: (int if s.kind == "int" else float)(round(s.low + k * s.step, 6))
+                lambda k, s=spec: (int if s.value_type == "int" else float)(round(s.low + k * s.step, 6))
             )
     return st.fixed_dictionaries(fields)
 

@@ -40,7 +40,7 @@ def _rows(table: pd.DataFrame, outcome: str) -> pd.DataFrame:
 def test_range_rule(name, value, expected):
     low, high = default_range(SPECS[name], value)
     assert (low, high) == pytest.approx(expected)
-    if SPECS[name].kind == "int":
+    if SPECS[name].value_type == "int":
         assert isinstance(low, int) and isinstance(high, int)
 
 

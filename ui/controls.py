@@ -20,7 +20,7 @@ import streamlit as st
 
 from model.export.link import choice_label, choice_options, share_url
 from model.scenario import GROUPS, SPECS, FieldSpec, Scenario, ScenarioError, changed_specs, from_json, to_json
-from ui.format import assumption_value, is_fraction_unit
+from ui.format import assumption_value
 from ui.link import NOTES_STATE, check_link_once, markdown_text, page_url
 from ui.share import share_box
 from ui.state import (
@@ -40,7 +40,7 @@ UPLOAD_KEY = "_scenario_upload"
 
 
 def control_label(spec: FieldSpec) -> str:
-    if spec.kind == "choice":
+    if spec.value_type == "choice":
         return spec.label
     return f"{spec.label} ({spec.unit})"
 
@@ -97,7 +97,7 @@ def _load_upload() -> None:
 
 
 def _control(spec: FieldSpec) -> Any:
-    if spec.kind == "choice":
+    if spec.value_type == "choice":
         options = choice_options(spec.name)
         return st.selectbox(
             control_label(spec),
@@ -109,7 +109,7 @@ def _control(spec: FieldSpec) -> Any:
             bind="query-params",
             on_change=redraw_scenario_views,
         )
-    cast = int if spec.kind == "int" else float
+    cast = int if spec.value_type == "int" else float
     return st.slider(
         control_label(spec),
         min_value=cast(spec.low),
@@ -117,7 +117,7 @@ def _control(spec: FieldSpec) -> Any:
         value=cast(spec.default),
         step=cast(spec.step),
         # A fraction reads as a percentage, as in every table (0.15 -> 15%); the link keeps 0.15.
-        format="percent" if is_fraction_unit(spec.unit) else spec.fmt,
+        format="percent" if spec.kind == "percent" else spec.fmt,
         key=spec.name,
         help=spec.help,
         bind="query-params",
@@ -202,10 +202,10 @@ def _share() -> None:
 
 def readable_value(spec: FieldSpec, value: Any) -> str:
     """An assumption's value as the sidebar says it: 12%, 2040, 1.2 x plan, a rule by its label."""
-    if spec.kind == "choice":
+    if spec.value_type == "choice":
         return choice_label(spec.name, value)
-    text = assumption_value(spec.unit, value)
-    return text if is_fraction_unit(spec.unit) or spec.unit in ("year", "years") else f"{text} {spec.unit}"
+    text = assumption_value(spec, value)
+    return text if spec.kind in ("percent", "year") or spec.unit == "years" else f"{text} {spec.unit}"
 
 
 def _changed_list(scenario: Scenario, changed: list[FieldSpec]) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
-
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+from model.numbers import Kind, is_missing, unit_kind
+from model.scenario import SPECS, FieldSpec
 
 
 def usd_bn(value: float | None, digits: int = 1) -> str:
     """``-3.14`` -> ``"-$3.1B"``: USD billions with the sign in front."""
-    if _missing(value):
+    if is_missing(value):
         return "n/a"
     sign = "-" if value < 0 else ""
     return f"{sign}${abs(value):,.{digits}f}B"
@@ -23,7 +22,7 @@ def headline_usd_bn(value: float | None) -> str:
 
 
 def usd(value: float | None, digits: int = 2) -> str:
-    if _missing(value):
+    if is_missing(value):
         return "n/a"
     sign = "-" if value < 0 else ""
     return f"{sign}${abs(value):,.{digits}f}"
@@ -31,46 +30,39 @@ def usd(value: float | None, digits: int = 2) -> str:
 
 def percent(value: float | None, digits: int = 1) -> str:
     """A fraction as a percentage: ``0.205`` -> ``"20.5%"``."""
-    if _missing(value):
+    if is_missing(value):
         return "n/a"
     return f"{value * 100:.{digits}f}%"
 
 
 def multiple(value: float | None, digits: int = 1) -> str:
-    if _missing(value):
+    if is_missing(value):
         return "n/a"
     return f"{value:,.{digits}f}x"
 
 
 def year(value: int | float | None, never: str = "not within the horizon") -> str:
-    if _missing(value):
+    if is_missing(value):
         return never
     return str(int(value))
 
 
 def number(value: float | None, digits: int = 0) -> str:
-    if _missing(value):
+    if is_missing(value):
         return "n/a"
     return f"{value:,.{digits}f}"
 
 
-# Units of assumptions that are fractions, shown as percentages (0.072 -> 7.2%).
-_FRACTION_UNITS = ("per year", "per $ received")
-
-
-def is_fraction_unit(unit: str) -> bool:
-    return unit.startswith("of ") or unit in _FRACTION_UNITS
-
-
-def assumption_value(unit: str, value: float | int | str | None) -> str:
-    """An assumption's value as a person reads it: fractions as %, years whole, others 4 figures."""
+def assumption_value(spec: FieldSpec, value: float | int | str | None) -> str:
+    """An assumption's value as a person reads it, by its declared kind: fractions as %, years
+    whole, others to 4 figures; a choice by its value's words."""
     if isinstance(value, str):
         return value.replace("_", " ")
-    if _missing(value):
+    if is_missing(value):
         return ""
-    if unit in ("year", "years"):
+    if spec.kind in ("year", "count"):
         return str(int(value))
-    if is_fraction_unit(unit):
+    if spec.kind == "percent":
         return _short_percent(value)
     return f"{value:,.4g}"
 
@@ -81,20 +73,37 @@ def _short_percent(value: float) -> str:
     return f"{text}%"
 
 
-def by_unit(unit: str, value: float | None) -> str:
-    """A model figure in its own unit, as in the summary table: USD bn, fraction, x, year, count."""
+def by_kind(kind: Kind, value: Any) -> str:
+    """A model figure written by its kind: USD bn, USD, percent, x, year, count."""
     if isinstance(value, str):
         return value.replace("_", " ")
-    if _missing(value):
+    if is_missing(value):
         return ""
-    if unit == "USD bn":
+    if kind == "usd_bn":
         return usd_bn(value)
-    if unit in ("fraction", "per year"):
+    if kind == "percent":
         return percent(value)
-    if unit == "x":
+    if kind == "multiple":
         return multiple(value, 2)
-    if unit == "year":
+    if kind == "year":
         return str(int(value))
-    if unit == "USD":
+    if kind == "usd":
         return usd(value)
     return number(value)
+
+
+def by_unit(unit: str, value: Any) -> str:
+    """A model figure in the unit its table gives it (the summary's and the comparison's rows)."""
+    return by_kind(unit_kind(unit), value)
+
+
+def row_value(name: str, unit: str, value: Any) -> str:
+    """A row of a table that mixes assumptions and results (the comparison): an assumption by its
+    declared kind, a result by its unit."""
+    spec = SPECS.get(name)
+    return assumption_value(spec, value) if spec is not None else by_unit(unit, value)
+
+
+def row_kind(name: str, unit: str) -> Kind:
+    spec = SPECS.get(name)
+    return spec.kind if spec is not None else unit_kind(unit)

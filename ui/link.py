@@ -20,7 +20,7 @@ import streamlit as st
 
 from model.export.link import PAGE_PARAMS, choice_label, query_pairs, read_link
 from model.scenario import SPECS, IgnoredValue
-from ui.format import assumption_value, is_fraction_unit
+from ui.format import assumption_value
 
 _LOG = logging.getLogger(__name__)
 
@@ -81,13 +81,13 @@ def ignored_line(item: IgnoredValue) -> str:
     if spec is None:
         name = markdown_text(item.name) if item.name.strip() else "(a value with no name)"
         return f"**{name}**: not an assumption of this model"
-    if spec.kind == "choice":
+    if spec.value_type == "choice":
         default, allowed = choice_label(item.name, spec.default), spec.describe_range()
-    elif is_fraction_unit(spec.unit):
+    elif spec.kind == "percent":
         # The link holds the fraction (0.09); the note also says it as people read it (9%).
-        default = f"{spec.format(spec.default)} ({assumption_value(spec.unit, spec.default)})"
+        default = f"{spec.format(spec.default)} ({assumption_value(spec, spec.default)})"
         allowed = (f"{spec.describe_range()} "
-                   f"({assumption_value(spec.unit, spec.low)} to {assumption_value(spec.unit, spec.high)})")
+                   f"({assumption_value(spec, spec.low)} to {assumption_value(spec, spec.high)})")
     else:
         default, allowed = spec.format(spec.default), spec.describe_range()
     return (

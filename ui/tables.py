@@ -9,7 +9,6 @@ redraw them unseen.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -18,9 +17,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.export.columns import column_kind, column_title, unit_kind
+from model.export.columns import column_kind, column_title
 from model.export.tables import csv_bytes
 from model.export.workbook import Cover, workbook_bytes
+from model.numbers import is_missing, unit_kind
 from model.scenario import Scenario
 from ui import format as fmt
 from ui.page import on_demand
@@ -67,7 +67,7 @@ _SCREEN_FORMATS: dict[str, tuple[str, float | None, int | None]] = {
 def cell_text(kind: str | None, value: Any) -> str:
     """One number as a table shows it: money to the $10M (USD bn) or the cent, fractions as %,
     an empty cell as a dash, and never "-0.00"."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return MISSING
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         return str(value)
@@ -115,7 +115,7 @@ def screen_table(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         title = column_title(column)
         if kind is None and units is not None and column not in _TEXT_COLUMNS and series.dtype.kind in "fiO":
             shown[column] = [
-                cell_text(_unit_kind(unit), value) if _is_number(value) or _is_missing(value) else value
+                cell_text(_unit_kind(unit), value) if _is_number(value) or is_missing(value) else value
                 for unit, value in zip(df[units], series, strict=True)
             ]
         elif series.dtype.kind in "fi" and kind in _SCREEN_FORMATS:
@@ -136,15 +136,11 @@ def _unit_column(df: pd.DataFrame, column: str) -> str | None:
 
 
 def _unit_kind(unit: Any) -> str | None:
-    return None if not isinstance(unit, str) else ("count" if unit == "0-10,000" else unit_kind(unit))
+    return unit_kind(unit) if isinstance(unit, str) else None
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def dataframe(df: pd.DataFrame, *, column_config: Mapping | None = None, height: int | str = "auto") -> None:

@@ -10,15 +10,15 @@ from ui.state import current_scenario
 from ui.tables import download_csv
 
 
-def _variance(unit: str, value, mode: str) -> str:
+def _variance(kind: str, value, mode: str) -> str:
     """A difference from the base as text: percentage points for fractions, empty where it means nothing."""
     if value is None or isinstance(value, str) or value != value:
         return ""
     if mode == "percentage":
         return f"{value:+.1%}"
-    if fmt.is_fraction_unit(unit) or unit == "fraction":
+    if kind == "percent":
         return f"{value * 100:+.1f} pp"
-    if unit in ("year", "years"):
+    if kind in ("year", "count"):
         return f"{value:+.0f}"
     return f"{value:+,.2f}"
 
@@ -55,12 +55,11 @@ def comparison() -> None:
             # Values mix units and text (the shortfall rule): each written in its row's unit, as text;
             # exported as they are.
             shown = part.copy()
-            write = fmt.assumption_value if title == "assumption" else fmt.by_unit
             for column in shown.columns[3:]:
                 variance = column.endswith(suffix)
                 shown[column] = [
-                    _variance(unit, value, mode) if variance else write(unit, value)
-                    for unit, value in zip(shown["unit"], shown[column], strict=True)
+                    _variance(fmt.row_kind(name, unit), value, mode) if variance else fmt.row_value(name, unit, value)
+                    for name, unit, value in zip(shown["name"], shown["unit"], shown[column], strict=True)
                 ]
             # The unit last: the values come right after the row's name.
             order = ["label", *[c for c in shown.columns if c not in ("name", "label", "unit")], "unit"]

@@ -72,7 +72,7 @@ def check_ranges(chosen: Mapping[str, Range]) -> None:
     """Raise :class:`RangeError` for the first range that is not low <= mode <= high in bounds."""
     for name, r in chosen.items():
         spec = SPECS.get(name)
-        if spec is None or spec.kind == "choice" or not spec.uncertain:
+        if spec is None or spec.value_type == "choice" or not spec.uncertain:
             raise RangeError(f"{name!r} is not an uncertain assumption; allowed: {', '.join(uncertain_names())}")
         if not all(np.isfinite([r.low, r.mode, r.high])):
             raise RangeError(f"{name}: low, most likely and high must be numbers")
@@ -80,7 +80,7 @@ def check_ranges(chosen: Mapping[str, Range]) -> None:
             raise RangeError(f"{name}: needs low <= most likely <= high, got {r.low:g}, {r.mode:g}, {r.high:g}")
         if r.low < spec.low or r.high > spec.high:
             raise RangeError(f"{name}: {r.low:g} to {r.high:g} goes outside {spec.describe_range()}")
-        if spec.kind == "int" and not all(float(v).is_integer() for v in (r.low, r.mode, r.high)):
+        if spec.value_type == "int" and not all(float(v).is_integer() for v in (r.low, r.mode, r.high)):
             raise RangeError(f"{name}: a whole-number assumption needs whole-number ends")
 
 
@@ -115,7 +115,7 @@ def draw(scenario: Scenario, chosen: Mapping[str, Range], draws: int, seed: int)
         r = chosen.get(name)
         if r is None:
             continue
-        if SPECS[name].kind == "int":
+        if SPECS[name].value_type == "int":
             stretched = _triangular(rng, r.low - 0.5, r.mode, r.high + 0.5, draws)
             values[name] = np.clip(np.rint(stretched), r.low, r.high)
         else:

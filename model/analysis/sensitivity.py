@@ -45,7 +45,7 @@ OUTCOMES = {
 
 
 def uncertain_names() -> list[str]:
-    return [name for name, spec in SPECS.items() if spec.uncertain and spec.kind != "choice"]
+    return [name for name, spec in SPECS.items() if spec.uncertain and spec.value_type != "choice"]
 
 
 def outcomes(sim: Simulation, facts: Facts) -> dict[str, np.ndarray]:
@@ -69,7 +69,7 @@ def simulate_scenarios(values: dict[str, np.ndarray], scenario: Scenario, facts:
 
 
 def _is_calendar_year(spec: FieldSpec) -> bool:
-    return spec.kind == "int" and spec.unit == "year"
+    return spec.kind == "year"
 
 
 def default_range(spec: FieldSpec, value: float, relative: float = DEFAULT_RELATIVE) -> tuple[float, float]:
@@ -87,7 +87,7 @@ def default_range(spec: FieldSpec, value: float, relative: float = DEFAULT_RELAT
         delta = relative * span
     else:
         delta = relative * abs(value)
-    if spec.kind == "int":
+    if spec.value_type == "int":
         step = spec.step or 1
         delta = max(step, step * round(delta / step)) if relative > 0 else 0
         low, high = max(spec.low, value - delta), min(spec.high, value + delta)
@@ -153,7 +153,7 @@ def tornado(scenario: Scenario, facts: Facts, today: date, relative: float = DEF
 def grid_values(spec: FieldSpec, value: float, points: int = 5, relative: float = DEFAULT_RELATIVE) -> list[float]:
     """``points`` values evenly over the assumption's range (whole numbers for whole-number fields)."""
     low, high = default_range(spec, value, relative)
-    if spec.kind == "int":
+    if spec.value_type == "int":
         return sorted({int(round(v)) for v in np.linspace(low, high, points)})
     return sorted({round(float(v), 10) for v in np.linspace(low, high, points)})
 
@@ -183,7 +183,7 @@ def two_way(
 ) -> Grid:
     """``outcome`` for every pair of values of two assumptions, in one vectorised call."""
     for name in (row_name, column_name):
-        if name not in SPECS or SPECS[name].kind == "choice":
+        if name not in SPECS or SPECS[name].value_type == "choice":
             raise ValueError(f"{name!r} is not a numeric assumption; allowed: {', '.join(uncertain_names())}")
     if row_name == column_name:
         raise ValueError("a two-way table needs two different assumptions")
@@ -212,9 +212,9 @@ def two_way(
             "value_usd_bn": result,
         }
     )
-    if SPECS[row_name].kind == "int":
+    if SPECS[row_name].value_type == "int":
         long["row_value"] = long["row_value"].astype(int)
-    if SPECS[column_name].kind == "int":
+    if SPECS[column_name].value_type == "int":
         long["column_value"] = long["column_value"].astype(int)
     wide = long.pivot(index="row_value", columns="column_value", values="value_usd_bn")
     wide.index.name = row_name

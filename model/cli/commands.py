@@ -20,9 +20,9 @@ from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, run_monte_car
 from model.analysis.sensitivity import DEFAULT_RELATIVE, tornado
 from model.cli.context import DEFAULT_OUT, EXIT_FAILURE, EXIT_OK, PROG, Command, Context, UsageError
 from model.export.files import ExportError, write_tables
-from model.export.tables import is_missing
 from model.export.workbook import Cover
 from model.market import prices as price_feed
+from model.numbers import is_missing, unit_kind
 from model.scenario import GROUPS, SPECS, Scenario, changed_specs
 from model.sources import sources_table
 
@@ -38,17 +38,18 @@ def format_metric(value: Any, unit: str) -> str:
     if is_missing(value):
         return "n/a"
     value = float(value)
-    if unit == "year":
+    kind = unit_kind(unit)
+    if kind == "year":
         return str(round(value))
-    if unit in ("fraction", "per year"):
-        return f"{value:.1%}" + (" per year" if unit == "per year" else "")
-    if unit == "x":
+    if kind == "percent":
+        return f"{value:.1%}" + (f" {unit}" if unit != "fraction" else "")
+    if kind == "multiple":
         return f"{value:,.2f}x"
-    if unit == "USD":
-        return f"{value:,.2f} USD"
-    if unit == "USD bn":
-        return f"{value:,.1f} USD bn" if abs(value) >= 100 else f"{value:,.2f} USD bn"
-    if unit.startswith("0-"):  # an index on a fixed scale, e.g. HHI on 0-10,000
+    if kind == "usd":
+        return f"{value:,.2f} {unit}"
+    if kind == "usd_bn":
+        return f"{value:,.1f} {unit}" if abs(value) >= 100 else f"{value:,.2f} {unit}"
+    if kind == "count":  # an index on a fixed scale, e.g. HHI on 0-10,000
         return f"{value:,.0f} (of {unit})"
     return f"{value:,.4g} {unit}".rstrip()
 

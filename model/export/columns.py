@@ -9,7 +9,7 @@ shares as percentages, years whole.
 
 A column without a unit in its name (``value``, ``low``, ``swing``) takes its unit, row by row,
 from the table's ``unit`` column (``assumption_unit`` for the assumption's own values in the
-tornado table); :func:`unit_kind` reads those units.
+tornado table); :func:`model.numbers.unit_kind` reads those units.
 
 >>> column_title("cumulative_received_since_2026_usd_bn")
 'Cumulative received since 2026 (USD bn)'
@@ -17,16 +17,13 @@ tornado table); :func:`unit_kind` reads those units.
 ('Per MSFT share (USD)', 'EPS (USD)', 'Share of total (%)')
 >>> column_kind("amount_usd_bn"), column_kind("rate"), column_kind("year"), column_kind("value")
 ('usd_bn', 'percent', 'year', None)
->>> unit_kind("of OpenAI revenue"), unit_kind("x plan"), unit_kind("USD bn per year")
-('percent', 'multiple', 'usd_bn')
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-Kind = Literal["usd_bn", "usd", "percent", "multiple", "year", "count", "number"]
+from model.numbers import Kind
 
 # Words written as people write them, not as snake_case has them.
 _WORDS = {
@@ -59,22 +56,6 @@ def column_kind(name: str) -> Kind | None:
     if name == "gigawatts":
         return "number"
     return None
-
-
-def unit_kind(unit: str) -> Kind:
-    """The kind of number a value in ``unit`` is (the units of model.scenario and the summary)."""
-    unit = str(unit or "")
-    if unit.startswith("USD bn"):
-        return "usd_bn"
-    if unit.startswith("USD"):
-        return "usd"
-    if unit in ("fraction", "per year", "per $ received") or unit.startswith("of "):
-        return "percent"
-    if unit.startswith("x"):
-        return "multiple"
-    if unit == "year":
-        return "year"
-    return "number"
 
 
 def _unit_suffix(name: str) -> tuple[str, str]:

@@ -128,7 +128,7 @@ def link_values(query_params: QueryParams) -> dict[str, str]:
 def _read_assumption(name: str, text: str) -> tuple[Any, IgnoredValue | None]:
     """One assumption from a link: its value, or why it was ignored. Never raises."""
     spec = SPECS.get(name)
-    if spec is not None and spec.kind == "int" and not _WHOLE_NUMBER.fullmatch(text.strip()):
+    if spec is not None and spec.value_type == "int" and not _WHOLE_NUMBER.fullmatch(text.strip()):
         # A whole-number field takes "2040" or "2040.0", not "2040.0000001" nor a 400-digit number.
         return None, IgnoredValue(name, text, f"{name}={text!r} is not a whole number in range")
     try:
@@ -173,7 +173,7 @@ def query_pairs(scenario: Scenario) -> dict[str, str]:
             continue
         if name in CHOICE_LABELS:
             pairs[name] = choice_label(name, value)
-        elif spec.kind == "int":
+        elif spec.value_type == "int":
             pairs[name] = str(int(value))
         else:
             pairs[name] = repr(float(value))

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.numbers import is_missing
 from model.scenario import SPECS, Scenario
 
 FLOAT_SIGNIFICANT_DIGITS = 12
@@ -70,12 +71,6 @@ def safe_cell(value: Any) -> Any:
     if value.startswith(_FORMULA_TRIGGERS) and not _PLAIN_NEGATIVE_NUMBER.match(value):
         return "'" + value
     return value
-
-
-def is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
 
 
 def _round_float(value: float) -> float:

@@ -33,8 +33,9 @@ from typing import Any
 
 import pandas as pd
 
-from model.export.columns import Kind, column_kind, column_title, unit_kind
-from model.export.tables import SOURCES_TABLE, all_tables, is_missing, safe_cell, sheet_name, tidy, workbook_cell
+from model.export.columns import column_kind, column_title
+from model.export.tables import SOURCES_TABLE, all_tables, safe_cell, sheet_name, tidy, workbook_cell
+from model.numbers import Kind, is_missing, unit_kind
 from model.scenario import Scenario, changed_specs
 
 COVER_SHEET = "cover"
@@ -158,7 +159,7 @@ def _unit_column(frame: pd.DataFrame, name: str) -> str | None:
 def _unit_kind(unit: Any) -> Kind | None:
     if unit is None or is_missing(unit):
         return None
-    return "count" if unit == "0-10,000" else unit_kind(unit)  # HHI's points: a whole number
+    return unit_kind(unit)
 
 
 def _format_of(kind: Kind | None, value: Any, table: str) -> str | None:
