@@ -91,7 +91,8 @@ def main(repeats: int = 15) -> None:
     print(f"{'':26} {'wall':>8} {'wall':>8} {'':8} {'CPU':>8} {'':8} {'unchanged':>10}")
     print(f"{'page':26} {'median':>8} {'worst':>8} {'vs floor':>8} {'median':>8} {'vs floor':>8} {'wall':>10}")
     print(_line("minimal app (the floor)", floor_times, floor))
-    views = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "views").glob("*.py") if path.stem != "__init__")
+    views = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "views").glob("*.py")
+                   if path.stem != "__init__")
     for page in views:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
         at.switch_page(page).run()
