@@ -1,9 +1,9 @@
 """The dashboard's entry point: the scenario controls in the sidebar, then the chosen page.
 
 Run with ``./dev start`` (``streamlit run dashboard.py``). The sidebar builds the scenario once per
-run; pages read it with ``ui.controls.current_scenario()``, call the model and draw. Each page draws
+run; pages read it with ``ui.state.current_scenario()``, call the model and draw. Each page draws
 itself through ``ui.page.page_content``, a fragment: moving a control reruns the page and the parts
-of the sidebar that show the scenario, not the controls (``ui.controls.SCENARIO_VIEWS``).
+of the sidebar that show the scenario, not the controls (``ui.state.SCENARIO_VIEWS``).
 
 The pages live in ``views/``, not ``pages/``: a folder named ``pages`` beside the entry script
 switches Streamlit to its older page discovery, under which ``AppTest`` reruns a page without
