@@ -82,19 +82,6 @@ PAGE_PARAMS = {
     )
 }
 
-_WHOLE_NUMBER = re.compile(r"-?\d{1,12}(\.0*)?")
-# Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
-# not assumptions, so the link check does not read them as such, but it checks them against the
-# same bounds as the page's widgets, which Streamlit would otherwise fail on (a 400-digit draws).
-PAGE_PARAMS = {
-    param.name: param
-    for param in (
-        PageParam("mc_draws", "Monte Carlo draws", int, 100, MAX_DRAWS, DEFAULT_DRAWS),
-        PageParam("mc_seed", "Monte Carlo seed", int, 0, 2**32 - 1, DEFAULT_SEED),
-        PageParam("mc_range", "Monte Carlo range either way", float, 0.05, 0.5, DEFAULT_RELATIVE),
-    )
-}
-
 
 # Choice fields show a readable label (model.scenario.CHOICE_LABELS); Streamlit's URL carries the
 # label too, while the command line and scenario files use the value. Links accept both.
