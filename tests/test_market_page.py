@@ -32,7 +32,7 @@ MARKET, OVERVIEW = "views/market.py", "views/overview.py"
 # this session so that their last close differs from the snapshot's (2026-09-28).
 LIVE_LAST_SESSION = "2026-06-30"
 SNAPSHOT_AS_OF = "2026-09-28"
-OVERVIEW_PER_SHARE = {"stake_value_now_usd_bn": "Stake value now", "npv_usd_bn": "NPV",
+OVERVIEW_PER_SHARE = {"stake_value_usd_bn": "Stake value", "npv_usd_bn": "NPV",
                       "at_risk_azure_revenue_usd_bn": "At-risk Azure", "invested_usd_bn": "Invested"}
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from model.analysis import compare as comparison
 from model.analysis import montecarlo, sensitivity
+from model.analysis.attribution import Attribution, attribute
 from model.export.link import PAGE_PARAMS, share_url
 from model.export.workbook import Cover
 from model.scenario import Scenario
@@ -107,3 +108,13 @@ def workbook_cover(scenario: Scenario) -> Cover:
             "(the Monte Carlo page's settings).",
         ),
     )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _attribution(scenario_json: str, today_iso: str) -> Attribution:
+    return attribute(Scenario.model_validate_json(scenario_json), data.facts(), date.fromisoformat(today_iso))
+
+
+def attribution(scenario: Scenario) -> Attribution:
+    """Why each headline result moved from the reported terms (model.analysis.attribution), cached."""
+    return _attribution(scenario.model_dump_json(), data.today().isoformat())

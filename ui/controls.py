@@ -60,7 +60,7 @@ def _reset() -> None:
     st.session_state.pop(NOTES_STATE, None)
 
 
-def _reset_one(name: str) -> None:
+def reset_one(name: str) -> None:
     st.session_state[name] = SPECS[name].default
     # The button is in the summary's fragment; the control it resets is not: rerun the whole app.
     st.rerun()
@@ -224,7 +224,7 @@ def _changed_list(scenario: Scenario, changed: list[FieldSpec]) -> None:
                 "",
                 key=f"_reset_{spec.name}",
                 icon=":material/undo:",
-                on_click=_reset_one,
+                on_click=reset_one,
                 args=(spec.name,),
                 help=f"Back to the reported terms: {readable_value(spec, spec.default)}",
                 type="tertiary",

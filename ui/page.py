@@ -80,16 +80,19 @@ def derived_note(text: str) -> None:
     st.caption(f":material/calculate: **Derived.** {money_markdown(text)}")
 
 
-def metric_row(cards: list[tuple[str, str, str]]) -> None:
-    """Four headline cards, (label, value, help) each: four across on a desktop, two by two on a phone.
+def metric_row(cards: list[tuple]) -> None:
+    """Four headline cards, each (label, value, help) or (label, value, help, delta, delta colour):
+    four across on a desktop, two by two on a phone.
 
     Streamlit stacks columns one above the other on a narrow screen. Each half is a horizontal
     container that never wraps, so the two halves stack as two rows of two cards on a phone
     instead of four full-width ones."""
     for half, pair in zip(st.columns(2), (cards[:2], cards[2:]), strict=True):
         with half, st.container(horizontal=True, wrap=False):
-            for label, value, help_text in pair:
-                st.metric(label, value, help=help_text, border=True)
+            for label, value, help_text, *delta in pair:
+                text, colour = (delta + [None, "off"])[:2]
+                st.metric(label, value, help=help_text, border=True, delta=text, delta_color=colour or "off",
+                          delta_arrow="auto" if colour not in (None, "off") else "off")
 
 
 def chart(figure, width: str = "stretch") -> None:

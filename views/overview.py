@@ -1,9 +1,10 @@
 """Overview: Microsoft's exposure to OpenAI in headline numbers, a bridge and the cash by year."""
 
+import pandas as pd
 import streamlit as st
 
-from model.scenario import changed_specs
-from ui import charts, data
+from model.scenario import Scenario, changed_specs
+from ui import analysis, charts, data, what_moved
 from ui import format as fmt
 from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, page_content, section
 from ui.price_badge import price_badge
@@ -26,17 +27,82 @@ def scenario_name(scenario) -> str:
 def plain_words(result) -> str:
     """What the scenario means for Microsoft, in one sentence a shareholder can read."""
     metrics = result.metrics
-    stake = (f"Microsoft's {fmt.usd_bn(metrics.invested_usd_bn, 0)} has become a stake worth "
-             f"{fmt.usd_bn(metrics.stake_value_usd_bn, 0)} as this scenario values it")
-    if metrics.total_funding_gap_usd_bn < 0.05:
-        bills = (f"OpenAI pays every bill it has signed, so none of the {fmt.usd_bn(metrics.azure_revenue_usd_bn, 0)} "
-                 "of Azure revenue it brings Microsoft is at risk")
+    stake = (f"Microsoft's {fmt.rough_usd_bn(metrics.invested_usd_bn)} has become a stake worth "
+             f"{fmt.rough_usd_bn(metrics.stake_value_usd_bn)} as this scenario values it")
+    kept = metrics.stake_kept_share
+    if metrics.total_funding_gap_usd_bn < 0.05:  # under $0.1B as shown: every bill paid, to the rounding
+        bills = ("OpenAI pays every bill it has signed, so none of the "
+                 f"{fmt.rough_usd_bn(metrics.azure_revenue_usd_bn)} of Azure revenue it brings Microsoft is at risk")
     else:
-        bills = (f"OpenAI cannot pay {fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0)} of its bills from "
+        bills = (f"OpenAI cannot pay {fmt.rough_usd_bn(metrics.total_funding_gap_usd_bn)} of its bills from "
                  f"{fmt.year(metrics.first_funding_gap_year)}, which puts "
-                 f"{fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn, 0)} of Microsoft's Azure revenue at risk and "
-                 f"leaves the stake {fmt.percent(metrics.stake_kept_share, 0)} of its value")
+                 f"{fmt.rough_usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Microsoft's Azure revenue at risk "
+                 f"and leaves the stake {fmt.percent(metrics.stake_kept_share, 0 if kept < 0.995 else 1)} of its value")
     return money_markdown(f"{scenario_name(result.scenario)}: **{stake}; {bills}.**")
+
+
+def why_it_moved(scenario) -> None:
+    """The change in NPV (or the stake) from the reported terms, shared among the changed assumptions."""
+    st.subheader("Why did it move?")
+    attribution = analysis.attribution(scenario)
+    outcome = st.segmented_control(
+        "Result", ["npv_usd_bn", "stake_value_usd_bn"], default="npv_usd_bn", key="why_outcome",
+        format_func=lambda name: {"npv_usd_bn": "NPV", "stake_value_usd_bn": "Stake value"}[name],
+    ) or "npv_usd_bn"
+    st.markdown(what_moved.largest_sentence(attribution, outcome))
+    frame = what_moved.attribution_frame(attribution, outcome)
+    chart(what_moved.attribution_chart(frame, OUTCOME_WORDS[outcome]))
+    derived_note(
+        "Each bar is a changed assumption's share of the change, its Shapley value: its effect averaged over "
+        "every order in which the changes could be made, so the order you made them in does not matter and the "
+        f"parts add up to the whole change ({attribution.method}: "
+        f"{2 ** len(attribution.names) if attribution.method == 'exact' else 'sampled'} runs of the model)."
+    )
+
+
+OUTCOME_WORDS = {"npv_usd_bn": "NPV", "stake_value_usd_bn": "stake value"}
+
+
+def risk_frame(result, reported) -> pd.DataFrame:
+    """What Microsoft stands to lose against the reported terms, in three measures (USD bn, a loss
+    positive): value (NPV), after-tax profit from OpenAI, and the Azure margin on unpaid bills."""
+    metrics, base, scenario = result.metrics, reported.metrics, result.scenario
+    keep = 1 - scenario.msft_tax_rate
+    profit = (metrics.azure_margin_usd_bn + metrics.revenue_share_net_usd_bn) * keep
+    base_profit = (base.azure_margin_usd_bn + base.revenue_share_net_usd_bn) * (1 - reported.scenario.msft_tax_rate)
+    margin_at_risk = metrics.at_risk_azure_revenue_usd_bn * scenario.azure_margin
+    return pd.DataFrame([
+        {"measure": "NPV of Microsoft's flows", "loss_usd_bn": base.npv_usd_bn - metrics.npv_usd_bn},
+        {"measure": "After-tax profit from OpenAI", "loss_usd_bn": base_profit - profit},
+        {"measure": "Azure margin on unpaid bills", "loss_usd_bn": margin_at_risk},
+    ])
+
+
+def what_microsoft_risks(result, reported) -> None:
+    metrics, scenario = result.metrics, result.scenario
+    st.subheader("What Microsoft risks")
+    frame = risk_frame(result, reported)
+    npv_loss, profit_loss, margin_at_risk = frame["loss_usd_bn"]
+    per_share = npv_loss * 1e9 / metrics.msft_shares_outstanding
+    words = "loses" if npv_loss >= 0.05 else "gains" if npv_loss <= -0.05 else "neither loses nor gains"
+    amount = "" if words.startswith("neither") else f" {fmt.usd_bn(abs(npv_loss))}"
+    st.markdown(money_markdown(
+        f"Against the reported terms, Microsoft **{words}{amount} of value** (NPV at "
+        f"{fmt.percent(scenario.discount_rate)} a year), **{fmt.usd(abs(per_share))} per MSFT share**."
+    ))
+    metric_row([
+        ("Value lost (NPV)", fmt.headline_usd_bn(npv_loss), "The reported terms' NPV less this scenario's."),
+        ("After-tax profit lost", fmt.headline_usd_bn(profit_loss),
+         f"Azure margin and net revenue share to {scenario.horizon_year}, undiscounted, after Microsoft's "
+         f"{fmt.percent(scenario.msft_tax_rate, 0)} tax rate (an assumption), reported terms less this scenario."),
+        ("Value lost per MSFT share", fmt.usd(per_share),
+         "The value lost divided by Microsoft's shares outstanding."),
+        ("Azure margin at risk", fmt.headline_usd_bn(margin_at_risk),
+         f"The margin on the {fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Azure revenue OpenAI "
+         f"cannot pay, at the assumed {fmt.percent(scenario.azure_margin, 0)} margin: revenue at risk is not "
+         "value at risk."),
+    ])
+    chart(what_moved.risk_chart(frame))
 
 
 @page_content
@@ -51,64 +117,100 @@ def page() -> None:
     scenario = result.scenario
     summary = result.tables["summary"]
 
+    reported = data.result(Scenario()).metrics
+
     with section("the scenario in a sentence"):
         st.markdown(plain_words(result))
+        what_moved.changed_chips(scenario)
 
     with section("the headline numbers"):
+        st.caption("Each card's change is against the reported terms (every assumption at its default).")
         kept = ("OpenAI pays every committed bill, so the stake keeps its full value."
                 if metrics.stake_kept_share > 0.9995 else
                 f"OpenAI's unpaid bills leave its equity {fmt.percent(metrics.stake_kept_share, 0)} of its value.")
         valued = ("at the last round's price, counted today" if scenario.stake_valuation.value == "market_mark"
                   else f"at {fmt.multiple(scenario.terminal_revenue_multiple)} revenue in {scenario.horizon_year}")
+        card = what_moved.card
         rows = [
             [
-                ("Invested", fmt.headline_usd_bn(metrics.invested_usd_bn),
-                 f"What Microsoft has in: its filed commitment; {fmt.usd_bn(metrics.funded_to_date_usd_bn)} funded to "
-                 f"date (derived), costing it {fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn)} once the Azure "
-                 "credits are counted at cost."),
-                ("Revenue share received", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
-                 f"What Microsoft has received so far from OpenAI's revenue share (derived from OpenAI's revenue); "
-                 f"{fmt.usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap."),
-                ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
-                 "Microsoft's share of what OpenAI cannot pay on its commitments (derived)."),
-                ("Stake value now", fmt.headline_usd_bn(metrics.stake_value_now_usd_bn),
-                 f"{fmt.percent(metrics.stake_now)} of OpenAI at {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)} "
-                 f"(derived: the filings' {fmt.percent(metrics.stake_filed, 0)} diluted by the $122B round). At the "
-                 f"filings' stake: {fmt.usd_bn(metrics.stake_value_filed_usd_bn, 0)}."),
+                card("Invested", fmt.headline_usd_bn(metrics.invested_usd_bn),
+                     f"What Microsoft has in: its filed commitment; {fmt.usd_bn(metrics.funded_to_date_usd_bn)} "
+                     f"funded to date (derived), costing it {fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn)} once "
+                     "the Azure credits are counted at cost.",
+                     "usd_bn", metrics.invested_usd_bn, reported.invested_usd_bn, higher_is_better=False),
+                card("Revenue share received", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
+                     "What Microsoft has received so far from OpenAI's revenue share (derived from OpenAI's revenue; "
+                     "2026 is modelled, so it follows the scenario); "
+                     f"{fmt.usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap.",
+                     "usd_bn", metrics.revenue_share_received_usd_bn, reported.revenue_share_received_usd_bn),
+                card("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+                     "Microsoft's share of what OpenAI cannot pay on its commitments (derived): revenue, not value; "
+                     "what it costs Microsoft is the margin on it, in \"What Microsoft risks\" below.",
+                     "usd_bn", metrics.at_risk_azure_revenue_usd_bn, reported.at_risk_azure_revenue_usd_bn,
+                     higher_is_better=False),
+                card("Stake value", fmt.headline_usd_bn(metrics.stake_value_usd_bn),
+                     f"As this scenario counts it ({valued}). {kept} Before unpaid bills: "
+                     f"{fmt.usd_bn(metrics.stake_value_now_usd_bn, 0)}, {fmt.percent(metrics.stake_now)} of OpenAI at "
+                     f"the last round's {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)} (derived: the filings' "
+                     f"{fmt.percent(metrics.stake_filed, 0)} diluted by the $122B round).",
+                     "usd_bn", metrics.stake_value_usd_bn, reported.stake_value_usd_bn),
             ],
             [
-                ("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
-                 f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year."),
-                ("Stake's share of NPV", fmt.percent(metrics.stake_share_of_npv, 0),
-                 "How much of the NPV rests on the stake's value rather than cash Microsoft receives. " + kept),
-                ("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
-                 f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
-                 f"{fmt.percent(scenario.azure_margin, 0)} margin, "
-                 f"{fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit."),
-                ("MOIC (investment)", fmt.multiple(metrics.moic),
-                 "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
-                 "valued (today at the market mark). The Azure business is counted apart."),
+                card("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
+                     f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year.",
+                     "usd_bn", metrics.npv_usd_bn, reported.npv_usd_bn),
+                card("Stake's share of NPV", fmt.percent(metrics.stake_share_of_npv, 0),
+                     "How much of the NPV rests on the stake's value rather than cash Microsoft receives. " + kept,
+                     "percent", metrics.stake_share_of_npv, reported.stake_share_of_npv, higher_is_better=False),
+                card("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
+                     f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
+                     f"{fmt.percent(scenario.azure_margin, 0)} margin, "
+                     f"{fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit.",
+                     "usd_bn", metrics.azure_revenue_usd_bn, reported.azure_revenue_usd_bn),
+                card("MOIC on the investment", fmt.multiple(metrics.moic),
+                     "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
+                     "valued (today at the market mark). The Azure business is counted apart.",
+                     "multiple", metrics.moic, reported.moic),
+            ],
+            [
+                card("Cash IRR (per year)", fmt.percent(metrics.cash_irr),
+                     "Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), stake "
+                     f"excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an unrealised value "
+                     "counted as if it were cash.",
+                     "percent", metrics.cash_irr, reported.cash_irr),
+                card("Cash break-even (year)", fmt.year(metrics.break_even_year),
+                     "First year cumulative cash is back to zero, stake excluded.",
+                     "year", metrics.break_even_year, reported.break_even_year, higher_is_better=False),
+                card("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
+                     f"Committed bills OpenAI cannot pay, all years; first gap: "
+                     f"{fmt.year(metrics.first_funding_gap_year, never='never')}.",
+                     "usd_bn", metrics.total_funding_gap_usd_bn, reported.total_funding_gap_usd_bn,
+                     higher_is_better=False),
+                card("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
+                     "After every round OpenAI raises (at that year's valuation) and employee equity.",
+                     "percent", metrics.stake_at_horizon, reported.stake_at_horizon),
             ],
         ]
-        rows.append([
-            ("Cash IRR (per year)", fmt.percent(metrics.cash_irr),
-             "Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), stake "
-             f"excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an unrealised value "
-             "counted as if it were cash."),
-            ("Cash break-even (year)", fmt.year(metrics.break_even_year),
-             "First year cumulative cash is back to zero, stake excluded."),
-            ("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
-             f"Committed bills OpenAI cannot pay, all years; first gap: "
-             f"{fmt.year(metrics.first_funding_gap_year, never='none')}."),
-            ("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
-             "After every round OpenAI raises (at that year's valuation) and employee equity."),
-        ])
         for row in rows:
             metric_row(row)
+        change = what_moved.last_change(scenario, {
+            "npv": ("NPV", "usd_bn", metrics.npv_usd_bn),
+            "stake": ("stake value", "usd_bn", metrics.stake_value_usd_bn),
+            "at_risk": ("at-risk Azure revenue", "usd_bn", metrics.at_risk_azure_revenue_usd_bn),
+        })
+        if change is not None:
+            st.caption(money_markdown(change))
         derived_note(
             "The stake loses value when OpenAI leaves bills unpaid: each year, its equity keeps only the share of "
             "its committed bills it paid (creditors rank first), so years of gaps take it toward zero. " + kept
         )
+
+    if changed_specs(scenario):
+        with section("why the figures moved"):
+            why_it_moved(scenario)
+
+    with section("what Microsoft risks"):
+        what_microsoft_risks(result, data.result(Scenario()))
 
     with section("the exposure per MSFT share"):
         quote = data.msft_quote()
@@ -124,7 +226,7 @@ def page() -> None:
                 f"market value {fmt.usd_bn(metrics.msft_market_value_usd_bn, 0)}."
             ))
             per_share = summary.set_index("metric")
-            picks = [("stake_value_now_usd_bn", "Stake value now"), ("npv_usd_bn", "NPV"),
+            picks = [("stake_value_usd_bn", "Stake value"), ("npv_usd_bn", "NPV"),
                      ("at_risk_azure_revenue_usd_bn", "At-risk Azure"),
                      ("invested_usd_bn", "Invested")]
             for column, (metric, label) in zip(st.columns(len(picks)), picks, strict=True):

@@ -1,0 +1,219 @@
+"""What moved, and why: the changed assumptions named in the page, each headline figure against the
+reported terms, the last change a reader made, and the change in a result shared among the changed
+assumptions (:mod:`model.analysis.attribution`, Shapley values) as a waterfall.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from model.analysis.attribution import Attribution
+from model.analysis.sensitivity import OUTCOMES
+from model.numbers import Kind, is_missing
+from model.scenario import SPECS, Scenario, changed_specs
+from ui import format as fmt
+from ui.charts import IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
+from ui.controls import readable_value, reset_one
+from ui.figure import Figure, data, figure
+from ui.link import markdown_text
+from ui.page import money_markdown
+
+LAST_VIEW_STATE = "_last_view"
+LAST_CHANGE_STATE = "_last_change"
+# Below this a change is the arithmetic's rounding, not a movement worth a delta.
+_UNCHANGED = {"usd_bn": 0.05, "usd": 0.005, "percent": 0.0005, "multiple": 0.005, "year": 0.5, "count": 0.5,
+              "number": 0.5}
+
+
+# -- the changed assumptions, in the page ------------------------------------------------------------
+
+
+def changed_chips(scenario: Scenario) -> None:
+    """Each assumption changed from the reported terms as a chip in the main column: its new value,
+    the reported one, and a reset (on a phone the sidebar is out of sight)."""
+    changed = changed_specs(scenario)
+    if not changed:
+        st.caption(":material/check_circle: Every assumption is at the reported terms.")
+        return
+    st.caption(f"**{len(changed)} assumption{'s' if len(changed) != 1 else ''} changed from the reported "
+               "terms**; :material/undo: puts one back:")
+    with st.container(horizontal=True, key="_changed_chips", gap="small"):
+        for spec in changed:
+            now = readable_value(spec, getattr(scenario, spec.name))
+            reported = readable_value(spec, spec.default)
+            # A chip: its reset first, then its text, which wraps on a phone beside the reset.
+            with st.container(horizontal=True, width="content", gap=None, wrap=False,
+                              vertical_alignment="center", key=f"_chip_box_{spec.name}"):
+                st.button("", key=f"_chip_{spec.name}", icon=":material/undo:", on_click=reset_one,
+                          args=(spec.name,), help=f"Put {spec.label} back to the reported terms: {reported}",
+                          type="tertiary")
+                st.markdown(f":blue-background[**{markdown_text(spec.label)}** {markdown_text(now)} "
+                            f"(reported {markdown_text(reported)})]", width="content")
+
+
+# -- each figure against the reported terms ------------------------------------------------------------
+
+
+def delta_text(kind: Kind, now: float | None, reported: float | None) -> str | None:
+    """The change from the reported terms as a card's delta, in the figure's own unit; None where
+    there is nothing to compare (a missing figure on either side).
+
+    >>> delta_text("usd_bn", 231.2, 248.8), delta_text("percent", 0.25, 0.231), delta_text("year", 2027, 2026)
+    ('-$17.6B', '+1.9 pp', '+1 yr')
+    >>> delta_text("usd_bn", 197.1, 197.1), delta_text("multiple", None, 2.0)
+    ('same', None)
+    """
+    if is_missing(now) or is_missing(reported):
+        return None
+    change = float(now) - float(reported)
+    if abs(change) < _UNCHANGED.get(kind, 0.0):
+        return "same"
+    sign = "+" if change > 0 else "-"
+    size = abs(change)
+    if kind == "usd_bn":
+        text = fmt.usd_bn(size) if size >= 0.1 else "$0.1B" if size >= 0.05 else f"${size:.2f}B"
+    elif kind == "usd":
+        text = fmt.usd(size)
+    elif kind == "percent":
+        text = f"{size * 100:.1f} pp"
+    elif kind == "multiple":
+        text = fmt.multiple(size, 2)
+    elif kind == "year":
+        text = f"{size:.0f} yr"
+    else:
+        text = fmt.number(size)
+    return f"{sign}{text}"
+
+
+def card(label: str, value: str, help_text: str, kind: Kind, now, reported, *, higher_is_better: bool = True
+         ) -> tuple[str, str, str, str | None, str]:
+    """A headline card for ``ui.page.metric_row``: its delta against the reported terms, coloured
+    green where Microsoft is better off (``higher_is_better``), red where worse, grey where equal."""
+    delta = delta_text(kind, now, reported)
+    colour = "off" if delta in (None, "same") else ("normal" if higher_is_better else "inverse")
+    return label, value, help_text, delta, colour
+
+
+# -- the last change a reader made --------------------------------------------------------------------
+
+
+def last_change(scenario: Scenario, figures: dict[str, tuple[str, Kind, float]]) -> str | None:
+    """What the reader's last change moved: the assumptions it changed and each figure before and
+    after, as a sentence; kept until the next change (reruns that change nothing keep it).
+
+    ``figures``: name -> (label, kind, value) for this view.
+    """
+    now = scenario.model_dump_json()
+    previous = st.session_state.get(LAST_VIEW_STATE)
+    if previous is not None and previous[0] != now:
+        before = Scenario.model_validate_json(previous[0])
+        moved = [spec for spec in SPECS.values() if getattr(before, spec.name) != getattr(scenario, spec.name)]
+        what = "; ".join(f"{spec.label} {readable_value(spec, getattr(before, spec.name))} → "
+                         f"{readable_value(spec, getattr(scenario, spec.name))}" for spec in moved[:4])
+        if len(moved) > 4:
+            what += f" and {len(moved) - 4} more"
+        effects = []
+        for name, (label, kind, value) in figures.items():
+            old = previous[1].get(name)
+            text = delta_text(kind, value, old)
+            if text is not None and text != "same":
+                effects.append(f"{label} {text}")
+        st.session_state[LAST_CHANGE_STATE] = (now, f"**Your last change** ({what}): "
+                                               + ("; ".join(effects) if effects else "no headline figure moved") + ".")
+    st.session_state[LAST_VIEW_STATE] = (now, {name: value for name, (_, _, value) in figures.items()})
+    stored = st.session_state.get(LAST_CHANGE_STATE)
+    return stored[1] if stored is not None and stored[0] == now else None
+
+
+# -- why it moved: the attribution as a waterfall -------------------------------------------------------
+
+
+def attribution_frame(attribution: Attribution, outcome: str) -> pd.DataFrame:
+    """Steps from the reported terms' figure to this scenario's, one per changed assumption, largest first."""
+    parts = sorted(zip(attribution.names, attribution.parts[outcome], strict=True), key=lambda item: -abs(item[1]))
+    reported = attribution.reported[outcome]
+    rows = [{"step": "Reported terms", "start_usd_bn": 0.0, "end_usd_bn": reported, "amount_usd_bn": reported,
+             "kind": "start and end"}]
+    running = reported
+    for name, part in parts:
+        rows.append({"step": SPECS[name].label, "start_usd_bn": running, "end_usd_bn": running + part,
+                     "amount_usd_bn": float(part), "kind": "raises it" if part >= 0 else "lowers it"})
+        running += part
+    rows.append({"step": "This scenario", "start_usd_bn": 0.0, "end_usd_bn": running, "amount_usd_bn": running,
+                 "kind": "start and end"})
+    return pd.DataFrame(rows)
+
+
+def _attribution_structure(steps: tuple[str, ...], outcome_label: str) -> alt.LayerChart:
+    base = alt.Chart(data("steps"))
+    y = alt.Y("step:N", sort=list(steps), title=None, axis=alt.Axis(labelLimit=220))
+    x_title = f"{outcome_label} (USD bn)"
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("start_usd_bn:Q", title=x_title),
+        x2="end_usd_bn:Q",
+        color=alt.Color("kind:N", title=None,
+                        scale=alt.Scale(domain=["lowers it", "raises it", "start and end"],
+                                        range=[OUT_COLOUR, IN_COLOUR, TOTAL_COLOUR]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+        tooltip=[alt.Tooltip("step:N", title="Step"),
+                 alt.Tooltip("amount_usd_bn:Q", title="Change (USD bn)", format="+,.2f"),
+                 alt.Tooltip("end_usd_bn:Q", title="After this step (USD bn)", format=",.2f")],
+    )
+    labels = base.mark_text(align="left", dx=4, color="#888888").encode(
+        y=y,
+        x=alt.X("label_at_usd_bn:Q", title=x_title),
+        text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
+    ).transform_calculate(label_at_usd_bn="max(datum.start_usd_bn, datum.end_usd_bn)")
+    title = chart_title(f"Why {outcome_label} moved", " ")
+    return alt.layer(bars, labels, title=title).properties(height=alt.Step(28))
+
+
+def attribution_chart(frame: pd.DataFrame, outcome_label: str) -> Figure:
+    return figure(_attribution_structure, (tuple(frame["step"]), outcome_label), steps=frame,
+                  subtitle="Each changed assumption's share of the change (Shapley value), USD bn")
+
+
+def largest_sentence(attribution: Attribution, outcome: str) -> str:
+    """The largest contribution to the change in ``outcome``, in words."""
+    label = OUTCOMES[outcome][0]
+    total = attribution.total(outcome)
+    largest = attribution.largest(outcome)
+    if largest is None:
+        return f"{label} is at the reported terms' {fmt.usd_bn(attribution.reported[outcome])}."
+    name, part = largest
+    spec = SPECS[name]
+    several = abs(total) >= 0.05 and len(attribution.names) > 1
+    share = f" ({abs(part) / abs(total):.0%} of the change)" if several else ""
+    return money_markdown(
+        f"{label} moves by **{'+' if total >= 0 else '-'}{fmt.usd_bn(abs(total))}** from the reported terms' "
+        f"{fmt.usd_bn(attribution.reported[outcome])}; the largest part, "
+        f"**{'+' if part >= 0 else '-'}{fmt.usd_bn(abs(part))}**{share}, comes from *{spec.label}* "
+        f"at {readable_value(spec, getattr(attribution.scenario, name))} "
+        f"(reported {readable_value(spec, spec.default)})."
+    )
+
+
+def _risk_structure() -> alt.LayerChart:
+    base = alt.Chart(data("risk"))
+    y = alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X("loss_usd_bn:Q", title="Lost against the reported terms (USD bn)")
+    bars = base.mark_bar().encode(
+        y=y, x=x,
+        color=alt.condition(alt.datum.loss_usd_bn > 0, alt.value(OUT_COLOUR), alt.value(IN_COLOUR)),
+        tooltip=[alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("loss_usd_bn:Q", title="Lost (USD bn; negative: gained)", format=",.2f")],
+    )
+    labels = base.mark_text(align="left", dx=4, color="#888888").encode(
+        y=y, x=alt.X("label_at_usd_bn:Q", title="Lost against the reported terms (USD bn)"),
+        text=alt.Text("loss_usd_bn:Q", format=",.1f"),
+    ).transform_calculate(label_at_usd_bn="max(datum.loss_usd_bn, 0)")
+    return alt.layer(bars, labels, title=chart_title("What Microsoft loses against the reported terms", " ")
+                     ).properties(height=alt.Step(34))
+
+
+def risk_chart(frame: pd.DataFrame) -> Figure:
+    return figure(_risk_structure, (), risk=frame,
+                  subtitle="USD bn; a loss is positive (red), a gain negative (green)")
