@@ -88,8 +88,8 @@ CASES = [
     Case("dashboard", "Market range", "market", "", "Range", local=True, options=("1Y", "5Y", "Max")),
     Case("dashboard", "Sensitivity result", "sensitivity", "", "Result", local=True,
          options=("At-risk Azure revenue (USD bn)", "NPV of Microsoft's flows (USD bn)")),
-    Case("dashboard", "Compare variance", "compare", "", "Variance against the base", local=True,
-         options=("Percentage", "Amount (in each row's unit)")),
+    Case("dashboard", "Compare variance", "compare", "", "Show", local=True,
+         options=("Change vs base (%)", "Change vs base")),
 ]
 
 

@@ -95,11 +95,11 @@ def test_valid_sidebar_upload_replaces_the_scenario_and_the_link():
 def test_invalid_comparison_upload_changes_nothing():
     at = _app("views/compare.py")
     upload = next(u for u in at.file_uploader if u.key == "_saved_scenario_upload")
-    columns_before = [c for c in at.dataframe[0].value.columns]
+    columns_before = [c for c in at.table[0].value.columns]
     upload.upload("broken.json", b'{"discount_rate": 7}', "application/json").run()
     assert not at.exception
     assert any("discount_rate" in text for text in _errors(at)), _errors(at)
-    assert [c for c in at.dataframe[0].value.columns] == columns_before
+    assert [c for c in at.table[0].value.columns] == columns_before
     assert "_saved_scenarios" not in at.session_state or not at.session_state["_saved_scenarios"]
 
 
@@ -109,7 +109,7 @@ def test_valid_comparison_upload_adds_a_column_and_keeps_the_scenario():
     upload = next(u for u in at.file_uploader if u.key == "_saved_scenario_upload")
     upload.upload("my case.json", json.dumps({"discount_rate": 0.15}).encode(), "application/json").run()
     assert not at.exception
-    assert "my case" in list(at.dataframe[0].value.columns)
+    assert "my case" in list(at.table[0].value.columns)
     assert _slider_values(at) == sliders
 
 

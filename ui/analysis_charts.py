@@ -13,6 +13,9 @@ import pandas as pd
 from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
 from ui.figure import Figure, data, figure
 
+# One colour a scenario column (Okabe-Ito, colour-blind safe, readable on light and dark).
+SCENARIO_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
+
 LOW_COLOUR, HIGH_COLOUR = "#D55E00", "#0072B2"
 
 
@@ -261,3 +264,23 @@ def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome:
     marks = percentiles[(percentiles["outcome"] == outcome) & percentiles["statistic"].isin(["p10", "p50", "p90"])]
     marks = marks.assign(name=marks["statistic"].str.upper())
     return figure(_histogram_structure, (label,), bins=bins, marks=marks)
+
+
+def _scenario_results_structure(scenarios: tuple[str, ...]) -> alt.Chart:
+    return alt.Chart(data("results")).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
+        yOffset=alt.YOffset("scenario_title:N", sort=list(scenarios)),
+        x=alt.X("amount_usd_bn:Q", title="USD bn"),
+        color=alt.Color("scenario_title:N", title="Scenario", sort=list(scenarios),
+                        scale=alt.Scale(domain=list(scenarios), range=SCENARIO_COLOURS[: len(scenarios)]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=3)),
+        tooltip=[alt.Tooltip("scenario_title:N", title="Scenario"), alt.Tooltip("label:N", title="Result"),
+                 alt.Tooltip("amount_usd_bn:Q", title="USD bn", format=",.1f")],
+    ).properties(title=chart_title("The key results, scenario by scenario", " "), height=alt.Step(11))
+
+
+def scenario_results_chart(frame: pd.DataFrame) -> Figure:
+    """The key results of every scenario on one chart: a group of bars per result, a bar per scenario."""
+    scenarios = tuple(dict.fromkeys(frame["scenario_title"]))
+    return figure(_scenario_results_structure, (scenarios,), results=frame,
+                  subtitle="NPV, stake value, at-risk Azure revenue and OpenAI's funding gap; USD bn")

@@ -20,7 +20,7 @@ import streamlit as st
 
 from model.export.link import choice_label, choice_options, share_url
 from model.scenario import GROUPS, SPECS, FieldSpec, Scenario, ScenarioError, changed_specs, from_json, to_json
-from ui.format import assumption_value
+from ui.format import readable_value
 from ui.link import NOTES_STATE, check_link_once, markdown_text, page_url
 from ui.share import share_box
 from ui.state import (
@@ -198,14 +198,6 @@ def _summary() -> None:
 @st.fragment(key=SHARE_FRAGMENT)
 def _share() -> None:
     share_box(share_url(current_scenario(), page_url(), page_pairs()))
-
-
-def readable_value(spec: FieldSpec, value: Any) -> str:
-    """An assumption's value as the sidebar says it: 12%, 2040, 1.2 x plan, a rule by its label."""
-    if spec.value_type == "choice":
-        return choice_label(spec.name, value)
-    text = assumption_value(spec, value)
-    return text if spec.kind in ("percent", "year") or spec.unit == "years" else f"{text} {spec.unit}"
 
 
 def _changed_list(scenario: Scenario, changed: list[FieldSpec]) -> None:

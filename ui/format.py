@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from model.export.link import choice_label
 from model.numbers import Kind, is_missing, unit_kind
 from model.scenario import SPECS, FieldSpec
 
@@ -111,11 +112,21 @@ def by_unit(unit: str, value: Any) -> str:
     return by_kind(unit_kind(unit), value)
 
 
+def readable_value(spec: FieldSpec, value: Any) -> str:
+    """An assumption's value as the sidebar says it: 12%, 2040, 1.2 x plan, a rule by its label."""
+    if spec.value_type == "choice":
+        return choice_label(spec.name, value)
+    text = assumption_value(spec, value)
+    return text if spec.kind in ("percent", "year") or spec.unit == "years" else f"{text} {spec.unit}"
+
+
 def row_value(name: str, unit: str, value: Any) -> str:
-    """A row of a table that mixes assumptions and results (the comparison): an assumption by its
-    declared kind, a result by its unit."""
+    """A row of a table that mixes assumptions and results (the comparison): an assumption with its
+    unit (a rule in its value's few words, to fit a column), a result by its unit."""
     spec = SPECS.get(name)
-    return assumption_value(spec, value) if spec is not None else by_unit(unit, value)
+    if spec is None:
+        return by_unit(unit, value)
+    return assumption_value(spec, value) if spec.value_type == "choice" else readable_value(spec, value)
 
 
 def row_kind(name: str, unit: str) -> Kind:

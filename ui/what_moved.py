@@ -15,8 +15,9 @@ from model.numbers import Kind, is_missing
 from model.scenario import SPECS, Scenario, changed_specs
 from ui import format as fmt
 from ui.charts import IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
-from ui.controls import readable_value, reset_one
+from ui.controls import reset_one
 from ui.figure import Figure, data, figure
+from ui.format import readable_value
 from ui.link import markdown_text
 from ui.page import money_markdown
 

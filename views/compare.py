@@ -3,75 +3,105 @@
 import streamlit as st
 
 from model.analysis.compare import wide
-from ui import analysis, saved_scenarios
+from ui import analysis, analysis_charts, saved_scenarios
 from ui import format as fmt
-from ui.page import header, page_content, section
+from ui.page import chart, header, page_content, section
 from ui.state import current_scenario
 from ui.tables import download_csv
 
+SHOW = {"values": "Values", "amount": "Change vs base", "percentage": "Change vs base (%)"}
+# The results a reader compares first, drawn on one chart for every scenario.
+KEY_RESULTS = ("npv_usd_bn", "stake_value_usd_bn", "at_risk_azure_revenue_usd_bn", "total_funding_gap_usd_bn")
 
-def _variance(kind: str, value, mode: str) -> str:
-    """A difference from the base as text: percentage points for fractions, empty where it means nothing."""
+
+def _change(kind: str, value, mode: str) -> str:
+    """A difference from the base with its unit: +$12.3B, +1.5 pp, +1 yr, +0.20x, or +12% in
+    percentage mode; empty where it means nothing (a rule, a missing value, a base of zero)."""
     if value is None or isinstance(value, str) or value != value:
         return ""
     if mode == "percentage":
         return f"{value:+.1%}"
+    if abs(value) < 1e-12:
+        return "0"
+    sign = "+" if value > 0 else "-"
+    size = abs(value)
     if kind == "percent":
-        return f"{value * 100:+.1f} pp"
-    if kind in ("year", "count"):
-        return f"{value:+.0f}"
-    return f"{value:+,.2f}"
+        return f"{sign}{size * 100:.1f} pp"
+    if kind == "year":
+        return f"{sign}{size:.0f} yr"
+    if kind == "count":
+        return f"{sign}{size:,.0f}"
+    if kind == "multiple":
+        return f"{sign}{size:,.2f}x"
+    if kind == "usd_bn":
+        return f"{sign}{fmt.usd_bn(size)}"
+    return f"{sign}{size:,.2f}"
 
 
-# The variance toggle reruns only the comparison (a fragment), not the sidebar nor the saved scenarios.
+def _value(name: str, unit: str, value) -> str:
+    """A value with its unit inside it; a year that never comes says "never"."""
+    if fmt.row_kind(name, unit) == "year" and (value is None or value != value):
+        return "never"
+    return fmt.row_value(name, unit, value)
+
+
+def shown_table(long, mode: str, identical: bool):
+    """The comparison as the page shows it: one row per assumption or result, the scenarios' values
+    (or their change from the base) written with their units, rows that differ first."""
+    table = wide(long, None if mode == "values" else mode)
+    titles = list(long.drop_duplicates("scenario")["scenario_title"])
+    suffix = " vs base" if mode == "amount" else " vs base (%)"
+    values = table[titles]
+    differs = values.astype(str).nunique(axis=1) > 1
+    table = table.assign(_differs=differs)
+    if not identical:
+        table = table[table["_differs"]]
+    table = table.sort_values(["section", "_differs"], ascending=[False, False], kind="stable")
+    shown = table[["section", "name", "label"]].copy()
+    for title in titles:
+        if mode == "values":
+            shown[title] = [_value(n, u, v) for n, u, v in zip(table["name"], table["unit"], table[title], strict=True)]
+        elif f"{title}{suffix}" in table:
+            shown[title] = [_change(fmt.row_kind(n, u), v, mode)
+                            for n, u, v in zip(table["name"], table["unit"], table[f"{title}{suffix}"], strict=True)]
+    return shown
+
+
+def key_results_frame(long):
+    """The key results of every scenario, for one chart."""
+    rows = long[(long["section"] == "result") & long["name"].isin(KEY_RESULTS)]
+    return rows.assign(amount_usd_bn=rows["value"].astype(float))[["label", "scenario_title", "amount_usd_bn"]]
+
+
+# The choice reruns only the comparison (a fragment), not the sidebar nor the saved scenarios.
 @st.fragment
 def comparison() -> None:
     with section("the scenario comparison"):
         long = analysis.comparison_table(current_scenario(), saved_scenarios.columns())
-        mode = (
-            st.segmented_control(
-                "Variance against the base",
-                ["amount", "percentage"],
-                default="amount",
-                format_func=lambda option: {"amount": "Amount (in each row's unit)",
-                                            "percentage": "Percentage"}[option],
-                key="compare_variance",
-            )
-            or "amount"
-        )
-        table = wide(long, mode)
-        suffix = "vs base" if mode == "amount" else "vs base (%)"
-        config = {
-            "section": st.column_config.TextColumn("Section"),
-            "name": None,
-            # Narrow enough that a phone shows numbers beside it on the first screen.
-            "label": st.column_config.TextColumn("Row", width="medium", pinned=True),
-            "unit": st.column_config.TextColumn("Unit"),
-        }
-        # The results first: they are what a reader comes for; every row shown, no scroll box inside the page.
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            mode = st.segmented_control("Show", list(SHOW), default="values", format_func=SHOW.get,
+                                        key="compare_variance") or "values"
+            identical = st.toggle("Rows that are the same in every scenario", key="compare_identical")
         for title in ("result", "assumption"):
-            part = table[table["section"] == title].drop(columns=["section"])
-            st.subheader("Assumptions that differ (changing cells)" if title == "assumption" else "Results")
-            # Values mix units and text (the shortfall rule): each written in its row's unit, as text;
-            # exported as they are.
-            shown = part.copy()
-            for column in shown.columns[3:]:
-                variance = column.endswith(suffix)
-                shown[column] = [
-                    _variance(fmt.row_kind(name, unit), value, mode) if variance else fmt.row_value(name, unit, value)
-                    for name, unit, value in zip(shown["name"], shown["unit"], shown[column], strict=True)
-                ]
-            # The unit last: the values come right after the row's name.
-            order = ["label", *[c for c in shown.columns if c not in ("name", "label", "unit")], "unit"]
-            st.dataframe(shown, hide_index=True, column_config=config, column_order=order, width="stretch",
-                         height=35 * (len(shown) + 1) + 3)
+            part = shown_table(long, mode, identical)
+            part = part[part["section"] == title].drop(columns=["section", "name"])
+            st.subheader("Assumptions (changing cells)" if title == "assumption" else "Results")
+            if part.empty:
+                st.caption("Every row is the same in every scenario; switch on the rows that are the same to see them.")
+                continue
+            # A static table: every label and value in full, wrapped rather than cut; on a phone it
+            # scrolls sideways within itself, the row names first.
+            st.table(part.rename(columns={"label": "Row"}), hide_index=True, border="horizontal")
+            if title == "result":
+                chart(analysis_charts.scenario_results_chart(key_results_frame(long)))
         st.caption(
-            "A percentage is left empty where it has no meaning: a base of zero, a calendar year, a missing value "
-            "or a rule. Results that are the same in every scenario by construction (MSFT price, market value) "
-            "are left out."
+            "Rows that differ between the scenarios come first. A change in percent is left empty where it has "
+            "no meaning: a base of zero, a calendar year, a missing value or a rule. Results that are the same in "
+            "every scenario by construction (MSFT price, market value) are left out."
         )
         download_csv(long, "scenario_comparison", "Download the comparison (CSV, one record per scenario and row)")
-        download_csv(table, f"scenario_comparison_wide_{mode}", "Download this layout (CSV)")
+        download_csv(wide(long, None if mode == "values" else mode), f"scenario_comparison_wide_{mode}",
+                     "Download this layout (CSV)")
 
 
 @page_content

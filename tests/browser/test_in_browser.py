@@ -270,14 +270,14 @@ OVERFLOW_JS = """() => {
 def test_on_a_phone_compare_shows_numbers_on_the_first_screen(phone, artifacts_dir):
     open_page(phone, PAGE["Compare"])
 
-    results = phone.page.locator("[data-testid='stDataFrame']").first
+    results = phone.page.locator("[data-testid='stTable']").first
     box = results.bounding_box()
     # The results table starts on the first screen with room for its header and several rows.
     assert box is not None and box["y"] + 4 * 35 < PHONE["height"], box
-    # Its cells are the model's figures (the grid draws on a canvas; these are its accessible cells).
-    cells = results.locator("[role='gridcell'], td").all_inner_texts()
-    invested = fmt.usd_bn(expected(Scenario(), 1.0).metrics.invested_usd_bn)  # the first row; no price in it
-    assert invested in cells[:8], cells[:8]
+    # Its cells are the model's figures: the first row that differs between the scenarios, each with its unit.
+    cells = results.locator("td").all_inner_texts()
+    received = fmt.usd_bn(expected(Scenario(), 1.0).metrics.revenue_share_received_usd_bn)
+    assert received in cells[:8], cells[:8]
     assert phone.page.evaluate(OVERFLOW_JS) == {"main": 0, "page": 0}
     phone.page.screenshot(path=str(artifacts_dir / "screenshots" / "phone_compare_first_screen.png"))
 
@@ -292,7 +292,7 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(phone, title):
 @pytest.mark.parametrize("page, label, option", [
     ("Market", "Range", "5Y"),
     ("Sensitivity", "Result", "At-risk Azure revenue (USD bn)"),
-    ("Compare", "Variance against the base", "Percentage"),
+    ("Compare", "Show", "Change vs base (%)"),
     ("Monte Carlo", "Distribution of", "Stake value as counted"),
 ])
 def test_a_pages_own_choice_reruns_only_its_part_of_the_page(tab, page, label, option):
