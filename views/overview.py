@@ -28,7 +28,7 @@ def plain_words(result) -> str:
     """What the scenario means for Microsoft, in one sentence a shareholder can read."""
     metrics = result.metrics
     stake = (f"Microsoft's {fmt.rough_usd_bn(metrics.invested_usd_bn)} has become a stake worth "
-             f"{fmt.rough_usd_bn(metrics.stake_value_usd_bn)} as this scenario values it")
+             f"{fmt.headline_usd_bn(metrics.stake_value_usd_bn)} as this scenario values it")
     kept = metrics.stake_kept_share
     if metrics.total_funding_gap_usd_bn < 0.05:  # under $0.1B as shown: every bill paid, to the rounding
         bills = ("OpenAI pays every bill it has signed, so none of the "

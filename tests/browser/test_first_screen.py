@@ -1,0 +1,68 @@
+"""The first screen as its three kinds of readers meet it, at desktop and phone width: one value for
+the stake, the changed assumptions named in the page, a change on every headline card."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from dashboard_ui import PAGE, expected, msft_price
+from streamlit_harness import Tab, install_page_clock, metric_value
+
+from model.export.link import query_pairs
+from model.presets import load_presets
+from model.scenario import SPECS, Scenario, with_values
+from ui import format as fmt
+
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+THREE_CHANGES = {"openai_revenue_vs_plan": 0.6, "revenue_share_cap_usd_bn": 20.0, "discount_rate": 0.12}
+HEADLINE_CARDS = 12  # the Overview's three rows of four
+
+SENTENCE_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stMarkdownContainer']")]
+    .map(e => e.innerText).find(t => t.includes('has become a stake worth')) || null"""
+CHIPS_JS = """() => { const box = document.querySelector("[data-testid='stMain'] .st-key-_changed_chips");
+    return box ? box.innerText : ''; }"""
+CARD_DELTAS_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stMetric']")]
+    .slice(0, COUNT).map(card => ({label: card.querySelector("[data-testid='stMetricLabel']").innerText,
+                                   delta: !!card.querySelector("[data-testid='stMetricDelta']")}))""".replace(
+    "COUNT", str(HEADLINE_CARDS))
+def scenarios() -> dict[str, Scenario]:
+    presets = load_presets()
+    return {"breakup": presets["breakup"].scenario, "bear": presets["bear"].scenario,
+            "three changes": with_values(Scenario(), THREE_CHANGES)}
+
+
+def link_values(scenario: Scenario) -> dict[str, str]:
+    return query_pairs(scenario)
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def reader(request, browser, dashboard):
+    viewport = DESKTOP if request.param == "desktop" else PHONE
+    context = browser.new_context(viewport=viewport, is_mobile=request.param == "phone",
+                                  has_touch=request.param == "phone")
+    install_page_clock(context)
+    yield Tab(context.new_page(), dashboard.url)
+    context.close()
+
+
+@pytest.mark.parametrize("name", list(scenarios()))
+def test_the_first_screen_gives_one_stake_names_the_changes_and_moves_every_card(reader, name):
+    scenario = scenarios()[name]
+    reader.page.goto(reader.base_url + PAGE["Overview"].path + "?" + urlencode(link_values(scenario)))
+    reader.settle(1)
+    price, _ = msft_price(reader)
+    stake = fmt.headline_usd_bn(expected(scenario, price).metrics.stake_value_usd_bn)
+
+    sentence = reader.page.evaluate(SENTENCE_JS)
+    assert sentence is not None and f"stake worth {stake}" in sentence, sentence
+    assert metric_value(reader.page, "Stake value") == stake
+
+    chips = reader.page.evaluate(CHIPS_JS)
+    changed = [spec for spec in SPECS.values() if getattr(scenario, spec.name) != spec.default]
+    assert changed and all(spec.label in chips for spec in changed), chips
+
+    cards = reader.page.evaluate(CARD_DELTAS_JS)
+    assert len(cards) == HEADLINE_CARDS
+    assert [card["label"] for card in cards if not card["delta"]] == []
