@@ -153,7 +153,7 @@ def test_market_page_shows_the_badge_and_the_market_value_at_that_price(case, sn
     summary = run(Scenario(), facts, TODAY, close_usd).tables["summary"].set_index("metric")
     assert values["OpenAI stake ÷ market value"] == fmt.percent(
         summary.loc["stake_value_now_usd_bn", "share_of_msft_market_value"], 2)
-    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == 4  # price, CAR by event, rebased complex, stake share
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -15,6 +15,7 @@ import yfinance
 
 from model.market import prices
 from model.market.prices import MARKET_TICKERS, load_many, load_snapshot, snapshot_path, split_batch
+from model.market.prices import fetch_live_batch as real_fetch_live_batch  # conftest fakes the module attribute
 
 NOW = datetime(2026, 9, 29, 15, 0, tzinfo=UTC)
 START = date(2019, 1, 1)
@@ -155,7 +156,7 @@ def test_fetch_live_batch_asks_yfinance_once_for_every_ticker(monkeypatch, snaps
         return batch_answer(snapshots)
 
     monkeypatch.setattr(yfinance, "download", download)
-    raw = prices.fetch_live_batch(MARKET_TICKERS, START)
+    raw = real_fetch_live_batch(MARKET_TICKERS, START)
     assert len(calls) == 1
     tickers, kwargs = calls[0]
     assert tickers == list(MARKET_TICKERS)
@@ -174,4 +175,4 @@ def test_fetch_live_batch_turns_a_logged_failure_into_the_reason(monkeypatch):
 
     monkeypatch.setattr(yfinance, "download", download)
     with pytest.raises(prices.PriceFeedError, match="YFRateLimitError"):
-        prices.fetch_live_batch(("SPY",), START)
+        real_fetch_live_batch(("SPY",), START)
