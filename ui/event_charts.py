@@ -51,8 +51,12 @@ def car_chart(frame: pd.DataFrame, window: str, ticker: str, benchmark: str) -> 
     """One row per event (newest on top): a bar for the CAR, a line for its 95% interval."""
     window_label = CAR_WINDOW_LABELS[window]
     order = list(frame["label"])
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=230, labelFontSize=11))
-    x_title = f"{ticker} cumulative abnormal return {window_label}, net of {benchmark} (%)"
+    # Two lines per label (the session, then the event), at most 180 px wide, so that a phone keeps a plot;
+    # a longer event name ends in "…", and the tooltip and the table below have it whole.
+    y = alt.Y("label:N", title=None, sort=order,
+              axis=alt.Axis(labelLimit=180, labelFontSize=11, labelExpr="split(datum.label, ' · ')",
+                            labelLineHeight=13))
+    x_title = f"CAR {window_label} net of {benchmark} (%)"
     tooltip = [alt.Tooltip("event:N", title="Event"), alt.Tooltip("event_session:T", title="Day 0", format="%Y-%m-%d"),
                alt.Tooltip("car_pct:Q", title=f"CAR {window_label} (%)", format="+.2f"),
                alt.Tooltip("t_stat:Q", title="t-statistic", format="+.2f"),
@@ -70,11 +74,11 @@ def car_chart(frame: pd.DataFrame, window: str, ticker: str, benchmark: str) -> 
     interval = base.mark_rule(strokeWidth=1.5, color="#8A8F98").encode(
         x=alt.X("low_pct:Q", title=x_title), x2="high_pct:Q", y=y, tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#8A8F98", strokeDash=[3, 3]).encode(x="zero:Q")
-    subtitle = [f"Market model on sessions -250..-30, net of {benchmark}; the grey line is the 95% interval "
-                "from the estimation residuals.", "Day-dated events only; hover a bar for its t-statistic."]
+    subtitle = [f"Cumulative abnormal return {window_label}, market model net of {benchmark}.",
+                "Grey line: 95% interval. Day-dated events; hover for t."]
     return alt.layer(zero, interval, bars, title=_title(
         f"{ticker} on the deal's events, net of the market", subtitle)).properties(
-        height=alt.Step(26), padding=_PADDING, autosize=STREAMLIT_AUTOSIZE)
+        height=alt.Step(36), padding=_PADDING, autosize=STREAMLIT_AUTOSIZE)
 
 
 def rebased_chart(rebased: pd.DataFrame, marks: pd.DataFrame, names: dict[str, str], base_label: str
