@@ -18,3 +18,15 @@ def facts():
 @pytest.fixture
 def today():
     return TODAY
+
+
+@pytest.fixture(autouse=True)
+def _no_batched_price_feed(monkeypatch):
+    """The Market page's batched request (benchmarks and counterparties) never reaches the network in a test:
+    unless a test fakes it itself, it fails at once and every ticker shows its snapshot."""
+    from model.market import prices
+
+    def refuse(tickers, start):
+        raise prices.PriceFeedError("no network in tests")
+
+    monkeypatch.setattr(prices, "fetch_live_batch", refuse)

@@ -153,7 +153,7 @@ def test_market_page_shows_the_badge_and_the_market_value_at_that_price(case, sn
     summary = run(Scenario(), facts, TODAY, close_usd).tables["summary"].set_index("metric")
     assert values["OpenAI stake ÷ market value"] == fmt.percent(
         summary.loc["stake_value_now_usd_bn", "share_of_msft_market_value"], 2)
-    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == 4  # price, CAR by event, rebased complex, stake share
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -364,3 +364,42 @@ def test_returns_table_is_in_percent_and_says_why_a_return_is_missing(snapshot):
         model.loc["$10B multiyear investment", "return_1d"] * 100)
     assert table.loc["$2B second investment", "note"] == "date known to the year only"
     assert table.loc["$10B multiyear investment", "note"] == ""
+
+
+# -- the market's verdict and the OpenAI complex ----------------------------------------------------------
+
+
+def _batch_without_orcl(tickers, start):
+    """A batched answer (as yf.download sends it) from the snapshots, with ORCL's columns empty."""
+    frames = {t: price_feed.load_snapshot(start, ticker=t).frame.loc[:LIVE_LAST_SESSION] for t in tickers}
+    joined = pd.concat({t: f.rename(columns=price_feed.CSV_COLUMNS) for t, f in frames.items()}, axis="columns",
+                       sort=True).swaplevel(axis="columns")
+    joined.loc[:, (slice(None), "ORCL")] = np.nan
+    return joined
+
+
+def test_market_page_lists_each_tickers_prices_and_one_failing_ticker_falls_back_alone(monkeypatch):
+    use_feed(monkeypatch, Feed(error=price_feed.PriceFeedError("no network in tests")))
+    monkeypatch.setattr(price_feed, "fetch_live_batch", _batch_without_orcl)
+    at = open_page(MARKET)
+    provenance = next(frame.value for frame in at.dataframe if "prices" in frame.value.columns).set_index("ticker")
+    assert provenance.loc["ORCL", "prices"].startswith(f"offline snapshot, as of {SNAPSHOT_AS_OF} (live feed failed: "
+                                                       "Yahoo Finance sent no prices for ORCL")
+    assert provenance.loc["NVDA", "prices"] == "live, just now"
+    assert provenance.loc["MSFT", "prices"].startswith("offline snapshot")
+    names = [button.proto.label for button in at.get("download_button")]
+    assert {"Download event_study.csv", "Download rebased_prices.csv", "Download openai_complex.csv"} <= set(names)
+
+
+def test_car_chart_has_a_row_per_event_and_titled_axes(snapshot):
+    from model.market.event_study import complex_event_study
+    from ui import event_charts as ec
+
+    frames = {"MSFT": snapshot, "SPY": price_feed.load_snapshot(ui.data.PRICES_START, ticker="SPY").frame}
+    study = complex_event_study(frames, load_events(), "SPY")
+    frame = ec.car_frame(study, "car_m1_p1")
+    assert len(frame) == int(study["car_m1_p1"].notna().sum()) and frame["label"].is_unique
+    spec = ec.car_chart(frame, "car_m1_p1", "MSFT", "SPY").to_dict()
+    bars = spec["layer"][2]
+    assert bars["encoding"]["x"]["title"] == "CAR [-1, +1] net of SPY (%)"
+    assert bars["encoding"]["y"]["axis"]["labelLimit"] == 180

@@ -142,10 +142,67 @@ def msft_prices() -> price_feed.Prices:
     return _prices(str(price_feed.default_cache_dir()), price_feed.fetch_live)
 
 
+@st.cache_data(ttl=RECHECK_SECONDS, refresh_mode="background", max_entries=4,
+               show_spinner="Fetching the benchmarks' and the counterparties' prices…")
+def _market_prices(cache_dir: str, tickers: tuple[str, ...],
+                   _provider: price_feed.BatchProvider) -> dict[str, price_feed.Prices]:
+    # As _prices, for the tickers of the Market page in one batched request; the answer is kept for
+    # LIVE_TTL_SECONDS only when every ticker came live (a fallback is retried every RECHECK_SECONDS).
+    now = datetime.now(UTC)
+    key = f"{cache_dir}|{','.join(tickers)}"
+    held = _LIVE_MARKET.fresh(key, now)
+    if held is not None:
+        return held
+    answers = price_feed.load_many(tickers, provider=_provider, cache_dir=Path(cache_dir), now=now,
+                                   start=PRICES_START)
+    if all(answer.provenance.source == "live" for answer in answers.values()):
+        _LIVE_MARKET.keep(key, answers, now)
+    return answers
+
+
+class _LiveBatches:
+    """The last all-live batched answer per cache directory and tickers, shared by every session."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answers: dict[str, tuple[datetime, dict[str, price_feed.Prices]]] = {}
+
+    def fresh(self, key: str, now: datetime) -> dict[str, price_feed.Prices] | None:
+        with self._lock:
+            held = self._answers.get(key)
+        if held is None or (now - held[0]).total_seconds() >= LIVE_TTL_SECONDS:
+            return None
+        return held[1]
+
+    def keep(self, key: str, answers: dict[str, price_feed.Prices], fetched_at: datetime) -> None:
+        with self._lock:
+            self._answers[key] = (fetched_at, answers)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+_LIVE_MARKET = _LiveBatches()
+
+
+def market_prices(tickers: tuple[str, ...] = price_feed.MARKET_TICKERS) -> dict[str, price_feed.Prices]:
+    """Daily prices of the benchmarks and the counterparties (one batched request), each with its own
+    provenance: a ticker the feed fails on falls back alone. MSFT is not among them: it comes from
+    msft_prices, which every page needs before the Market page asks for these.
+
+    Raises DataFileError only if a snapshot shipped in data/prices/ is itself broken.
+    """
+    # fetch_live_batch is looked up at call time so tests can replace the feed at this one boundary.
+    return _market_prices(str(price_feed.default_cache_dir()), tuple(tickers), price_feed.fetch_live_batch)
+
+
 def forget_prices() -> None:
     """Drop every cached price answer, so that the next page asks the feed again."""
     _prices.clear()
     _LIVE_ANSWERS.clear()
+    _market_prices.clear()
+    _LIVE_MARKET.clear()
 
 
 def quote_of(loaded: price_feed.Prices, now: datetime) -> Quote:

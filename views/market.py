@@ -1,14 +1,19 @@
-"""Market: MSFT's share price with the deal events, Microsoft's market value, the OpenAI stake as a
+"""Market: MSFT's share price with the deal events, the market's verdict on each event (an event study net
+of a benchmark), the companies OpenAI owes beside MSFT, Microsoft's market value, the OpenAI stake as a
 share of it, and how MSFT moved after each event."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
 
 from model.datafiles import to_date
+from model.market import prices as price_feed
+from model.market.complex import load_tickers, market_tables, owed_by_openai, rebased_prices
+from model.market.event_study import CAR_WINDOW_LABELS, CAR_WINDOWS, complex_event_study
 from model.market.events import events_frame, load_events, returns_after_events
 from ui import data
+from ui import event_charts as ec
 from ui import format as fmt
 from ui import market_charts as mc
 from ui.page import derived_note, header, page_content, section
@@ -75,6 +80,175 @@ def _prices_table(prices_key: tuple):
     return prices_table.rename(columns={c: f"{c}_usd" for c in ("open", "high", "low", "close", "adj_close")})
 
 
+# -- the market's verdict and the OpenAI complex -----------------------------------------------------------
+# None of it depends on the sliders except what OpenAI owes each company: cached per benchmark and prices.
+BENCHMARK_NAMES = {"SPY": "S&P 500 (SPY)", "QQQ": "Nasdaq-100 (QQQ)"}
+REBASE_DEFAULT = date(2025, 1, 2)
+
+
+def _market_key() -> tuple:
+    return tuple(_prices_key(answer) for answer in data.market_prices().values())
+
+
+def _frames() -> dict:
+    frames = {"MSFT": data.msft_prices().frame}
+    frames.update({ticker: answer.frame for ticker, answer in data.market_prices().items()})
+    return frames
+
+
+@st.cache_resource(show_spinner=False)
+def _tickers():
+    return load_tickers()
+
+
+@st.cache_data(max_entries=8, show_spinner="Netting the market out of each event…")
+def _study(benchmark: str, prices_key: tuple, market_key: tuple):
+    return complex_event_study(_frames(), _events(), benchmark)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _car_chart_spec(benchmark: str, window: str, prices_key: tuple, market_key: tuple) -> dict:
+    study = _study(benchmark, prices_key, market_key)
+    frame = ec.car_frame(study[study["ticker"] == "MSFT"], window)
+    return ec.car_chart(frame, window, "MSFT", benchmark).to_dict()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _rebased(benchmark: str, base_iso: str, prices_key: tuple, market_key: tuple):
+    frames = {t: f for t, f in _frames().items() if t not in price_feed.BENCHMARKS or t == benchmark}
+    order = ["MSFT", benchmark, *price_feed.COUNTERPARTY_TICKERS]
+    return rebased_prices({t: frames[t] for t in order}, date.fromisoformat(base_iso))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _rebased_chart_spec(benchmark: str, base_iso: str, prices_key: tuple, market_key: tuple) -> dict:
+    rebased = _rebased(benchmark, base_iso, prices_key, market_key)
+    window = data.msft_prices().frame.loc[base_iso:]
+    marks = mc.event_marks(window, events_frame([e for e in _events() if e.date_precision == "day"]))
+    names = {t.ticker: t.name for t in _tickers()}
+    return ec.rebased_chart(rebased, marks, names, base_iso).to_dict()
+
+
+def _with_t(values: pd.Series, t_stats: pd.Series) -> list[str]:
+    return [MISSING if pd.isna(v) else f"{v * 100:+.2f}% (t {t:+.2f})" for v, t in zip(values, t_stats, strict=True)]
+
+
+def _study_shown(study: pd.DataFrame, with_ticker: bool) -> pd.DataFrame:
+    shown = pd.DataFrame({"ticker": study["ticker"], "event_date": study["event_date"], "event": study["event"],
+                          "event_session": study["event_session"].dt.strftime("%Y-%m-%d").fillna(MISSING),
+                          "beta": [MISSING if pd.isna(b) else f"{b:.2f}" for b in study["beta"]]})
+    for name in CAR_WINDOWS:
+        shown[name] = _with_t(study[name], study[f"t_{name}"])
+    shown["note"] = [note if note else rule for note, rule in zip(study["note"].fillna(""), study["session_rule"],
+                                                                  strict=True)]
+    return shown if with_ticker else shown.drop(columns=["ticker"])
+
+
+_STUDY_COLUMNS = {
+    "ticker": st.column_config.TextColumn("Ticker", width="small"),
+    "event_date": st.column_config.TextColumn("Event date", help="As reported: a day, a month or a year."),
+    "event": st.column_config.TextColumn("Event", width="medium"),
+    "event_session": st.column_config.TextColumn("Day 0", help="The session the event is measured on."),
+    "beta": st.column_config.TextColumn("β", help="Market-model beta on sessions -250..-30."),
+    **{name: st.column_config.TextColumn(f"CAR {label}", help="Cumulative abnormal return, percent, with its "
+                                         "t-statistic.") for name, label in CAR_WINDOW_LABELS.items()},
+    "note": st.column_config.TextColumn("How day 0 was set, or why blank", width="large"),
+}
+
+
+def market_verdict(loaded) -> None:
+    """The event study of MSFT, then the OpenAI complex beside it; a failing feed for one ticker is said,
+    not fatal."""
+    with section("the event study"):
+        st.subheader("The market's verdict on each event")
+        try:
+            answers = data.market_prices()
+        except Exception as error:  # noqa: BLE001 - the rest of the page stays useful
+            st.warning(f"The benchmarks' and counterparties' prices cannot be shown: {error}",
+                       icon=":material/warning:")
+            return
+        left, right = st.columns(2)
+        benchmark = left.segmented_control("Net of", list(BENCHMARK_NAMES), default="SPY", required=True,
+                                           key="market_benchmark", format_func=BENCHMARK_NAMES.get,
+                                           help="The market the abnormal returns are measured against.")
+        window = right.segmented_control("Window", list(CAR_WINDOWS), default="car_m1_p1", required=True,
+                                         key="market_car_window", format_func=lambda w: f"CAR {CAR_WINDOW_LABELS[w]}",
+                                         help="Sessions around day 0 summed into the cumulative abnormal return.")
+        keys = (_prices_key(loaded), _market_key())
+        st.vega_lite_chart(_car_chart_spec(benchmark, window, *keys), width="stretch")
+        st.caption(
+            "Abnormal return = the stock's return minus what the market model (α + β × the benchmark's return, "
+            "fitted by OLS on sessions -250 to -30 before the event, which leaves out the event and the month "
+            "and a half before it) predicts. t = CAR ÷ its standard deviation, "
+            "√(σ²(L + ι′X*(X′X)⁻¹X*′ι)) with σ² from the estimation residuals. Day 0 is the event's date, or "
+            "the next session if it was not a trading day or the news came after the close; times of day are "
+            "mostly unknown, so [-1, +1] is the window to read. Month- or year-dated events have no return. "
+            "An event on the day of results (or of another event) measures both.")
+        study = _study(benchmark, *keys)
+        msft = study[study["ticker"] == "MSFT"]
+        st.dataframe(_study_shown(msft, with_ticker=False), hide_index=True, width="stretch",
+                     height=35 * (len(msft) + 1) + 3, column_config=_STUDY_COLUMNS, key="market_study_msft")
+
+    with section("the OpenAI complex"):
+        st.subheader("The companies OpenAI owes, beside MSFT")
+        choices = {REBASE_DEFAULT.isoformat(): f"{REBASE_DEFAULT} · start of 2025"}
+        for event in reversed(_events()):
+            if event.date_precision == "day" and event.date >= "2023-01-01":
+                choices.setdefault(event.date, f"{event.date} · {event.label}")
+        base = st.selectbox("Rebased to 100 on", list(choices), format_func=choices.get, key="market_rebase",
+                            help="The first session on or after this date is 100 for every company.")
+        st.vega_lite_chart(_rebased_chart_spec(benchmark, base, *keys), width="stretch")
+        names = {t.ticker: t.name for t in _tickers()}
+        now = datetime.now(UTC)
+        provenance = pd.DataFrame([{"ticker": "MSFT", "company": names["MSFT"],
+                                    "prices": price_feed.describe(loaded, now)}] + [
+            {"ticker": t, "company": names.get(t, t), "prices": price_feed.describe(a, now)}
+            for t, a in answers.items()])
+        st.markdown("**Where each ticker's prices come from**")
+        st.dataframe(provenance, hide_index=True, width="stretch", key="market_provenance", column_config={
+            "ticker": st.column_config.TextColumn("Ticker", width="small"),
+            "company": st.column_config.TextColumn("Company"),
+            "prices": st.column_config.TextColumn("Prices shown (source, as of)", width="large")})
+
+        scenario = current_scenario()
+        exposure = owed_by_openai(data.result(scenario).tables["commitments"], _tickers(), data.today().year)
+        st.markdown(f"**What OpenAI owes each company, {data.today().year} to the horizon (this scenario)**")
+        shown = pd.DataFrame({
+            "company": exposure["company"] + " (" + exposure["ticker"] + ")",
+            "scheduled": [fmt.usd_bn(v, 1) for v in exposure["scheduled_usd_bn"]],
+            "not_paid": [fmt.usd_bn(v, 1) for v in exposure["not_paid_usd_bn"]],
+            "share": [fmt.percent(v, 1) for v in exposure["share_of_openai_scheduled"]],
+            "backlog": [MISSING if pd.isna(share) else f"{share:.0%} of ${total:,.0f}B {measure} at {end} "
+                        f"(~${owed:,.0f}B)" for share, total, measure, end, owed in zip(
+                            exposure["reported_openai_share_of_backlog"], exposure["reported_backlog_usd_bn"],
+                            exposure["reported_backlog"], exposure["backlog_period_end"],
+                            exposure["reported_openai_backlog_usd_bn"], strict=True)],
+            "source": exposure["backlog_source"].fillna("not reported in the project's references"),
+        })
+        st.dataframe(shown, hide_index=True, width="stretch", key="market_owed", column_config={
+            "company": st.column_config.TextColumn("Company"),
+            "scheduled": st.column_config.TextColumn("Scheduled (derived)", help="Sum of the model's "
+                                                     "commitments table for this company's contracts."),
+            "not_paid": st.column_config.TextColumn("Not paid (derived)", help="The scenario's shortfall."),
+            "share": st.column_config.TextColumn("Share of OpenAI's bills", help="Of everything scheduled in the "
+                                                 "same years, renewals included."),
+            "backlog": st.column_config.TextColumn("OpenAI in its backlog (reported)", width="large"),
+            "source": st.column_config.TextColumn("Backlog source", width="medium")})
+        derived_note("Scheduled and not paid are the model's, by this scenario. A company's backlog share is shown "
+                     "only where the company reported it; none is estimated here. NVIDIA's chips mostly reach OpenAI "
+                     "inside the cloud contracts, so little is owed to NVIDIA directly.")
+
+        others = study[study["ticker"] != "MSFT"]
+        st.markdown(f"**Each company on the events that concern it, net of {benchmark}**")
+        st.dataframe(_study_shown(others, with_ticker=True), hide_index=True, width="stretch",
+                     height=35 * (len(others) + 1) + 3, column_config=_STUDY_COLUMNS, key="market_study_complex")
+        tables = market_tables(study, _rebased(benchmark, base, *keys), exposure)
+        columns = st.columns(3)
+        for column, (name, frame) in zip(columns, tables.items(), strict=True):
+            with column:
+                download_csv(frame, name, f"Download {name}.csv")
+
+
 # The range reruns only this part of the page (a fragment): the sidebar and the rest stay as they are.
 @st.fragment
 def price_chart(loaded, quote, events) -> None:
@@ -123,6 +297,7 @@ def page() -> None:
     events = events_frame(deal_events)
 
     price_chart(loaded, quote, events)
+    market_verdict(loaded)
 
     with section("Microsoft's market value"):
         st.subheader("Microsoft's market value")

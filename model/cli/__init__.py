@@ -2,7 +2,8 @@
 
 A subcommand is one :class:`~model.cli.context.Command`; :mod:`model.cli.commands` holds the
 model's own (summary, check, export, prices, assumptions) and :mod:`model.cli.analysis` the
-scenario analysis (compare, sensitivity, montecarlo). Commands that work on a scenario get the
+scenario analysis (compare, sensitivity, montecarlo)
+and :mod:`model.cli.market` the market tables (events). Commands that work on a scenario get the
 common flags and a :class:`~model.cli.context.Context` with the scenario, today, the MSFT price and
 the model's result. A bad name or value gives exit status 2 and writes nothing; a broken data file
 gives exit status 1 and names the file, record and field.
@@ -13,11 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from model.cli import analysis, commands
+from model.cli import analysis, commands, market
 from model.cli.context import EXIT_FAILURE, EXIT_USAGE, PROG, UsageError, add_scenario_flags, build_context
 from model.datafiles import DataFileError
 
-COMMANDS = {command.name: command for command in (*commands.COMMANDS, *analysis.COMMANDS)}
+COMMANDS = {command.name: command for command in (*commands.COMMANDS, *analysis.COMMANDS, *market.COMMANDS)}
 
 
 class _Parser(argparse.ArgumentParser):

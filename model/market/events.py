@@ -24,12 +24,16 @@ from pydantic import (
 )
 
 from model.datafiles import DATA_DIR, DataFileError, load_file, to_date
+from model.market.prices import COUNTERPARTY_TICKERS
 
 EVENTS_PATH = DATA_DIR / "events.yaml"
 RETURN_HORIZONS_SESSIONS = {"return_1d": 1, "return_5d": 5}
 
 Category = Literal["tranche", "partnership", "recapitalization", "amendment", "commitment", "competition", "finances"]
 DatePrecision = Literal["day", "month", "year"]
+# When in the day the news came out, where a source says so; "unknown" for most events.
+Timing = Literal["unknown", "before_open", "during_session", "after_close"]
+Counterparty = Literal[COUNTERPARTY_TICKERS]  # type: ignore[valid-type]
 _PRECISION_PATTERNS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 
 
@@ -66,6 +70,18 @@ class DealEvent(BaseModel):
     category: Category
     source: str = Field(min_length=1)
     as_of: ReportedDate
+    # The listed companies whose OpenAI business the event is about (their tickers); the event study
+    # runs for each of them on this event, beside MSFT.
+    concerns: tuple[Counterparty, ...] = ()
+    timing: Timing = "unknown"
+    timing_source: str | None = Field(default=None, validate_default=True)
+
+    @field_validator("timing_source")
+    @classmethod
+    def _timing_has_a_source(cls, source: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("timing", "unknown") != "unknown" and not source:
+            raise ValueError("a known time of day needs its source")
+        return source
 
     # Field validators rather than a whole-record check, so that an error names the field at fault.
     @field_validator("date_precision")

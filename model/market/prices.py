@@ -1,9 +1,13 @@
-"""MSFT daily prices: the one boundary with the outside price feed (Yahoo Finance via yfinance).
+"""Daily share prices: the one boundary with the outside price feed (Yahoo Finance via yfinance).
 
-`load_prices` tries, in order:
+`load_prices` (MSFT, which every page needs) tries, in order:
   1. live: `provider(start)`, by default `fetch_live` (Yahoo Finance);
   2. cached: the last good live download, kept on disk as CSV;
   3. snapshot: data/msft_daily.csv, shipped with the product.
+`load_many` does the same for several tickers at once (the benchmarks and the companies OpenAI owes,
+see MARKET_TICKERS): one batched request (`fetch_live_batch`), then, ticker by ticker, the same checks
+and the same fallbacks (that ticker's saved download, then data/prices/<TICKER>_daily.csv), so a ticker
+that fails falls back alone while the others stay live.
 Every answer, wherever it came from, passes the same checks (`clean_price_frame`) and comes back as a
 `Prices`: one price frame and its `Provenance` (which source, as of which session, why a fallback).
 
@@ -11,7 +15,7 @@ Prices are as traded (not adjusted for dividends), in USD per share; `adj_close`
 dividend adjusted close.
 
 One concept, one module: the feed, its cache on disk and the snapshot are the three answers to the
-one question "what were MSFT's prices", checked by the same rules.
+one question "what were a ticker's prices", checked by the same rules.
 """
 
 from __future__ import annotations
@@ -39,6 +43,12 @@ DEFAULT_START = date(2019, 1, 1)
 # lookup, made once per ticker before the history request, uses a fixed 10 s of its own.
 LIVE_TIMEOUT_SECONDS = 5.0
 SNAPSHOT_PATH = DATA_DIR / "msft_daily.csv"
+# Snapshots of the other tickers, one file each, with their provenance in data/prices/SOURCE.txt.
+SNAPSHOT_DIR = DATA_DIR / "prices"
+BENCHMARKS = ("SPY", "QQQ")
+# The companies whose backlogs hold OpenAI's bills (model.market.complex names them).
+COUNTERPARTY_TICKERS = ("ORCL", "CRWV", "NVDA", "AMD", "AVGO", "AMZN")
+MARKET_TICKERS = (*BENCHMARKS, *COUNTERPARTY_TICKERS)
 CACHE_DIR_ENV = "MSFT_PRICE_CACHE_DIR"
 # Set to 1 on a machine with no internet (and in the browser tests): the feed is not asked at all,
 # and the saved download or the snapshot is shown at once, saying so.
@@ -52,6 +62,8 @@ _REASON_MAX_CHARS = 160
 
 Source = Literal["live", "cached", "snapshot"]
 Provider = Callable[[date], pd.DataFrame]
+# Asked for several tickers at once; answers one frame with (field, ticker) columns, as yf.download does.
+BatchProvider = Callable[[tuple[str, ...], date], pd.DataFrame]
 
 
 class PriceFeedError(Exception):
@@ -112,15 +124,41 @@ def fetch_live(start: date = DEFAULT_START, *, timeout_seconds: float = LIVE_TIM
     return raw
 
 
+def fetch_live_batch(tickers: tuple[str, ...], start: date = DEFAULT_START, *,
+                     timeout_seconds: float = LIVE_TIMEOUT_SECONDS) -> pd.DataFrame:
+    """Daily bars of several tickers from Yahoo Finance in one batched request (yf.download), as
+    yfinance returns them: one frame with (field, ticker) columns, not yet checked.
+
+    A ticker Yahoo cannot answer comes back as empty columns (and a logged error), which
+    `split_batch` turns into that ticker's own failure; only a failure of the whole request raises.
+    """
+    if os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes"):
+        raise PriceFeedSwitchedOff(f"switched off ({OFFLINE_ENV}={os.environ[OFFLINE_ENV]})")
+    # Imported here for start-up time, and so that importing the model works offline.
+    import yfinance
+
+    # yf.download fetches the tickers on its own worker threads: collect what any thread logs.
+    with _yfinance_errors(any_thread=True) as logged:
+        raw = yfinance.download(list(tickers), start=start.isoformat(), interval="1d", auto_adjust=False,
+                                actions=False, group_by="column", progress=False, threads=True,
+                                timeout=timeout_seconds, multi_level_index=True)
+    if (raw is None or len(raw) == 0) and logged:
+        raise PriceFeedError(f"Yahoo Finance sent no prices ({logged[-1]})")
+    if raw is None:
+        raise PriceFeedError("Yahoo Finance sent no prices")
+    return raw
+
+
 @contextmanager
-def _yfinance_errors() -> Iterator[list[str]]:
-    """Collect what yfinance logs at WARNING or above in this thread, instead of printing it."""
+def _yfinance_errors(*, any_thread: bool = False) -> Iterator[list[str]]:
+    """Collect what yfinance logs at WARNING or above in this thread (or any, if asked), instead of
+    printing it."""
     messages: list[str] = []
     thread_id = threading.get_ident()
 
     class _Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.thread == thread_id:
+            if any_thread or record.thread == thread_id:
                 messages.append(record.getMessage())
 
     handler = _Collect(level=logging.WARNING)
@@ -135,13 +173,13 @@ def _yfinance_errors() -> Iterator[list[str]]:
 # --- checking a price frame --------------------------------------------------------------------
 
 
-def clean_price_frame(raw: object) -> pd.DataFrame:
+def clean_price_frame(raw: object, ticker: str = TICKER) -> pd.DataFrame:
     """A checked copy of a price answer, or PriceFeedError saying what is wrong with it.
 
     Normalised rather than rejected, because the prices themselves are fine:
     - column names in any case or spacing ("Adj Close", "adj close", "adj_close");
     - extra columns (yfinance's Dividends, Stock Splits), which are dropped;
-    - multi-level columns as yf.download returns them, when they hold MSFT alone;
+    - multi-level columns as yf.download returns them, when they hold ``ticker`` alone;
     - a time-zone-aware index: each bar keeps the calendar date it has in its own time zone, since
       Yahoo stamps daily bars at midnight exchange time (converting to UTC first would move every
       bar to the day before);
@@ -156,7 +194,7 @@ def clean_price_frame(raw: object) -> pd.DataFrame:
         raise PriceFeedError(f"expected a table of prices, got {type(raw).__name__}")
     frame = raw.copy()
     if isinstance(frame.columns, pd.MultiIndex):
-        frame = _single_ticker(frame)
+        frame = _single_ticker(frame, ticker)
     frame.columns = [str(column).strip().lower().replace(" ", "_") for column in frame.columns]
     if "date" in frame.columns:
         frame = frame.set_index("date")
@@ -191,17 +229,42 @@ def clean_price_frame(raw: object) -> pd.DataFrame:
     return frame.sort_index()
 
 
-def _single_ticker(frame: pd.DataFrame) -> pd.DataFrame:
+def _single_ticker(frame: pd.DataFrame, ticker: str) -> pd.DataFrame:
     if frame.columns.nlevels != 2:
-        raise PriceFeedError(f"columns have {frame.columns.nlevels} levels; expected prices for {TICKER}")
+        raise PriceFeedError(f"columns have {frame.columns.nlevels} levels; expected prices for {ticker}")
     for level in (0, 1):
         tickers = {str(value).upper() for value in frame.columns.get_level_values(level)}
-        if TICKER in tickers:
-            if tickers != {TICKER}:
-                others = ", ".join(sorted(tickers - {TICKER}))
-                raise PriceFeedError(f"the answer mixes tickers ({TICKER} and {others})")
+        if ticker in tickers:
+            if tickers != {ticker}:
+                others = ", ".join(sorted(tickers - {ticker}))
+                raise PriceFeedError(f"the answer mixes tickers ({ticker} and {others})")
             return frame.droplevel(level, axis="columns")
-    raise PriceFeedError(f"multi-level columns without {TICKER}")
+    raise PriceFeedError(f"multi-level columns without {ticker}")
+
+
+def split_batch(raw: object, ticker: str) -> pd.DataFrame:
+    """One ticker's checked frame out of a batched answer (see `fetch_live_batch`), or PriceFeedError
+    saying what is wrong with that ticker's part alone.
+
+    Sessions on which this ticker has no bar at all (before its listing, or all of them when Yahoo
+    could not answer for it) are dropped before the checks: the batch lines every ticker up on the
+    union of their dates.
+    """
+    if not isinstance(raw, pd.DataFrame):
+        raise PriceFeedError(f"expected a table of prices, got {type(raw).__name__}")
+    if not isinstance(raw.columns, pd.MultiIndex) or raw.columns.nlevels != 2:
+        raise PriceFeedError("a batched answer needs (field, ticker) columns")
+    for level in (0, 1):
+        names = [str(value).upper() for value in raw.columns.get_level_values(level)]
+        if ticker in names:
+            part = raw.loc[:, [name == ticker for name in names]].droplevel(level, axis="columns")
+            break
+    else:
+        raise PriceFeedError(f"Yahoo Finance sent nothing for {ticker}")
+    part = part.dropna(how="all")
+    if part.empty:
+        raise PriceFeedError(f"Yahoo Finance sent no prices for {ticker}")
+    return clean_price_frame(part, ticker)
 
 
 def _session_dates(index: pd.Index) -> pd.DatetimeIndex:
@@ -255,9 +318,60 @@ def load_prices(
                 detail += f"; could not keep a copy on disk ({_short(error)})"
             return Prices(frame, Provenance("live", _last_date(frame), now, detail))
 
-    snapshot = load_snapshot(start)
+    return _fall_back(TICKER, reasons, directory, start)
+
+
+def load_many(
+    tickers: tuple[str, ...] = MARKET_TICKERS,
+    *,
+    provider: BatchProvider = fetch_live_batch,
+    cache_dir: Path | None = None,
+    now: datetime,
+    start: date = DEFAULT_START,
+) -> dict[str, Prices]:
+    """Daily prices of each of `tickers` from `start`, asked of the feed in one batched request.
+
+    Each ticker is then checked on its own: live if its part of the answer is good, else its last saved
+    live answer, else its shipped snapshot (data/prices/<TICKER>_daily.csv). A ticker that fails falls
+    back alone, saying why, while the others stay live. Raises DataFileError only if a shipped snapshot
+    that is needed is itself broken.
+    """
+    _require_aware(now)
+    directory = cache_dir if cache_dir is not None else default_cache_dir()
     try:
-        cached = read_cache(directory, start)
+        raw = provider(tuple(tickers), start)
+        failure = None
+    except Exception as error:  # any feed failure falls back; its reason is shown to the user
+        raw, failure = None, error
+    answers: dict[str, Prices] = {}
+    for ticker in tickers:
+        if failure is not None:
+            happened = "" if isinstance(failure, PriceFeedSwitchedOff) else "failed: "
+            answers[ticker] = _fall_back(ticker, [f"live feed {happened}{_explain(failure)}"], directory, start)
+            continue
+        try:
+            frame = split_batch(raw, ticker)
+            frame = frame[frame.index >= pd.Timestamp(start)]
+            if frame.empty:
+                raise PriceFeedError(f"no prices since {start.isoformat()}")
+        except Exception as error:  # this ticker alone falls back
+            answers[ticker] = _fall_back(ticker, [f"live feed failed: {_explain(error)}"], directory, start)
+            continue
+        detail = "Yahoo Finance"
+        try:
+            write_cache(frame, directory, fetched_at=now, ticker=ticker)
+        except OSError as error:
+            detail += f"; could not keep a copy on disk ({_short(error)})"
+        answers[ticker] = Prices(frame, Provenance("live", _last_date(frame), now, detail))
+    return answers
+
+
+def _fall_back(ticker: str, reasons: list[str], directory: Path, start: date) -> Prices:
+    """The saved download of `ticker` if it is good and not older than the snapshot, else the snapshot;
+    the provenance's detail says why the live feed (and the saved download) were not used."""
+    snapshot = load_snapshot(start, ticker=ticker)
+    try:
+        cached = read_cache(directory, start, ticker=ticker)
     except PriceFeedError as error:
         reasons.append(str(error))
         cached = None
@@ -273,10 +387,21 @@ def load_prices(
                                            chosen.provenance.fetched_at, detail))
 
 
-def load_snapshot(start: date = DEFAULT_START, path: Path = SNAPSHOT_PATH) -> Prices:
-    """The price snapshot shipped in data/, from `start`."""
+def snapshot_path(ticker: str = TICKER) -> Path:
+    """Where the snapshot of `ticker` is shipped: data/msft_daily.csv, else data/prices/<TICKER>_daily.csv."""
+    return SNAPSHOT_PATH if ticker == TICKER else SNAPSHOT_DIR / f"{ticker}_daily.csv"
+
+
+def cache_file_name(ticker: str = TICKER) -> str:
+    """The saved download's file name: msft_daily_live.csv for MSFT, spy_daily_live.csv for SPY, ..."""
+    return f"{ticker.lower()}_daily_live.csv"
+
+
+def load_snapshot(start: date = DEFAULT_START, path: Path | None = None, *, ticker: str = TICKER) -> Prices:
+    """The price snapshot of `ticker` shipped in data/, from `start`."""
+    path = path if path is not None else snapshot_path(ticker)
     try:
-        frame = _read_price_csv(path)
+        frame = _read_price_csv(path, ticker)
     except (OSError, PriceFeedError) as error:
         raise DataFileError(f"{path.name}: the price snapshot cannot be used ({_short(error)})") from error
     frame = frame[frame.index >= pd.Timestamp(start)]
@@ -294,14 +419,14 @@ def default_cache_dir() -> Path:
     return Path(base) / "openai-exposure"
 
 
-def write_cache(frame: pd.DataFrame, cache_dir: Path, *, fetched_at: datetime) -> Path:
+def write_cache(frame: pd.DataFrame, cache_dir: Path, *, fetched_at: datetime, ticker: str = TICKER) -> Path:
     """Keep a good live answer on disk; the file is replaced whole, so a reader never sees half of it."""
     _require_aware(fetched_at)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / CACHE_FILE_NAME
+    target = cache_dir / cache_file_name(ticker)
     body = frame.rename(columns=CSV_COLUMNS).rename_axis("Date").to_csv(date_format="%Y-%m-%d")
     header = f"# fetched_at={fetched_at.isoformat()} sha256={_digest(body)}\n"
-    with tempfile.NamedTemporaryFile("w", dir=cache_dir, prefix=".msft_daily.", suffix=".tmp",
+    with tempfile.NamedTemporaryFile("w", dir=cache_dir, prefix=f".{ticker.lower()}_daily.", suffix=".tmp",
                                      delete=False, encoding="utf-8", newline="") as handle:
         handle.write(header + body)
         handle.flush()
@@ -314,9 +439,9 @@ def write_cache(frame: pd.DataFrame, cache_dir: Path, *, fetched_at: datetime) -
     return target
 
 
-def read_cache(cache_dir: Path, start: date = DEFAULT_START) -> Prices | None:
+def read_cache(cache_dir: Path, start: date = DEFAULT_START, *, ticker: str = TICKER) -> Prices | None:
     """The saved live answer, None if there is none, PriceFeedError if it cannot be used."""
-    path = cache_dir / CACHE_FILE_NAME
+    path = cache_dir / cache_file_name(ticker)
     if not path.exists():
         return None
     try:
@@ -327,7 +452,7 @@ def read_cache(cache_dir: Path, start: date = DEFAULT_START) -> Prices | None:
         if fields["sha256"] != _digest(body):
             raise PriceFeedError("checksum does not match: the file was changed or cut short")
         fetched_at = _parse_fetched_at(fields["fetched_at"])
-        frame = _read_price_csv(io.StringIO(body))
+        frame = _read_price_csv(io.StringIO(body), ticker)
     except (OSError, UnicodeDecodeError, PriceFeedError) as error:
         raise PriceFeedError(f"saved download ignored ({_short(error)})") from error
     frame = frame[frame.index >= pd.Timestamp(start)]
@@ -336,12 +461,12 @@ def read_cache(cache_dir: Path, start: date = DEFAULT_START) -> Prices | None:
     return Prices(frame, Provenance("cached", _last_date(frame), fetched_at, "saved download"))
 
 
-def _read_price_csv(source: Path | io.StringIO) -> pd.DataFrame:
+def _read_price_csv(source: Path | io.StringIO, ticker: str = TICKER) -> pd.DataFrame:
     try:
         raw = pd.read_csv(source)
     except (ValueError, pd.errors.ParserError) as error:
         raise PriceFeedError(f"not a price table: {_short(error)}") from error
-    return clean_price_frame(raw)
+    return clean_price_frame(raw, ticker)
 
 
 def _digest(text: str) -> str:
