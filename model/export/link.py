@@ -16,6 +16,7 @@ that cannot be used is named (:class:`~model.scenario.IgnoredValue`) and the oth
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -68,19 +69,6 @@ class PageParam:
     def describe_range(self) -> str:
         return f"{self.low:,} to {self.high:,}" if self.kind is int else f"{self.low:g} to {self.high:g}"
 
-
-_WHOLE_NUMBER = re.compile(r"-?\d{1,12}(\.0*)?")
-# Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
-# not assumptions, so the link check does not read them as such, but it checks them against the
-# same bounds as the page's widgets, which Streamlit would otherwise fail on (a 400-digit draws).
-PAGE_PARAMS = {
-    param.name: param
-    for param in (
-        PageParam("mc_draws", "Monte Carlo draws", int, 100, MAX_DRAWS, DEFAULT_DRAWS),
-        PageParam("mc_seed", "Monte Carlo seed", int, 0, 2**32 - 1, DEFAULT_SEED),
-        PageParam("mc_range", "Monte Carlo range either way", float, 0.05, 0.5, DEFAULT_RELATIVE),
-    )
-}
 
 _WHOLE_NUMBER = re.compile(r"-?\d{1,12}(\.0*)?")
 # Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
@@ -186,6 +174,17 @@ def share_url(scenario: Scenario, base_url: str, page: Mapping[str, str] | None 
     base = base_url
     query = urlencode({**query_pairs(scenario), **(page or {})})
     return f"{base}?{query}" if query else base
+
+
+def scenario_tag(scenario: Scenario, page: Mapping[str, str] | None = None) -> str:
+    """A short, stable name for what a link opens, for file names: ``reported-terms`` when the link
+    carries nothing, else ``s-`` and 8 hex digits of the SHA-256 of the link's query.
+
+    >>> scenario_tag(Scenario()), scenario_tag(Scenario(discount_rate=0.12))
+    ('reported-terms', 's-d7ebcb2a')
+    """
+    query = urlencode({**query_pairs(scenario), **(page or {})})
+    return "reported-terms" if not query else "s-" + hashlib.sha256(query.encode("utf-8")).hexdigest()[:8]
 
 
 def page_pairs(settings: Mapping[str, int | float]) -> dict[str, str]:
