@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 from model.analysis.calibration import check
 from model.cli.context import DEFAULT_OUT, EXIT_FAILURE, EXIT_OK, Command, Context, UsageError
 from model.export.bundle import ExportBundle, MonteCarloSettings, PriceUsed, make_bundle
+from model.export.figures import format_metric
 from model.export.files import ExportError, write_bundle
 from model.export.link import PAGE_PARAMS
 from model.market import prices as price_feed
-from model.numbers import is_missing, unit_kind
+from model.numbers import is_missing
 from model.scenario import GROUPS, SPECS, Scenario, changed_specs
 from model.sources import sources_table
 
@@ -30,27 +31,6 @@ def changed_assumptions(scenario: Scenario) -> list[tuple[str, str, str]]:
     """(label and name, value, default) for every assumption off its default, as text."""
     return [(f"{spec.label} ({spec.name})", spec.format(getattr(scenario, spec.name)), spec.format(spec.default))
             for spec in changed_specs(scenario)]
-
-
-def format_metric(value: Any, unit: str) -> str:
-    """A headline figure in its unit, as a reader expects it: 20.5% rather than 0.205 fraction."""
-    if is_missing(value):
-        return "n/a"
-    value = float(value)
-    kind = unit_kind(unit)
-    if kind == "year":
-        return str(round(value))
-    if kind == "percent":
-        return f"{value:.1%}" + (f" {unit}" if unit != "fraction" else "")
-    if kind == "multiple":
-        return f"{value:,.2f}x"
-    if kind == "usd":
-        return f"{value:,.2f} {unit}"
-    if kind == "usd_bn":
-        return f"{value:,.1f} {unit}" if abs(value) >= 100 else f"{value:,.2f} {unit}"
-    if kind == "count":  # an index on a fixed scale, e.g. HHI on 0-10,000
-        return f"{value:,.0f} (of {unit})"
-    return f"{value:,.4g} {unit}".rstrip()
 
 
 def summary_text(context: Context) -> str:

@@ -65,7 +65,7 @@ def snapshot_price(today: date) -> PriceUsed:
         return PriceUsed(None, f"none: the offline snapshot starts after {today}")
     return PriceUsed(
         close.close_usd, f"close of {close.date} from the offline snapshot data/msft_daily.csv", close.date,
-        f"offline snapshot data/msft_daily.csv, close of {close.date}",
+        "offline snapshot data/msft_daily.csv",
     )
 
 
