@@ -114,7 +114,7 @@ def write_valuation(sheet, by_year_sheet: str, by_year: pd.DataFrame, figures: M
                     formats: Mapping[str, str]) -> None:
     """The valuation sheet: yearly rows by formula from ``by_year_sheet``, then the metrics."""
     # Imported here for start-up time: openpyxl takes about 0.2 s to import and only an export needs it.
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     bold = Font(bold=True)
     columns = list(by_year.columns)
@@ -126,7 +126,10 @@ def write_valuation(sheet, by_year_sheet: str, by_year: pd.DataFrame, figures: M
     headers = ("Year", "Net cash flow (USD bn)", "Stake value counted (USD bn)", "Net flow incl. stake (USD bn)",
                "Discount factor", "Present value (USD bn)")
     for column, title in enumerate(headers, start=1):
-        sheet.cell(row=3, column=column, value=title).font = bold
+        header = sheet.cell(row=3, column=column, value=title)
+        header.font = bold
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[3].height = 30
     last = FIRST_YEAR_ROW + len(by_year) - 1
     for offset in range(len(by_year)):
         row, source_row = FIRST_YEAR_ROW + offset, 2 + offset

@@ -47,6 +47,7 @@ from model.scenario import SPECS, Scenario, changed_specs
 COVER_SHEET = "cover"
 DATE_FORMAT = "YYYY-MM-DD"
 DATETIME_FORMAT = "YYYY-MM-DD HH:MM:SS"
+BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
 NUMBER_FORMATS: dict[Kind, str] = {
     "usd_bn": "#,##0.0",
     "usd": "#,##0.00",
@@ -174,6 +175,9 @@ def _unit_kind(unit: Any) -> Kind | None:
 
 
 def _format_of(kind: Kind | None, value: Any, table: str, unit_in_own_column: bool = False) -> str | None:
+    if isinstance(value, bool):
+        # Calc shows a boolean cell without a boolean format as 1 or 0; this one reads TRUE/FALSE everywhere.
+        return BOOLEAN_FORMAT
     if isinstance(value, datetime):
         return DATETIME_FORMAT if value.time() != datetime.min.time() else DATE_FORMAT
     if isinstance(value, date):
