@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
-from ui.analysis import workbook_cover, workbook_tables
+from ui.analysis import export_bundle, monte_carlo_export_settings
 from ui.controls import scenario_controls, scenario_file_controls
-from ui.link import show_notes
+from ui.link import page_url, show_notes
 from ui.page import PAGE_ICON, on_demand, section
 from ui.state import FILES_FRAGMENT, current_scenario
-from ui.tables import download_workbook
+from ui.tables import download_exports, file_tag
 
 st.set_page_config(
     page_title="Microsoft–OpenAI exposure",
@@ -57,12 +56,10 @@ def downloads_and_files() -> None:
             return
         scenario = current_scenario()
         with section("the workbook download"):
-            download_workbook(
-                lambda: {**data.result(scenario).tables, **workbook_tables(scenario)},
-                scenario,
-                data.sources,
-                lambda: workbook_cover(scenario),
-            )
+            # Read now, while the page is drawn: the files are made later, on click, outside the
+            # script run, where the page's address (st.context.url) is no longer known.
+            app_url, settings = page_url(), monte_carlo_export_settings()
+            download_exports(lambda: export_bundle(scenario, app_url, settings), file_tag(), settings)
         with section("the scenario file"):
             scenario_file_controls(scenario)
 

@@ -22,6 +22,7 @@ from model.cli import main
 from model.cli.context import build_scenario
 from model.engine import run
 from model.export.columns import column_title
+from model.export.shape import typed_columns
 from model.facts import load_facts
 from model.presets import load_presets
 from model.scenario import SPECS, Scenario
@@ -109,6 +110,8 @@ def test_summary_uses_the_close_on_or_before_today(capsys):
 
 
 def assert_same_figures(path: Path, expected: pd.DataFrame) -> None:
+    # The CSV holds one type and one date precision per column (model.export.shape).
+    expected = typed_columns(expected)
     back = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert list(back.columns) == list(expected.columns), path.name
     assert len(back) == len(expected), path.name
@@ -116,7 +119,9 @@ def assert_same_figures(path: Path, expected: pd.DataFrame) -> None:
         want, got = expected[column], back[column]
         if pd.api.types.is_bool_dtype(want):
             assert got.tolist() == ["TRUE" if v else "FALSE" for v in want], (path.name, column)
-        elif pd.api.types.is_numeric_dtype(want):
+        elif pd.api.types.is_numeric_dtype(want) or all(
+            isinstance(v, float) or v is None for v in want.tolist()
+        ):
             got_numbers = pd.to_numeric(got.replace("", math.nan)).astype(float)
             pd.testing.assert_series_equal(
                 got_numbers, want.astype(float), check_names=False, rtol=1e-11, obj=f"{path.name}:{column}"
@@ -173,7 +178,8 @@ def test_export_xlsx_has_a_sheet_per_table(tmp_path, expected_tables):
     out = tmp_path / "model.xlsx"
     assert cli(["export", *MODEL_FLAGS, "--format", "xlsx", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
-    assert book.sheetnames == ["cover", *expected_tables, *ANALYSIS_TABLES, "scenario", "sources"]
+    assert book.sheetnames == ["cover", "inputs", "valuation", *expected_tables, *ANALYSIS_TABLES, "scenario",
+                               "sources"]
     summary = expected_tables["summary"]
     rows = list(book["summary"].iter_rows(values_only=True))
     assert list(rows[0]) == [column_title(name) for name in summary.columns]
@@ -188,7 +194,8 @@ def test_export_xlsx_has_a_sheet_per_table(tmp_path, expected_tables):
             assert got == pytest.approx(float(want), rel=1e-11)
 
 
-@pytest.mark.parametrize(("fmt", "default_name"), [("csv", "out"), ("xlsx", "openai-exposure.xlsx")])
+@pytest.mark.parametrize(("fmt", "default_name"),
+                         [("csv", "out"), ("xlsx", "openai-exposure.xlsx"), ("pdf", "openai-exposure.pdf")])
 def test_export_default_paths(tmp_path, monkeypatch, fmt, default_name):
     monkeypatch.chdir(tmp_path)
     assert cli(["export", *MODEL_FLAGS, "--format", fmt]) == 0
@@ -218,7 +225,12 @@ BAD_INPUTS = {
     "bad date": (["--today", "2026-02-30"], ["--today", "'2026-02-30'", "YYYY-MM-DD"]),
     "bad price": (["--price", "free"], ["--price", "'free'", "positive number"]),
     "negative price": (["--price", "-5"], ["--price", "'-5'", "positive number"]),
-    "bad format": (["--format", "pdf"], ["'pdf'", "csv", "xlsx"]),
+    "bad format": (["--format", "docx"], ["'docx'", "csv", "xlsx", "pdf"]),
+    "bad app url": (["--app-url", "localhost:8501"], ["--app-url", "'localhost:8501'", "dashboard address"]),
+    "app url with a query": (["--app-url", "https://x.org/?a=1"], ["--app-url", "dashboard address"]),
+    "too many draws": (["--mc-draws", "10000000"], ["--mc-draws", "100 to"]),
+    "draws not whole": (["--mc-draws", "2000.5"], ["--mc-draws", "'2000.5'"]),
+    "range too wide": (["--mc-range", "0.9"], ["--mc-range", "0.05 to 0.5"]),
     "scenario not JSON": ("{not json", ["--scenario", "not a JSON scenario file"]),
     "scenario not an object": ("[1, 2]", ["--scenario", "expected an object"]),
     "scenario out of range": ('{"msft_stake": 0.9}', ["--scenario", "msft_stake", "0 to 0.5"]),
@@ -227,12 +239,15 @@ BAD_INPUTS = {
 }
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, tmp_path, capsys):
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, fmt, tmp_path, capsys):
     flags, expected = BAD_INPUTS[case]
+    if case != "bad format":
+        flags = ["--format", fmt, *flags] if isinstance(flags, list) else flags
     if not isinstance(flags, list):  # a scenario file with this text (None: no file at all)
         path = scenario_file(tmp_path, flags) if flags is not None else str(tmp_path / "missing.json")
-        flags = ["--scenario", path]
+        flags = ["--format", fmt, "--scenario", path]
     before = sorted(tmp_path.rglob("*"))
     out = tmp_path / "out"
     assert cli(["export", *MODEL_FLAGS, "--out", str(out), *flags]) == 2
@@ -243,7 +258,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, tmp_path, caps
     assert sorted(tmp_path.rglob("*")) == before
 
 
-@pytest.mark.parametrize(("fmt", "existing"), [("csv", "file"), ("xlsx", "folder")])
+@pytest.mark.parametrize(("fmt", "existing"), [("csv", "file"), ("xlsx", "folder"), ("pdf", "folder")])
 def test_export_onto_the_wrong_kind_of_path_exits_2(tmp_path, capsys, fmt, existing):
     target = tmp_path / "target"
     target.write_text("keep") if existing == "file" else target.mkdir()

@@ -239,7 +239,9 @@ def test_returns_download_is_the_models_returns_in_percent(snapshot, monkeypatch
     sent = at.session_state["_downloads"]["msft_returns_after_events"]()
     table = pd.read_csv(io.BytesIO(sent))
     model = returns_after_events(snapshot, load_events())
-    assert list(table["event_date"].astype(str)) == list(model["event_date"])
+    # One date precision per column (model.export.shape): full dates in event_date, the text as reported beside.
+    assert list(table["event_date_as_reported"].astype(str)) == list(model["event_date"])
+    assert all(len(str(day)) == 10 for day in table["event_date"].dropna())
     np.testing.assert_allclose(table["return_1_session_pct"], model["return_1d"] * 100, rtol=1e-9)
     np.testing.assert_allclose(table["return_5_sessions_pct"], model["return_5d"] * 100, rtol=1e-9)
 

@@ -15,11 +15,10 @@ import streamlit as st
 from model.analysis import compare as comparison
 from model.analysis import montecarlo, sensitivity
 from model.analysis.attribution import Attribution, attribute
-from model.export.link import PAGE_PARAMS, share_url
-from model.export.workbook import Cover
+from model.export.bundle import ExportBundle, MonteCarloSettings, PriceUsed, make_bundle
+from model.export.link import PAGE_PARAMS
 from model.scenario import Scenario
 from ui import data
-from ui.link import page_url
 from ui.state import cached_presets, page_setting
 
 
@@ -44,14 +43,6 @@ def monte_carlo_settings() -> tuple[int, int, float]:
     """Draws, seed and range width as the Monte Carlo page has them (its link), else the defaults."""
     draws, seed, relative = (page_setting(param) for param in PAGE_PARAMS.values())
     return int(draws), int(seed), float(relative)
-
-
-def workbook_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
-    """This analysis' tables for the Excel workbook: the scenario comparison, the tornado and the
-    Monte Carlo run with the Monte Carlo page's draws, seed and range width."""
-    draws, seed, relative = monte_carlo_settings()
-    mc = monte_carlo(scenario, draws, seed, montecarlo.default_ranges(scenario, relative))
-    return {"scenario_comparison": comparison_table(scenario), "sensitivity": tornado_table(scenario), **mc.tables()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -92,21 +83,25 @@ def monte_carlo(
     return _monte_carlo(scenario.model_dump_json(), data.today().isoformat(), draws, seed, key)
 
 
-def workbook_cover(scenario: Scenario) -> Cover:
-    """The workbook's cover: this scenario's link, the MSFT price used, the moment of the export."""
-    draws, seed, relative = monte_carlo_settings()
+def monte_carlo_export_settings() -> MonteCarloSettings:
+    """The Monte Carlo page's settings as the exports record them (read while the page is drawn)."""
+    return MonteCarloSettings(*monte_carlo_settings())
+
+
+def export_bundle(scenario: Scenario, app_url: str, settings: MonteCarloSettings) -> ExportBundle:
+    """What the dashboard's downloads hold for ``scenario``: :func:`model.export.bundle.make_bundle`
+    with this session's cached runs passed in. ``app_url`` and ``settings`` are read while the page
+    is drawn (:func:`ui.link.page_url`, :func:`monte_carlo_export_settings`): a download's data is
+    made later, outside the script run, where the page's address is no longer known."""
+    mc = monte_carlo(scenario, settings.draws, settings.seed, montecarlo.default_ranges(scenario, settings.relative))
     quote = data.msft_quote()
-    return Cover(
-        exported_at=datetime.now(UTC),
-        link=share_url(scenario, page_url()),
-        msft_price_usd=quote.close_usd if quote is not None else None,
-        msft_price_as_of=quote.close_date if quote is not None else None,
-        msft_price_source=quote.description if quote is not None else "no MSFT price could be loaded",
-        today=data.today(),
-        notes=(
-            f"Monte Carlo sheets: {draws:,} draws, seed {seed}, each range {relative:.0%} either way "
-            "(the Monte Carlo page's settings).",
-        ),
+    price = (PriceUsed(quote.close_usd, quote.close_date, quote.description) if quote is not None
+             else PriceUsed(None))
+    return make_bundle(
+        scenario, data.facts(), data.today(), data.result(scenario), data.sources(),
+        price=price, settings=settings, app_url=app_url, exported_at=datetime.now(UTC),
+        analysis={"scenario_comparison": comparison_table(scenario), "sensitivity": tornado_table(scenario),
+                  **mc.tables()},
     )
 
 

@@ -17,13 +17,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from model.export.bundle import ExportBundle, MonteCarloSettings
 from model.export.columns import column_kind, column_title
-from model.export.tables import csv_bytes
-from model.export.workbook import Cover, workbook_bytes
+from model.export.files import ZIP_MIME, zip_bytes
+from model.export.link import PAGE_PARAMS, page_pairs, scenario_tag
+from model.export.tables import CSV_MIME, XLSX_MIME, csv_bytes
 from model.numbers import is_missing, unit_kind
-from model.scenario import Scenario
 from ui import format as fmt
 from ui.page import on_demand
+from ui.state import current_scenario, page_setting
 
 DOWNLOADS_STATE = "_downloads"
 
@@ -33,13 +35,20 @@ def _register(name: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
     return make
 
 
+def file_tag() -> str:
+    """The current scenario's short name for file names, the same as its link gives
+    (:func:`model.export.link.scenario_tag` of the assumptions and the page settings)."""
+    page = page_pairs({name: page_setting(param) for name, param in PAGE_PARAMS.items()})
+    return scenario_tag(current_scenario(), page)
+
+
 def download_csv(df: pd.DataFrame, name: str, label: str | None = None) -> None:
     make = _register(name, lambda: csv_bytes(df))
     st.download_button(
         label or f"Download {name}.csv",
         data=make,
-        file_name=f"{name}.csv",
-        mime="text/csv",
+        file_name=f"{name}_{file_tag()}.csv",
+        mime=CSV_MIME,
         key=f"_download_{name}",
         on_click="ignore",
         icon=":material/download:",
@@ -183,23 +192,28 @@ def table(
     download_csv(df, name)
 
 
-def download_workbook(
-    tables: Callable[[], Mapping[str, pd.DataFrame]],
-    scenario: Scenario,
-    sources: Callable[[], pd.DataFrame],
-    cover: Callable[[], Cover] = Cover,
-) -> None:
-    """``tables``, ``sources`` and ``cover`` are called only on click: some tables (the scenario
-    comparison, Monte Carlo) take many runs, and the cover records the moment of the export."""
-    make = _register("workbook", lambda: workbook_bytes(tables(), scenario, sources(), cover()))
-    st.download_button(
-        "Download every table (Excel)",
-        data=make,
-        file_name="openai_exposure.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="_download_workbook",
-        on_click="ignore",
-        icon=":material/table_view:",
-        help="A cover sheet (scenario link, MSFT price, sign convention), one sheet per table, "
-        "the scenario and every source.",
+def download_exports(bundle: Callable[[], ExportBundle], tag: str, settings: MonteCarloSettings) -> None:
+    """The workbook, the "download everything" zip and the PDF tear sheet of one export bundle.
+
+    ``bundle`` is called only on click (the scenario comparison and Monte Carlo take many runs, and
+    the cover records the moment of the export); ``tag`` names the files now, as the link does."""
+    # Imported here for start-up time: the tear sheet's renderers load only when the sidebar's downloads open.
+    from model.export.tearsheet import PDF_MIME, tearsheet_pdf
+
+    runs = f"{settings.draws:,} Monte Carlo draws, seed {settings.seed}"
+    buttons = (
+        ("workbook", "Download every table (Excel)", lambda: bundle().workbook(), f"openai-exposure_{tag}.xlsx",
+         XLSX_MIME, ":material/table_view:",
+         "A cover (scenario link, MSFT price, dates), the inputs, NPV and IRR as formulas that follow the "
+         f"discount rate, charts, one sheet per table ({runs}), the scenario and every source."),
+        ("everything", "Download everything (CSV, zip)", lambda: zip_bytes(bundle()),
+         f"openai-exposure_{tag}.zip", ZIP_MIME, ":material/folder_zip:",
+         "Every table as CSV, scenario.json and a README of the columns."),
+        ("tearsheet", "Download the tear sheet (PDF)", lambda: tearsheet_pdf(bundle()),
+         f"openai-exposure_{tag}.pdf", PDF_MIME, ":material/picture_as_pdf:",
+         "One page: the headline figures against the reported terms, key charts, the assumptions "
+         "changed, the price and sources, and the link."),
     )
+    for name, label, make, file_name, mime, icon, help_text in buttons:
+        st.download_button(label, data=_register(name, make), file_name=file_name, mime=mime,
+                           key=f"_download_{name}", on_click="ignore", icon=icon, help=help_text)

@@ -1,7 +1,7 @@
 """The command line's own commands: ``summary``, ``check``, ``export``, ``prices`` and ``assumptions``.
 
     python -m model summary [--preset bear] [--set name=value ...] [--scenario file.json]
-    python -m model export --format csv|xlsx [--out PATH] [same scenario flags]
+    python -m model export --format csv|xlsx|pdf [--out PATH] [--app-url URL] [same scenario flags]
     python -m model check [same scenario flags]     (exit 1 when a reported figure is missed)
     python -m model prices
     python -m model assumptions
@@ -13,16 +13,16 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from model.analysis.calibration import check
-from model.analysis.compare import compare, preset_columns
-from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, run_monte_carlo
-from model.analysis.sensitivity import DEFAULT_RELATIVE, tornado
-from model.cli.context import DEFAULT_OUT, EXIT_FAILURE, EXIT_OK, PROG, Command, Context, UsageError
-from model.export.files import ExportError, write_tables
-from model.export.workbook import Cover
+from model.cli.context import DEFAULT_OUT, EXIT_FAILURE, EXIT_OK, Command, Context, UsageError
+from model.export.bundle import ExportBundle, MonteCarloSettings, PriceUsed, make_bundle
+from model.export.figures import format_metric
+from model.export.files import ExportError, write_bundle
+from model.export.link import PAGE_PARAMS
 from model.market import prices as price_feed
-from model.numbers import is_missing, unit_kind
+from model.numbers import is_missing
 from model.scenario import GROUPS, SPECS, Scenario, changed_specs
 from model.sources import sources_table
 
@@ -31,27 +31,6 @@ def changed_assumptions(scenario: Scenario) -> list[tuple[str, str, str]]:
     """(label and name, value, default) for every assumption off its default, as text."""
     return [(f"{spec.label} ({spec.name})", spec.format(getattr(scenario, spec.name)), spec.format(spec.default))
             for spec in changed_specs(scenario)]
-
-
-def format_metric(value: Any, unit: str) -> str:
-    """A headline figure in its unit, as a reader expects it: 20.5% rather than 0.205 fraction."""
-    if is_missing(value):
-        return "n/a"
-    value = float(value)
-    kind = unit_kind(unit)
-    if kind == "year":
-        return str(round(value))
-    if kind == "percent":
-        return f"{value:.1%}" + (f" {unit}" if unit != "fraction" else "")
-    if kind == "multiple":
-        return f"{value:,.2f}x"
-    if kind == "usd":
-        return f"{value:,.2f} {unit}"
-    if kind == "usd_bn":
-        return f"{value:,.1f} {unit}" if abs(value) >= 100 else f"{value:,.2f} {unit}"
-    if kind == "count":  # an index on a fixed scale, e.g. HHI on 0-10,000
-        return f"{value:,.0f} (of {unit})"
-    return f"{value:,.4g} {unit}".rstrip()
 
 
 def summary_text(context: Context) -> str:
@@ -92,50 +71,69 @@ def _run_summary(args: argparse.Namespace, context: Context) -> int:
 
 
 def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="default: csv")
+    parser.add_argument("--format", choices=("csv", "xlsx", "pdf"), default="csv", help="default: csv")
     parser.add_argument(
         "--out",
         metavar="PATH",
         type=Path,
-        help="csv: a folder (default ./out); xlsx: a file (default ./openai-exposure.xlsx)",
+        help="csv: a folder (default ./out); xlsx, pdf: a file (default ./openai-exposure.xlsx or .pdf)",
     )
+    parser.add_argument(
+        "--app-url",
+        metavar="URL",
+        type=_app_url,
+        help="the dashboard's public address, for the scenario link on the cover (default: no link)",
+    )
+    for param, flag, kind in ((PAGE_PARAMS["mc_draws"], "--mc-draws", int), (PAGE_PARAMS["mc_seed"], "--mc-seed", int),
+                              (PAGE_PARAMS["mc_range"], "--mc-range", float)):
+        parser.add_argument(flag, metavar="N" if kind is int else "FRACTION", type=_page_value(param),
+                            default=param.default,
+                            help=f"{param.label} for the Monte Carlo sheets ({param.describe_range()}; "
+                            f"default {param.default:g})")
+
+
+def _app_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a dashboard address; expected e.g. https://host/app/")
+    return text
+
+
+def _page_value(param):
+    def parse(text: str):
+        value = param.parse(text)
+        if value is None:
+            raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: {param.describe_range()}")
+        return value
+
+    return parse
+
+
+def export_bundle(args: argparse.Namespace, context: Context) -> ExportBundle:
+    """What ``export`` writes: the same bundle as the dashboard's downloads for this scenario."""
+    settings = MonteCarloSettings(int(args.mc_draws), int(args.mc_seed), float(args.mc_range))
+    price = PriceUsed(context.price.price_usd, context.price.as_of, context.price.feed)
+    return make_bundle(context.scenario, context.facts, context.today, context.result,
+                       sources_table(context.facts), price=price, settings=settings, app_url=args.app_url,
+                       exported_at=datetime.now(UTC))
 
 
 def _run_export(args: argparse.Namespace, context: Context) -> int:
     out = args.out or DEFAULT_OUT[args.format]
-    sources = sources_table(context.facts)
-    # The same tables as the dashboard's workbook: the model's, the presets side by side, the
-    # tornado and a Monte Carlo run at the default settings.
-    comparison = compare(preset_columns(context.scenario), context.facts, context.today, context.price.price_usd,
-                         results={"current": context.result})
-    monte_carlo = run_monte_carlo(context.scenario, context.facts, context.today)
-    tables = {
-        **context.result.tables,
-        "scenario_comparison": comparison,
-        "sensitivity": tornado(context.scenario, context.facts, context.today),
-        **monte_carlo.tables(),
-    }
-    cover = Cover(
-        exported_at=datetime.now(UTC),
-        scenario_note=context.scenario_source,
-        msft_price_usd=context.price.price_usd,
-        msft_price_as_of=context.price.as_of,
-        msft_price_source=context.price.source,
-        today=context.today,
-        notes=(
-            f"Monte Carlo sheets: {DEFAULT_DRAWS:,} draws, seed {DEFAULT_SEED}, each range "
-            f"{DEFAULT_RELATIVE:.0%} either way (the defaults of: {PROG} montecarlo).",
-        ),
-    )
+    bundle = export_bundle(args, context)
     try:
-        written = write_tables(tables, context.scenario, sources, out, args.format, cover)
+        written = write_bundle(bundle, out, args.format)
     except ExportError as error:
         raise UsageError(f"--out: {error}") from None
-    shown = out if args.format == "xlsx" else f"{out}/ ({len(written)} CSV files)"
+    shown = out if args.format != "csv" else f"{out}/ ({len(written)} CSV files)"
     print(
-        f"wrote {shown}: scenario from {context.scenario_source}; today {context.today}; "
+        f"wrote {shown}: scenario from {context.scenario_source} (tag {bundle.tag}); today {context.today}; "
         f"MSFT price {context.price.source}"
     )
+    if bundle.link is None:
+        print("no --app-url given: the cover carries no scenario link")
+    else:
+        print(f"scenario link: {bundle.link}")
     return EXIT_OK
 
 
@@ -194,7 +192,8 @@ COMMANDS = (
             "is outside its band", _run_check, _add_check_arguments),
     Command("assumptions", "list every assumption with its default and allowed range", _run_assumptions,
             uses_scenario=False),
-    Command("export", "write every table as CSV files or one Excel workbook", _run_export, _add_export_arguments),
+    Command("export", "write every table as CSV files, one Excel workbook or a one-page PDF tear sheet",
+            _run_export, _add_export_arguments),
     Command("prices", "fetch MSFT prices and say which source answered, as of when", _run_prices,
             uses_scenario=False),
 )

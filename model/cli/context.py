@@ -25,7 +25,7 @@ from model.presets import load_presets
 from model.scenario import Scenario, ScenarioError, parse_assignments, with_values
 
 PROG = "python -m model"
-DEFAULT_OUT = {"csv": Path("out"), "xlsx": Path("openai-exposure.xlsx")}
+DEFAULT_OUT = {"csv": Path("out"), "xlsx": Path("openai-exposure.xlsx"), "pdf": Path("openai-exposure.pdf")}
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -55,6 +55,7 @@ class PriceUsed:
     price_usd: float | None
     source: str
     as_of: date | None = None  # the close's date
+    feed: str = ""  # which prices answered, as the dashboard's badge says it (the exports' cover)
 
 
 def snapshot_price(today: date) -> PriceUsed:
@@ -63,7 +64,8 @@ def snapshot_price(today: date) -> PriceUsed:
     if close is None:
         return PriceUsed(None, f"none: the offline snapshot starts after {today}")
     return PriceUsed(
-        close.close_usd, f"close of {close.date} from the offline snapshot data/msft_daily.csv", close.date
+        close.close_usd, f"close of {close.date} from the offline snapshot data/msft_daily.csv", close.date,
+        "offline snapshot data/msft_daily.csv",
     )
 
 
@@ -74,7 +76,7 @@ def live_price(today: date, now: datetime) -> PriceUsed:
     where = price_feed.describe(prices, now)
     if close is None:
         return PriceUsed(None, f"none on or before {today} ({where})")
-    return PriceUsed(close.close_usd, f"close of {close.date} ({where})", close.date)
+    return PriceUsed(close.close_usd, f"close of {close.date} ({where})", close.date, where)
 
 
 # -- scenario and context ----------------------------------------------------------------------------
@@ -160,7 +162,7 @@ def build_context(args: argparse.Namespace) -> Context:
     scenario, how = build_scenario(args.preset, args.scenario, args.set or [])
     today = args.today or date.today()
     if args.price is not None:
-        price = PriceUsed(args.price, "given with --price")
+        price = PriceUsed(args.price, "given with --price", feed="given with --price")
     elif args.live:
         price = live_price(today, datetime.now(UTC))
     else:

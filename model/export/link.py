@@ -16,6 +16,7 @@ that cannot be used is named (:class:`~model.scenario.IgnoredValue`) and the oth
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -173,6 +174,17 @@ def share_url(scenario: Scenario, base_url: str, page: Mapping[str, str] | None 
     base = base_url
     query = urlencode({**query_pairs(scenario), **(page or {})})
     return f"{base}?{query}" if query else base
+
+
+def scenario_tag(scenario: Scenario, page: Mapping[str, str] | None = None) -> str:
+    """A short, stable name for what a link opens, for file names: ``reported-terms`` when the link
+    carries nothing, else ``s-`` and 8 hex digits of the SHA-256 of the link's query.
+
+    >>> scenario_tag(Scenario()), scenario_tag(Scenario(discount_rate=0.12))
+    ('reported-terms', 's-d7ebcb2a')
+    """
+    query = urlencode({**query_pairs(scenario), **(page or {})})
+    return "reported-terms" if not query else "s-" + hashlib.sha256(query.encode("utf-8")).hexdigest()[:8]
 
 
 def page_pairs(settings: Mapping[str, int | float]) -> dict[str, str]:

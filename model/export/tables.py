@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.export.shape import typed_columns
 from model.numbers import is_missing
 from model.scenario import SPECS, Scenario
 
@@ -127,8 +128,9 @@ def _rows(df: pd.DataFrame) -> Iterable[list[Any]]:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """``df`` as clean CSV bytes (UTF-8, ``\\n`` line ends), ready for a download button."""
-    df = tidy(df)
+    """``df`` as clean CSV bytes (UTF-8, ``\\n`` line ends), ready for a download button: one type
+    and one date precision per column (:func:`model.export.shape.typed_columns`)."""
+    df = typed_columns(tidy(df))
     lines = [_csv_line(text_cell(str(column)) for column in df.columns)]
     lines += [_csv_line(text_cell(value) for value in row) for row in _rows(df)]
     return "".join(lines).encode("utf-8")

@@ -30,7 +30,7 @@ from dashboard_ui import (
 from playwright.sync_api import expect
 from streamlit_harness import Tab, choice_option, install_page_clock, metric_value
 
-from model.export.link import read_link
+from model.export.link import read_link, scenario_tag
 from model.presets import load_presets
 from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule
 from ui import format as fmt
@@ -38,6 +38,13 @@ from ui import format as fmt
 OVERVIEW = PAGE["Overview"]
 
 # A scenario off the defaults in four assumptions of different kinds (rate, year, share, choice).
+class _Params(dict):
+    """A plain dict of one value per name, shaped as the link reader takes query parameters."""
+
+    def get_all(self, name: str) -> list[str]:
+        return [str(self[name])]
+
+
 LINK_VALUES = {
     "discount_rate": 0.12,
     "horizon_year": 2040,
@@ -189,7 +196,9 @@ def test_a_csv_download_parses_and_matches_the_page(tab, artifacts_dir):
     saved = artifacts_dir / "downloads" / download.suggested_filename
     download.save_as(saved)
 
-    assert download.suggested_filename == "summary.csv"
+    # The file is named by the scenario it holds (the same tag for the same link), so downloads do not collide.
+    scenario, _, page = read_link(_Params(LINK_VALUES))
+    assert download.suggested_filename == f"summary_{scenario_tag(scenario, page)}.csv"
     table = pd.read_csv(saved)
     assert {"metric", "label", "value", "unit"} <= set(table.columns)
     rows = table.set_index("metric")
