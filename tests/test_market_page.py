@@ -296,7 +296,7 @@ def test_price_chart_spec_has_titles_units_tooltips_and_a_category_legend(snapsh
 def test_price_chart_without_events_is_just_the_line(snapshot):
     spec = mc.price_chart(snapshot, mc.event_marks(snapshot, None)).to_dict()
     assert len(_layers(spec)) == 1
-    assert spec["title"]["subtitle"][0].endswith("No deal event in this range.")
+    assert " ".join(spec["title"]["subtitle"]).endswith("No deal event in this range.")
 
 
 @pytest.fixture

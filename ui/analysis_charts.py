@@ -273,7 +273,8 @@ def _scenario_results_structure(scenarios: tuple[str, ...]) -> alt.Chart:
         x=alt.X("amount_usd_bn:Q", title="USD bn"),
         color=alt.Color("scenario_title:N", title="Scenario", sort=list(scenarios),
                         scale=alt.Scale(domain=list(scenarios), range=SCENARIO_COLOURS[: len(scenarios)]),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=3)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=120,
+                                          columns=alt.ExprRef("max(1, floor(width / 130))"))),
         tooltip=[alt.Tooltip("scenario_title:N", title="Scenario"), alt.Tooltip("label:N", title="Result"),
                  alt.Tooltip("amount_usd_bn:Q", title="USD bn", format=",.1f")],
     ).properties(title=chart_title("The key results, scenario by scenario", " "), height=alt.Step(11))

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from model.market.event_study import CAR_WINDOW_LABELS
-from ui.figure import STREAMLIT_AUTOSIZE
+from ui.figure import STREAMLIT_AUTOSIZE, SUBTITLE_CHARS, TITLE_CHARS, wrap_lines
 from ui.market_charts import CATEGORY_COLOURS, CATEGORY_LABELS, SUBTITLE_COLOUR, date_axis
 
 _PADDING = {"top": 12, "left": 5, "right": 5, "bottom": 5}
@@ -24,7 +24,9 @@ _LEGEND_COLUMNS = alt.ExprRef("max(1, floor(width / 150))")
 
 
 def _title(text: str, subtitle: list[str]) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=subtitle, anchor="start", subtitleColor=SUBTITLE_COLOUR)
+    # In lines that fit a phone's chart (ui.figure.wrap_lines), not cut with "…".
+    return alt.TitleParams(text=wrap_lines(text, TITLE_CHARS), subtitle=wrap_lines(subtitle, SUBTITLE_CHARS),
+                           anchor="start", subtitleColor=SUBTITLE_COLOUR)
 
 
 def car_frame(study: pd.DataFrame, window: str) -> pd.DataFrame:

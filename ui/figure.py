@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,6 +59,24 @@ def _used_columns(frame: pd.DataFrame, used: frozenset[str]) -> pd.DataFrame:
     return frame if len(keep) == len(frame.columns) else frame[keep]
 
 
+# How many characters of a title and of a subtitle fit on one line of a phone's chart (about 360 px,
+# measured on the dashboard's fonts: 7.2 px a character in a title, 4.8 in a subtitle, with room).
+TITLE_CHARS, SUBTITLE_CHARS = 42, 56
+
+
+def wrap_lines(text: str | list[str], width: int) -> str | list[str]:
+    """``text`` (or each of its lines) broken at spaces into lines of at most ``width`` characters.
+
+    >>> wrap_lines("Microsoft's cumulative position with OpenAI, stake included", 30)
+    ["Microsoft's cumulative", 'position with OpenAI, stake', 'included']
+    >>> wrap_lines("Short", 30)
+    'Short'
+    """
+    lines = [text] if isinstance(text, str) else list(text)
+    wrapped = [part for line in lines for part in (textwrap.wrap(line, width) or [""])]
+    return wrapped[0] if len(wrapped) == 1 and isinstance(text, str) else wrapped
+
+
 @dataclass(frozen=True)
 class Figure:
     """A chart: its structure (shared between runs, never changed) and this run's frames."""
@@ -70,6 +89,16 @@ class Figure:
         spec = copy.deepcopy(dict(self.structure))
         if self.subtitle is not None:
             spec["title"]["subtitle"] = self.subtitle
+        title = spec.get("title")
+        if isinstance(title, dict):
+            # Vega cuts a title wider than its chart with "…"; a phone's chart is ~360 px wide, so a
+            # long title or subtitle is given in lines that fit it instead.
+            title["text"] = wrap_lines(title.get("text", ""), TITLE_CHARS)
+            if title.get("subtitle"):
+                title["subtitle"] = wrap_lines(title["subtitle"], SUBTITLE_CHARS)
+        # An x-axis title at the plot's right end: centred under a narrow plot (long labels on the
+        # left, a phone) it would run past the chart's edge.
+        spec.setdefault("config", {}).setdefault("axisX", {}).setdefault("titleAnchor", "end")
         return spec
 
     def to_dict(self) -> dict:

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from model.datafiles import to_date
-from ui.figure import STREAMLIT_AUTOSIZE
+from ui.figure import STREAMLIT_AUTOSIZE, SUBTITLE_CHARS, TITLE_CHARS, wrap_lines
 
 RANGES = ("1M", "6M", "1Y", "5Y", "Since 2019", "Max")
 DEFAULT_RANGE = "Since 2019"
@@ -51,7 +51,9 @@ BEFORE_RECAP, AFTER_RECAP = "before the recapitalization", "after the recapitali
 
 
 def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start", subtitleColor=SUBTITLE_COLOUR)
+    # In lines that fit a phone's chart (ui.figure.wrap_lines), not cut with "…".
+    return alt.TitleParams(text=wrap_lines(text, TITLE_CHARS), subtitle=wrap_lines(subtitle or "", SUBTITLE_CHARS),
+                           anchor="start", subtitleColor=SUBTITLE_COLOUR)
 
 
 # Legends below the plot (so that a phone keeps the plot's width), in as many columns as the plot's
