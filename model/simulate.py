@@ -64,6 +64,24 @@ from model.schedules import (
 
 FIRST_YEAR = 2019
 
+# The rule for unpaid bills and the stake's value, in words (the pages and the README say the same).
+UNPAID_BILLS_RULE = (
+    "When OpenAI cannot pay a bill, the bill is first deferred (or, in a renegotiation, the contract "
+    "stretched): it stays owed, as a claim that ranks before OpenAI's equity, and is paid first out of "
+    "later cash. The equity is worth OpenAI's cash flows to the horizon, its horizon value and its cash, "
+    "less those claims, so it recovers as OpenAI's cash recovers. Only when that value no longer covers "
+    "the claims is the equity written off and the claims written down to what the value covers; Azure's "
+    "part of that write-down is Microsoft's at-risk Azure revenue, and of it Microsoft re-lets a share of "
+    "the idle capacity and bears the running cost of the rest."
+)
+VALUATION_RULE = (
+    "OpenAI's value follows the scenario: its free cash flows to equity to the horizon, a horizon value "
+    "(the horizon year's free cash flow times a price-to-free-cash-flow, so the revenue multiple is the "
+    "horizon margin times that price) and its cash, discounted at OpenAI's own cost of equity. That cost "
+    "of equity is the one calibrated parameter: the rate at which the base case gives the last round's "
+    "$852B (31 March 2026). Later raises are priced at the scenario's value of their year."
+)
+
 MSFT_FLOWS = (
     "investment_cash",
     "investment_azure_credits_cost",

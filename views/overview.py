@@ -3,6 +3,7 @@
 import streamlit as st
 
 from model.scenario import changed_specs
+from model.simulate import UNPAID_BILLS_RULE, VALUATION_RULE
 from ui import charts, data
 from ui import format as fmt
 from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, page_content, section
@@ -31,11 +32,15 @@ def plain_words(result) -> str:
     if metrics.total_funding_gap_usd_bn < 0.05:
         bills = (f"OpenAI pays every bill it has signed, so none of the {fmt.usd_bn(metrics.azure_revenue_usd_bn, 0)} "
                  "of Azure revenue it brings Microsoft is at risk")
+    elif metrics.claims_recovered_share > 0.9995:
+        bills = (f"OpenAI defers {fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0)} of its bills from "
+                 f"{fmt.year(metrics.first_funding_gap_year)} and pays them back as its cash recovers, so no Azure "
+                 "revenue is lost, though the debts weigh on the stake's value")
     else:
-        bills = (f"OpenAI cannot pay {fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0)} of its bills from "
-                 f"{fmt.year(metrics.first_funding_gap_year)}, which puts "
-                 f"{fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn, 0)} of Microsoft's Azure revenue at risk and "
-                 f"leaves the stake {fmt.percent(metrics.stake_kept_share, 0)} of its value")
+        bills = (f"OpenAI defers {fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0)} of its bills from "
+                 f"{fmt.year(metrics.first_funding_gap_year)} and its value covers only "
+                 f"{fmt.percent(metrics.claims_recovered_share, 0)} of them, so its equity is written off and "
+                 f"{fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn, 0)} of Microsoft's Azure revenue is lost")
     return money_markdown(f"{scenario_name(result.scenario)}: **{stake}; {bills}.**")
 
 
@@ -55,11 +60,8 @@ def page() -> None:
         st.markdown(plain_words(result))
 
     with section("the headline numbers"):
-        kept = ("OpenAI pays every committed bill, so the stake keeps its full value."
-                if metrics.stake_kept_share > 0.9995 else
-                f"OpenAI's unpaid bills leave its equity {fmt.percent(metrics.stake_kept_share, 0)} of its value.")
         valued = ("at the last round's price, counted today" if scenario.stake_valuation.value == "market_mark"
-                  else f"at {fmt.multiple(scenario.terminal_revenue_multiple)} revenue in {scenario.horizon_year}")
+                  else "at the scenario's value of OpenAI, counted today")
         rows = [
             [
                 ("Invested", fmt.headline_usd_bn(metrics.invested_usd_bn),
@@ -71,34 +73,37 @@ def page() -> None:
                  f"{fmt.usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap."),
                 ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
                  "Microsoft's share of what OpenAI cannot pay on its commitments (derived)."),
-                ("Stake value now", fmt.headline_usd_bn(metrics.stake_value_now_usd_bn),
-                 f"{fmt.percent(metrics.stake_now)} of OpenAI at {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)} "
-                 f"(derived: the filings' {fmt.percent(metrics.stake_filed, 0)} diluted by the $122B round). At the "
-                 f"filings' stake: {fmt.usd_bn(metrics.stake_value_filed_usd_bn, 0)}."),
+                ("Stake value (this scenario)", fmt.headline_usd_bn(metrics.stake_value_now_usd_bn),
+                 f"{fmt.percent(metrics.stake_now)} of OpenAI (band {fmt.percent(metrics.stake_low_now)}"
+                 f"-{fmt.percent(metrics.stake_high_now)}, by Microsoft's unreported part of the 2026 round) at "
+                 f"the scenario's value of OpenAI, {fmt.usd_bn(metrics.openai_value_now_usd_bn, 0)} (derived). At "
+                 f"the last round's {fmt.usd_bn(metrics.openai_mark_usd_bn, 0)}: "
+                 f"{fmt.usd_bn(metrics.stake_value_at_mark_usd_bn, 0)}."),
             ],
             [
                 ("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
                  f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year."),
-                ("Stake's share of NPV", fmt.percent(metrics.stake_share_of_npv, 0),
-                 "How much of the NPV rests on the stake's value rather than cash Microsoft receives. " + kept),
+                ("NPV of forward contract flows", fmt.headline_usd_bn(metrics.npv_forward_contracts_usd_bn),
+                 "Revenue share, Azure margin and funding still to come, stake excluded, in today's money. "
+                 f"The stake is {fmt.percent(metrics.stake_share_of_npv, 0)} of the NPV."),
                 ("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
                  f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
                  f"{fmt.percent(scenario.azure_margin, 0)} margin, "
                  f"{fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit."),
-                ("MOIC (investment)", fmt.multiple(metrics.moic),
-                 "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
-                 "valued (today at the market mark). The Azure business is counted apart."),
+                ("TVPI (investment)", fmt.multiple(metrics.tvpi),
+                 f"Total value to paid-in: the net revenue share received to date plus the stake as counted, over "
+                 f"the {fmt.usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. DPI (cash back only): "
+                 f"{fmt.multiple(metrics.dpi)}. The Azure business is counted apart."),
             ],
         ]
         rows.append([
-            ("Cash IRR (per year)", fmt.percent(metrics.cash_irr),
-             "Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), stake "
-             f"excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an unrealised value "
-             "counted as if it were cash."),
+            ("IRR to date (per year)", fmt.percent(metrics.irr_to_date),
+             "Of the investment: money paid in and net revenue share received, year by year to today, plus the "
+             "stake's value now. Azure margin left out (it needs Microsoft's capex)."),
             ("Cash break-even (year)", fmt.year(metrics.break_even_year),
              "First year cumulative cash is back to zero, stake excluded."),
             ("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
-             f"Committed bills OpenAI cannot pay, all years; first gap: "
+             f"Bills OpenAI defers (net of deferred bills repaid), all years; first: "
              f"{fmt.year(metrics.first_funding_gap_year, never='none')}."),
             ("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
              "After every round OpenAI raises (at that year's valuation) and employee equity."),
@@ -106,8 +111,9 @@ def page() -> None:
         for row in rows:
             metric_row(row)
         derived_note(
-            "The stake loses value when OpenAI leaves bills unpaid: each year, its equity keeps only the share of "
-            "its committed bills it paid (creditors rank first), so years of gaps take it toward zero. " + kept
+            f"The value: {VALUATION_RULE} Unpaid bills: {UNPAID_BILLS_RULE} The cost of equity, the price to free "
+            "cash flow, Microsoft's part of the 2026 round, Azure's share of renewals and the share of idle "
+            "capacity it re-lets are assumptions (sidebar). "
         )
 
     with section("the exposure per MSFT share"):
