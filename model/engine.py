@@ -25,14 +25,12 @@ from model import finance
 from model.datafiles import to_date
 from model.equity_method import eps_effect, equity_method_table
 from model.facts import Facts
-from model.scenario import Scenario, StakeValuation
+from model.scenario import SPECS, Scenario
 from model.simulate import (
     FIRST_YEAR,
     MSFT_FLOWS,
     ROUNDING_USD_BN,
     Simulation,
-    commitment_totals,
-    funded_cumulative,
     scenario_values,
     simulate,
     structure,
@@ -43,6 +41,7 @@ from model.simulate import (
 COUNTERPARTIES = (
     "Microsoft Azure",
     "Microsoft Azure (before 2025-10)",
+    "Microsoft Azure (rest of backlog)",
     "Oracle",
     "CoreWeave",
     "AWS",
@@ -58,7 +57,7 @@ COUNTERPARTIES = (
 RENEWALS = "Renewals and new contracts"
 
 FLOW_LABELS = {
-    "investment_cash": "Investment (cash)",
+    "investment_cash": "Investment (cash, the 2026 round included)",
     "investment_azure_credits_cost": "Investment (Azure credits, at cost)",
     "revenue_share_received": "Revenue share received, all years",
     "revenue_share_paid_to_openai": "Revenue share paid to OpenAI",
@@ -84,18 +83,30 @@ class Metrics:
     at_risk_azure_revenue_usd_bn: float
     stake_filed: float
     stake_now: float
-    stake_value_filed_usd_bn: float
+    stake_low_now: float
+    stake_high_now: float
+    openai_mark_usd_bn: float
+    openai_value_now_usd_bn: float
+    openai_value_2027_usd_bn: float | None
+    horizon_fcf_margin: float
+    horizon_price_to_fcf: float
+    horizon_revenue_multiple: float
+    stake_value_at_mark_usd_bn: float
     stake_value_now_usd_bn: float
-    stake_kept_share: float
     stake_value_usd_bn: float
     stake_pv_usd_bn: float
     stake_at_horizon: float
-    stake_value_horizon_usd_bn: float
+    claims_peak_usd_bn: float
+    claims_at_horizon_usd_bn: float
+    claims_recovered_share: float
     stake_share_of_npv: float | None
     npv_usd_bn: float
-    irr: float | None
-    cash_irr: float | None
-    moic: float | None
+    npv_forward_contracts_usd_bn: float
+    paid_in_to_date_usd_bn: float
+    distributions_to_date_usd_bn: float
+    tvpi: float | None
+    dpi: float | None
+    irr_to_date: float | None
     break_even_year: int | None
     hhi: float
     openai_equity_raised_usd_bn: float
@@ -157,7 +168,7 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     net_share = received - sim.revenue_share_paid_to_openai[0]
     elapsed = _elapsed(years, today)
     azure = [k for k, c in enumerate(facts.commitments.commitments) if c.is_azure]
-    azure_paid = sim.paid[0][:, azure].sum(axis=1)
+    azure_paid = sim.paid[0][:, azure].sum(axis=1) + sim.azure_renewals_paid[0]
     gap = sim.funding_gap[0]
     gap_years = years[gap > ROUNDING_USD_BN]
     shares = facts.microsoft.shares_outstanding.count
@@ -165,36 +176,51 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     stake_value = float(sim.stake_value[0])
     npv_value = float(sim.npv[0])
     stake_flow = sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value")]
-    cash_only = net - stake_flow
-    even = finance.break_even_index(cash_only)
+    contract_flows = net - stake_flow
+    even = finance.break_even_index(contract_flows)
+    returns = _returns(sim, today, elapsed, net_share, stake_flow, scenario.discount_rate)
+    claims = sim.claims[0].sum(axis=1)
+    low, high = _stake_band(sim, facts, scenario, now)
+    value_2027 = sim.openai_value[0][years == facts.openai.cash_year]
+    horizon_margin = float(sim.horizon_fcf_margin[0])
     return Metrics(
         invested_usd_bn=invested,
         invested_cash_usd_bn=cash,
         invested_credits_usd_bn=credits,
         invested_cost_to_msft_usd_bn=cash + credits * (1.0 - scenario.azure_margin),
-        funded_to_date_usd_bn=float(
-            funded_cumulative(facts, today, np.array([scenario.unfunded_commitment_paid_by_year]))[0]
-        ),
+        funded_to_date_usd_bn=float(sim.funded_to_date[0]),
         revenue_share_received_usd_bn=float((received * elapsed).sum()),
         revenue_share_to_come_usd_bn=float((received * (1.0 - elapsed)).sum()),
         revenue_share_net_usd_bn=float(net_share.sum()),
         azure_revenue_usd_bn=float(azure_paid.sum()),
-        azure_margin_usd_bn=float(azure_paid.sum() * scenario.azure_margin),
-        at_risk_azure_revenue_usd_bn=float(sim.shortfall[0][:, azure].sum()),
+        azure_margin_usd_bn=float(sim.msft_flows[0, :, MSFT_FLOWS.index("azure_margin")].sum()),
+        at_risk_azure_revenue_usd_bn=float(sim.at_risk_azure_revenue[0]),
         stake_filed=scenario.msft_stake,
         stake_now=float(sim.stake[0, now]),
-        stake_value_filed_usd_bn=scenario.msft_stake * scenario.openai_valuation_usd_bn,
-        stake_value_now_usd_bn=float(sim.stake_value_now[0]),
-        stake_kept_share=float(sim.survival[0, -1]),
+        stake_low_now=low,
+        stake_high_now=high,
+        openai_mark_usd_bn=scenario.openai_valuation_usd_bn,
+        openai_value_now_usd_bn=float(sim.openai_value_at_cash_point[0]),
+        openai_value_2027_usd_bn=float(value_2027[0]) if value_2027.size else None,
+        horizon_fcf_margin=horizon_margin,
+        horizon_price_to_fcf=scenario.horizon_price_to_fcf,
+        horizon_revenue_multiple=max(horizon_margin, 0.0) * scenario.horizon_price_to_fcf,
+        stake_value_at_mark_usd_bn=float(sim.stake_value_at_mark[0]),
+        stake_value_now_usd_bn=float(sim.stake_value_scenario[0]),
         stake_value_usd_bn=stake_value,
         stake_pv_usd_bn=float(sim.stake_pv[0]),
         stake_at_horizon=float(sim.stake[0, -1]),
-        stake_value_horizon_usd_bn=float(sim.stake_value_horizon[0]),
+        claims_peak_usd_bn=float(claims.max()),
+        claims_at_horizon_usd_bn=float(claims[-1]),
+        claims_recovered_share=float(sim.claims_recovered_share[0]),
         stake_share_of_npv=float(sim.stake_pv[0] / npv_value) if npv_value > 0 else None,
         npv_usd_bn=npv_value,
-        irr=finance.irr(net),
-        cash_irr=finance.irr(cash_only),
-        moic=_moic(sim, facts, scenario, today, stake_value, net_share),
+        npv_forward_contracts_usd_bn=returns["npv_forward"],
+        paid_in_to_date_usd_bn=returns["paid_in"],
+        distributions_to_date_usd_bn=returns["distributions"],
+        tvpi=returns["tvpi"],
+        dpi=returns["dpi"],
+        irr_to_date=returns["irr_to_date"],
         break_even_year=None if even is None else int(years[even]),
         hhi=finance.hhi(sim.scheduled[0].sum(axis=0)),
         openai_equity_raised_usd_bn=float(sim.raised_after_cash_point[0].sum()),
@@ -206,16 +232,47 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     )
 
 
-def _moic(sim: Simulation, facts: Facts, scenario: Scenario, today: date, stake_value: float,
-          net_share: np.ndarray) -> float | None:
-    """On the investment alone: the stake plus the net revenue share, over the money put in, both
-    counted to when the stake is valued: today at the market mark, the horizon at the multiple."""
-    if scenario.stake_valuation == StakeValuation.market_mark:
-        funded = float(funded_cumulative(facts, today, np.array([scenario.unfunded_commitment_paid_by_year]))[0])
-        received = float((net_share * _elapsed(sim.years, today)).sum())
-    else:
-        funded, received = facts.tranches.filed_commitment.total_usd_bn, float(net_share.sum())
-    return None if funded <= 0 else (stake_value + received) / funded
+def _returns(sim: Simulation, today: date, elapsed: np.ndarray, net_share: np.ndarray, stake_flow: np.ndarray,
+             discount_rate: float) -> dict:
+    """The investment's returns as investors name them, Azure margin left out (its own line).
+
+    Paid-in: the filed commitment funded to date plus Microsoft's money in later rounds. Distributions:
+    the net revenue share received to date. DPI = distributions / paid-in; TVPI = (distributions +
+    the stake as counted) / paid-in; IRR to date: those flows year by year to today, the stake as
+    counted in today's year. The NPV of forward contract flows: every flow but the stake, for the part
+    of each year still to come, in today's money."""
+    # Funding of the filed commitment to today; money into a round counts in full from its year.
+    paid_in_by_year = sim.funded[0] * elapsed + sim.msft_round_investment[0] * (elapsed > 0)
+    paid_in = float(paid_in_by_year.sum())
+    distributions_by_year = net_share * elapsed
+    distributions = float(distributions_by_year.sum())
+    stake_value = float(stake_flow.sum())
+    now = int(np.clip(today.year, sim.years[0], sim.years[-1])) - FIRST_YEAR
+    to_date_flows = (distributions_by_year - paid_in_by_year + stake_flow)[: now + 1]
+    forward = (sim.msft_net[0] - stake_flow) * (1.0 - elapsed)
+    return {
+        "paid_in": paid_in,
+        "distributions": distributions,
+        "dpi": distributions / paid_in if paid_in > 0 else None,
+        "tvpi": (distributions + stake_value) / paid_in if paid_in > 0 else None,
+        "irr_to_date": finance.irr(to_date_flows),
+        "npv_forward": float(finance.npv(discount_rate, forward, base_offset=today.year - FIRST_YEAR)),
+    }
+
+
+def _stake_band(sim: Simulation, facts: Facts, scenario: Scenario, now: int) -> tuple[float, float]:
+    """Microsoft's stake now if it had put nothing, or the most the reports allow, into the round
+    of the cash point's year (the assumption's bounds), all else as the scenario says."""
+    cash_year = facts.openai.cash_year
+    at_round = sim.stake[0, cash_year - FIRST_YEAR]
+    rounds = [r for r in facts.openai.funding_rounds if to_date(r.date).year == cash_year]
+    if not rounds or at_round <= 0:
+        return float(sim.stake[0, now]), float(sim.stake[0, now])
+    per_usd_bn = 1.0 / (rounds[0].post_money_usd_bn - rounds[0].contingent_usd_bn)
+    spec = SPECS["msft_round_2026_usd_bn"]
+    later = sim.stake[0, now] / at_round
+    return ((at_round + (spec.low - scenario.msft_round_2026_usd_bn) * per_usd_bn) * later,
+            (at_round + (spec.high - scenario.msft_round_2026_usd_bn) * per_usd_bn) * later)
 
 
 # (metric, label, unit, per-share and market-value columns apply, derived, note)
@@ -234,46 +291,70 @@ _SUMMARY_ROWS = (
     ("revenue_share_net_usd_bn", "Net revenue share, all years", "USD bn", True, True,
      "received less Microsoft's payments to OpenAI, to the horizon"),
     ("azure_revenue_usd_bn", "Azure revenue from OpenAI", "USD bn", True, True,
-     "what OpenAI pays Microsoft under its Azure contracts, to the horizon"),
-    ("azure_margin_usd_bn", "Azure margin from OpenAI", "USD bn", True, True, "at the assumed margin"),
+     "what OpenAI pays Microsoft under its Azure contracts and Azure's share of renewals, to the horizon"),
+    ("azure_margin_usd_bn", "Azure margin from OpenAI", "USD bn", True, True,
+     "at the assumed margin, less the running cost of idle capacity for bills never recovered"),
     ("at_risk_azure_revenue_usd_bn", "At-risk Azure revenue", "USD bn", True, True,
-     "Microsoft's share of what OpenAI cannot pay on its commitments"),
+     "Azure bills OpenAI defers and never pays: claims left at the horizon that its value does not cover"),
     ("stake_filed", "Stake per the filings", "fraction", False, False,
      "about 27% as-converted (10-Q), before the 2026 round"),
     ("stake_now", "Stake now", "fraction", False, True,
-     "the filings' stake diluted by every round since (the $122B of 2026 included)"),
-    ("stake_value_filed_usd_bn", "Stake value at the filings' stake", "USD bn", True, True,
-     "stake per the filings x OpenAI valuation now: only if Microsoft kept 27%, which would have meant "
-     "about $33B into the 2026 round (no source says so)"),
-    ("stake_value_now_usd_bn", "Stake value now", "USD bn", True, True, "stake now x OpenAI valuation now"),
-    ("stake_kept_share", "Share of OpenAI's equity value its unpaid bills leave", "fraction", False, True,
-     "each year's share of committed bills paid, multiplied up to the horizon"),
+     "the filings' stake diluted by every round since (Amazon's contingent shares only with their money), "
+     "plus Microsoft's assumed part of the 2026 round"),
+    ("stake_low_now", "Stake now, low end", "fraction", False, True,
+     "if Microsoft put nothing into the 2026 round"),
+    ("stake_high_now", "Stake now, high end", "fraction", False, True,
+     "if Microsoft put $10B into the 2026 round (reports: 'less than $10B')"),
+    ("openai_mark_usd_bn", "OpenAI at the last round (market mark)", "USD bn", False, False,
+     "$852B post-money, 2026-03-31"),
+    ("openai_value_now_usd_bn", "OpenAI's value in this scenario", "USD bn", False, True,
+     "at 2026-03-31: cash, free cash flows to the horizon and a horizon value, less claims, at OpenAI's "
+     "cost of equity (calibrated so the base case gives the mark)"),
+    ("openai_value_2027_usd_bn", "OpenAI's value pricing 2027 raises", "USD bn", False, True,
+     "the scenario's value at the end of 2026"),
+    ("horizon_fcf_margin", "OpenAI's free cash flow margin at the horizon", "fraction", False, True,
+     "all bills paid, renewals included"),
+    ("horizon_price_to_fcf", "Price to free cash flow at the horizon", "x", False, False, "assumption"),
+    ("horizon_revenue_multiple", "Revenue multiple at the horizon", "x", False, True,
+     "margin x price to free cash flow"),
+    ("stake_value_at_mark_usd_bn", "Stake value at the last round's price", "USD bn", True, True,
+     "stake now x the market mark, whatever the scenario"),
+    ("stake_value_now_usd_bn", "Stake value in this scenario", "USD bn", True, True,
+     "stake now x OpenAI's value in this scenario"),
     ("stake_value_usd_bn", "Stake value as counted", "USD bn", True, True,
-     "by the chosen method, after unpaid bills, in the year it is counted: today (market mark) or the "
-     "horizon (terminal multiple), undiscounted"),
-    ("stake_pv_usd_bn", "Stake value in the NPV", "USD bn", True, True, "the same, discounted to today"),
+     "by the chosen method (the scenario's value or the market mark), counted today"),
+    ("stake_pv_usd_bn", "Stake value in the NPV", "USD bn", True, True, "the same, in today's money"),
     ("stake_at_horizon", "Stake at horizon", "fraction", False, True, "after every round and employee equity"),
-    ("stake_value_horizon_usd_bn", "Stake value at horizon (terminal multiple)", "USD bn", True, True,
-     "stake x multiple x horizon-year revenue, after unpaid bills"),
+    ("claims_peak_usd_bn", "OpenAI's deferred bills, at their peak", "USD bn", False, True,
+     "bills deferred and not yet paid: claims that rank before equity"),
+    ("claims_at_horizon_usd_bn", "OpenAI's deferred bills left at the horizon", "USD bn", False, True,
+     "paid out of the horizon value as far as it covers them"),
+    ("claims_recovered_share", "Share of those claims OpenAI's value covers", "fraction", False, True,
+     "below 100%: the equity is written off and creditors recover this share"),
     ("npv_usd_bn", "NPV", "USD bn", True, True,
      "of Microsoft's flows incl. the stake, in today's money"),
+    ("npv_forward_contracts_usd_bn", "NPV of forward contract flows", "USD bn", True, True,
+     "revenue share, Azure margin and funding still to come, stake excluded, in today's money"),
     ("stake_share_of_npv", "Share of the NPV resting on the stake", "fraction", False, True,
      "present value of the stake as counted, over the NPV"),
-    ("irr", "IRR", "per year", False, True,
-     "of Microsoft's flows incl. the stake as counted; at the market mark an unrealised value counted today"),
-    ("cash_irr", "Cash IRR", "per year", False, True, "of Microsoft's cash flows alone, stake excluded"),
-    ("moic", "MOIC on the investment", "x", False, True,
-     "stake plus net revenue share, over the money funded, both to when the stake is valued; "
-     "the Azure business is its own line"),
+    ("paid_in_to_date_usd_bn", "Paid in to date", "USD bn", True, True,
+     "investment funded to date, the 2026 round included"),
+    ("distributions_to_date_usd_bn", "Distributions to date", "USD bn", True, True,
+     "net revenue share received to date"),
+    ("tvpi", "TVPI", "x", False, True, "(distributions + the stake as counted) / paid in; Azure margin left out"),
+    ("dpi", "DPI", "x", False, True, "distributions / paid in"),
+    ("irr_to_date", "IRR to date", "per year", False, True,
+     "paid in and distributions by year to today, plus the stake as counted now; Azure margin left out"),
     ("break_even_year", "Cash break-even year", "year", False, True,
-     "cumulative cash back to zero, stake excluded"),
+     "cumulative contract flows back to zero, stake excluded"),
     ("hhi", "Concentration of OpenAI's commitments (HHI)", "0-10,000", False, True,
      "above 2,500: highly concentrated"),
     ("openai_equity_raised_usd_bn", "Money OpenAI raises after its reported cash", "USD bn", False, True,
-     "on top of the cash of 31 March 2026: the 2026 round's later money, contingent money counted, new raises"),
-    ("first_funding_gap_year", "First year of an OpenAI funding gap", "year", False, True, ""),
+     "on top of the cash of 31 March 2026: the 2026 round's later money, contingent money counted, a listing, "
+     "new raises"),
+    ("first_funding_gap_year", "First year OpenAI defers bills", "year", False, True, ""),
     ("total_funding_gap_usd_bn", "OpenAI funding gap, all years", "USD bn", False, True,
-     "committed bills OpenAI cannot pay"),
+     "bills deferred, net of deferred bills repaid, summed over the years"),
     ("msft_price_usd", "MSFT price used", "USD", False, False, ""),
     ("msft_market_value_usd_bn", "Microsoft market value", "USD bn", False, True, "price x shares outstanding"),
 )
@@ -438,7 +519,6 @@ def _commitments(sim: Simulation, facts: Facts) -> pd.DataFrame:
 
 
 def _commitment_totals(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.DataFrame:
-    values = scenario_values(scenario)
     in_model = sim.scheduled[0].sum(axis=0)
     share = in_model / in_model.sum() if in_model.sum() > 0 else in_model
     rows = []
@@ -446,7 +526,7 @@ def _commitment_totals(sim: Simulation, facts: Facts, scenario: Scenario) -> pd.
         rows.append({
             "counterparty": c.counterparty,
             "announced_usd_bn": c.announced_usd_bn,
-            "total_usd_bn": float(commitment_totals(c, values, 1)[0]) if c.sizing != "undisclosed" else None,
+            "total_usd_bn": float(sim.commitment_totals[0, k]) if c.sizing != "undisclosed" else None,
             "to_horizon_usd_bn": float(in_model[k]),
             "share_of_total": float(share[k]),
             "gigawatts": c.gigawatts,
@@ -479,9 +559,10 @@ def _openai_funding(sim: Simulation, facts: Facts, today: date) -> pd.DataFrame:
         "cash_end_usd_bn": sim.cash_end[0],
         "funding_gap_usd_bn": sim.funding_gap[0],
         "commitments_paid_share": paid_share,
+        "free_cash_flow_usd_bn": sim.free_cash_flow[0],
+        "deferred_bills_owed_usd_bn": sim.claims[0].sum(axis=1),
         "openai_value_usd_bn": sim.openai_value[0],
         "msft_stake": sim.stake[0],
-        "equity_value_kept": sim.survival[0],
     })
     first = facts.openai.revenue_actuals[-1].year
     return table[table["year"] >= first].reset_index(drop=True)

@@ -6,7 +6,9 @@ The rule, stated once: each quarter Microsoft books
   the month, month by month. OpenAI's reported accounting results are used where there are any
   (a year spread evenly over its months); elsewhere the model's cash result; and
 * a **dilution gain** each time new money reaches OpenAI: Microsoft's share after the round times
-  the money, because Microsoft's part of OpenAI's net assets grows by that much. OpenAI's own book
+  the money, because Microsoft's part of OpenAI's net assets grows by that much. Money paid before
+  the recapitalization that converted only at it (SoftBank's April 2025 $10B) is booked at the
+  recapitalization, in Q2 FY26. OpenAI's own book
   equity before each round is taken as nil (its losses have used up what it raised before), so
   nothing is given up against the gain.
 
@@ -54,7 +56,11 @@ def stake_on(day: date, facts: Facts, scenario: Scenario) -> float:
     for r in facts.openai.funding_rounds:
         closed = to_date(r.date)
         if to_date(recap.date) < closed <= day:
-            stake *= 1.0 - r.raised_usd_bn / r.post_money_usd_bn
+            # As the simulation: contingent shares only with their money; Microsoft's own part bought
+            # at the round's price (the cash point's year's round).
+            stake *= 1.0 - r.issued_share_paid
+            if closed.year == facts.openai.cash_year:
+                stake += scenario.msft_round_2026_usd_bn / (r.post_money_usd_bn - r.contingent_usd_bn)
     return stake
 
 
@@ -76,8 +82,11 @@ def _receipts(facts: Facts, scenario: Scenario) -> list[tuple[date, float, float
     out = []
     for r in facts.openai.funding_rounds:
         closed = to_date(r.date)
+        recap = to_date(facts.recapitalization.date)
         for receipt in r.receipts:
             day = to_date(receipt.date)
+            if r.converted_at_recapitalization and day < recap:
+                day = recap  # the money became equity at the recapitalization: the gain is booked then
             out.append((day, receipt.usd_bn, stake_on(max(day, closed), facts, scenario)))
         if r.undated_usd_bn > 0 and closed.year == facts.openai.cash_year:
             amount = min(r.undated_usd_bn, scenario.round_2026_after_march_usd_bn)

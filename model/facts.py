@@ -220,6 +220,9 @@ class FundingRound(Sourced):
     receipts: list[Receipt] = Field(default_factory=list)
     contingent_usd_bn: float = Field(default=0.0, ge=0)
     contingent_on: str | None = None
+    # Money paid before the recapitalization that converted into equity only at it: Microsoft books
+    # the dilution gain then (10-Q Q1 FY26, Note 17), not when the money arrived.
+    converted_at_recapitalization: bool = False
 
     @model_validator(mode="after")
     def _adds_up(self) -> FundingRound:
@@ -231,6 +234,16 @@ class FundingRound(Sourced):
     def undated_usd_bn(self) -> float:
         """Money of the round that is neither dated by a source nor contingent."""
         return self.raised_usd_bn - self.contingent_usd_bn - sum(r.usd_bn for r in self.receipts)
+
+    @property
+    def issued_share_paid(self) -> float:
+        """Share of the company issued for the round's money that is not contingent.
+
+        Contingent shares are issued only when their money arrives, at the round's price: the
+        pre-money value is the same either way, so the paid part issues
+        paid / (post-money - contingent)."""
+        paid = self.raised_usd_bn - self.contingent_usd_bn
+        return paid / (self.post_money_usd_bn - self.contingent_usd_bn)
 
 
 class Valuation(Sourced):

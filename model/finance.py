@@ -7,6 +7,8 @@ The functions accept a leading axis of draws: ``flows`` of shape (years,) or (dr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -108,3 +110,49 @@ def hhi(amounts: np.ndarray) -> float:
     if total <= 0:
         return float("nan")
     return float((((amounts / total) * 100.0) ** 2).sum())
+
+
+def equity_value_by_year(free_cash_flow: np.ndarray, horizon_value: np.ndarray, cash: np.ndarray,
+                         rate: float | np.ndarray) -> np.ndarray:
+    """Equity value at the end of each year: its cash, plus the later years' free cash flows to
+    equity and the horizon value, discounted at the cost of equity ``rate`` (flows at year ends).
+
+    E[t] = cash[t] + sum_{j>t} fcf[j] / (1 + r) ** (j - t) + horizon_value / (1 + r) ** (H - t),
+    H the last year. Worked backward: E[H] = cash[H] + horizon_value and
+    E[t] = cash[t] + (E[t+1] - cash[t+1] + fcf[t+1]) / (1 + r). Shapes (draws, years) or (years,);
+    ``horizon_value`` one per draw. Not floored at zero: the caller decides what a negative means.
+    By hand for the example: E[2] = 8 + 100; E[1] = 0 + (100 + 20) / 1.1 = 109.09;
+    E[0] = 5 + (109.09 - 10) / 1.1 = 95.08.
+
+    >>> equity_value_by_year(np.array([0.0, -10.0, 20.0]), np.array(100.0), np.array([5.0, 0.0, 8.0]), 0.10)
+    array([ 95.08264463, 109.09090909, 108.        ])
+    """
+    fcf = np.atleast_2d(np.asarray(free_cash_flow, dtype=float))
+    cash = np.atleast_2d(np.asarray(cash, dtype=float))
+    growth = 1.0 + np.asarray(rate, dtype=float).reshape(-1, 1)[:, 0]
+    beyond = np.asarray(horizon_value, dtype=float).reshape(-1) * np.ones(fcf.shape[0])
+    value = np.zeros_like(fcf)
+    value[:, -1] = cash[:, -1] + beyond
+    for t in range(fcf.shape[1] - 2, -1, -1):
+        beyond = (beyond + fcf[:, t + 1]) / growth
+        value[:, t] = cash[:, t] + beyond
+    return value[0] if np.ndim(free_cash_flow) == 1 else value
+
+
+def solve_rate(value_at: Callable[[float], float], target: float, *, low: float = 0.0,
+               high: float = 1.0) -> float:
+    """The rate at which ``value_at(rate)`` equals ``target``, by bisection; ``value_at`` must fall
+    as the rate rises (a present value does). Used to calibrate a cost of equity to a price paid.
+
+    >>> round(solve_rate(lambda r: 110.0 / (1 + r), 100.0), 6)
+    0.1
+    """
+    if not value_at(low) >= target >= value_at(high):
+        raise ValueError(f"no rate between {low:g} and {high:g} gives {target:g}")
+    for _ in range(100):
+        mid = (low + high) / 2
+        if value_at(mid) > target:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2

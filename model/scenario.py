@@ -48,8 +48,8 @@ class RevenuePlan(StrEnum):
 class StakeValuation(StrEnum):
     """How Microsoft's stake is valued in the NPV."""
 
+    scenario_value = "scenario_value"
     market_mark = "market_mark"
-    terminal_multiple = "terminal_multiple"
 
 
 SHORTFALL_RULE_LABELS = {
@@ -67,8 +67,8 @@ CHOICE_LABELS: dict[str, dict[StrEnum, str]] = {
     },
     "shortfall_rule": SHORTFALL_RULE_LABELS,
     "stake_valuation": {
-        StakeValuation.market_mark: "Market mark: the last round's price, today",
-        StakeValuation.terminal_multiple: "Terminal multiple: revenue x multiple at the horizon",
+        StakeValuation.scenario_value: "The scenario's value: OpenAI's cash flows, calibrated to the last round",
+        StakeValuation.market_mark: "Market mark: the last round's price, whatever the scenario",
     },
 }
 
@@ -121,6 +121,12 @@ def choice(default: StrEnum, *, group: str, label: str, help: str) -> Any:
                                     "uncertain": False})
 
 
+# The cost of equity at which the base case reproduces the last round's price (852 at 2026-03-31):
+# worked out by model.analysis.calibration.calibrate_cost_of_equity and checked by
+# tests/test_valuation.py; change the base case's economics and the test says to update it.
+COST_OF_EQUITY_CALIBRATED = 0.1266
+
+
 class Scenario(BaseModel):
     """The assumptions of one what-if scenario. Reported terms are the defaults.
 
@@ -138,7 +144,8 @@ class Scenario(BaseModel):
     openai_revenue_vs_plan: float = assumption(
         1.0, low=0.2, high=1.5, step=0.05, unit="x plan", kind="multiple", group="OpenAI growth",
         label="OpenAI revenue vs its plan",
-        help="OpenAI's revenue from 2026 as a multiple of the chosen plan (1 = the plan as reported).",
+        help="OpenAI's revenue from 2027 as a multiple of the chosen plan (1 = the plan as reported); "
+        "2026 stays on the plan, being mostly reported (Q1 $5.7B, 'on track for $30B').",
     )
     openai_revenue_growth_after_plan: float = assumption(
         0.15, low=-0.2, high=0.6, step=0.01, unit="per year", kind="percent", group="OpenAI growth",
@@ -178,6 +185,13 @@ class Scenario(BaseModel):
         label="Amazon's contingent $35B received",
         help="Share of Amazon's $35B, due on an IPO or an AGI milestone by 2028-12-31, that arrives "
         "(in 2027, the IPO year reported as likely). Default: not counted, being contingent.",
+    )
+    ipo_primary_usd_bn: float = assumption(
+        0.0, low=0.0, high=150.0, step=5.0, unit="USD bn", kind="usd_bn", group="OpenAI funding",
+        label="New money from a 2027 listing",
+        help="Primary money an initial public offering in 2027 raises (OpenAI leans to a 2027 listing, "
+        "NYT 2026-06); new shares sold at the scenario's value of OpenAI, so they dilute Microsoft "
+        "(assumption; default: no listing).", fmt="%.0f",
     )
     # -- Revenue share ---------------------------------------------------------------------------
     revenue_share_rate: float = assumption(
@@ -227,6 +241,19 @@ class Scenario(BaseModel):
         label="Years to consume the $250B Azure commitment",
         help="Term over which OpenAI spends its incremental Azure commitment from 2025-10, after a "
         "two-year ramp (not disclosed: assumption).", fmt="%d",
+    )
+    azure_share_of_renewals: float = assumption(
+        0.30, low=0.0, high=1.0, step=0.05, unit="of renewals", kind="percent", group="Azure",
+        label="Azure's share of renewals and new contracts",
+        help="Share of OpenAI's compute beyond today's contracts (renewals and new contracts) bought "
+        "from Azure (assumption; default: Azure's share of OpenAI's committed compute in 2026-2032 in "
+        "this model, about 30%).",
+    )
+    azure_relet_share: float = assumption(
+        0.5, low=0.0, high=1.0, step=0.05, unit="of idle capacity", kind="percent", group="Azure",
+        label="Idle Azure capacity Microsoft re-lets",
+        help="Of the Azure bills OpenAI never pays, the share of the capacity Microsoft sells to others "
+        "at its margin; the rest stands idle and costs Microsoft its running cost (assumption).",
     )
     unfunded_commitment_paid_by_year: int = assumption(
         2027, low=2026, high=2032, step=1, unit="year", kind="year", group="Azure",
@@ -287,13 +314,22 @@ class Scenario(BaseModel):
         0.27, low=0.0, high=0.5, step=0.005, unit="of OpenAI", kind="percent", group="Equity",
         label="Microsoft's stake at the recapitalization",
         help="Microsoft's share of OpenAI Group PBC in 2025-10 (filings: ~27%). The model dilutes it "
-        "by every round after, the $122B one of 2026 included (no source says Microsoft kept its "
-        "share).", fmt="%.3f",
+        "by every round after, the $122B one of 2026 included (Amazon's contingent $35B only when it "
+        "arrives).", fmt="%.3f",
+    )
+    msft_round_2026_usd_bn: float = assumption(
+        5.0, low=0.0, high=10.0, step=0.5, unit="USD bn", kind="usd_bn", group="Equity",
+        label="Microsoft's money in the 2026 round",
+        help="What Microsoft put into the $122B round at its price (assumption: OpenAI speaks of "
+        "'continued participation from Microsoft', amount not given; reports said 'less than $10B' "
+        "and 'several billion'). Paid in cash in 2026; 0 to $10B puts the stake at 23.1-24.3%.",
+        fmt="%.1f",
     )
     openai_valuation_usd_bn: float = assumption(
         852.0, low=50.0, high=3000.0, step=2.0, unit="USD bn", kind="usd_bn", group="Equity",
-        label="OpenAI valuation now",
-        help="OpenAI's equity value today (latest: $852B post-money, 2026-03-31).", fmt="%.0f",
+        label="OpenAI's last round (market mark)",
+        help="The last round's post-money value ($852B, 2026-03-31): shown beside the scenario's value, "
+        "and used for the stake when it is valued at the market mark.", fmt="%.0f",
     )
     annual_dilution: float = assumption(
         0.01, low=0.0, high=0.1, step=0.005, unit="per year", kind="percent", group="Equity",
@@ -303,16 +339,25 @@ class Scenario(BaseModel):
         fmt="%.3f",
     )
     stake_valuation: StakeValuation = choice(
-        StakeValuation.market_mark, group="Equity", label="Stake valued at",
-        help="Market mark: the stake at the last round's price, counted today, less the share "
-        "OpenAI's unpaid bills take away. Terminal multiple: at the horizon, revenue x multiple.",
+        StakeValuation.scenario_value, group="Equity", label="Stake valued at",
+        help="The scenario's value: OpenAI's free cash flows to the horizon, a horizon value and its "
+        "cash, less what it owes, at its cost of equity (calibrated so the base case gives the last "
+        "round's $852B). Market mark: the last round's price, whatever the scenario.",
     )
-    terminal_revenue_multiple: float = assumption(
-        10.0, low=1.0, high=40.0, step=0.5, unit="x revenue", kind="multiple", group="Equity",
-        label="OpenAI value at the horizon",
-        help="OpenAI's equity value in the horizon year as a multiple of that year's revenue "
-        "(assumption). Used by the terminal-multiple valuation and for the price of future rounds.",
-        fmt="%.1f",
+    openai_cost_of_equity: float = assumption(
+        COST_OF_EQUITY_CALIBRATED, low=0.04, high=0.40, step=0.0001, unit="per year", kind="percent",
+        group="Equity", label="OpenAI's cost of equity",
+        help="Rate at which OpenAI's own cash flows are discounted to value its equity: the return its "
+        "investors ask, not Microsoft's rate for contract flows. Calibrated: the rate at which the base "
+        "case's value is the $852B post-money of 2026-03-31 (model.analysis.calibration.calibrate_cost_of_equity).",
+        fmt="%.4f",
+    )
+    horizon_price_to_fcf: float = assumption(
+        30.0, low=10.0, high=60.0, step=1.0, unit="x free cash flow", kind="multiple", group="Equity",
+        label="OpenAI's price to free cash flow at the horizon",
+        help="OpenAI's value at the horizon as a multiple of that year's free cash flow, a mature "
+        "company's 25-40x (assumption). Times the horizon margin it is the revenue multiple.",
+        fmt="%.0f",
     )
     msft_tax_rate: float = assumption(
         0.24, low=0.0, high=0.4, step=0.01, unit="of pre-tax", kind="percent", group="Equity",
@@ -329,7 +374,7 @@ class Scenario(BaseModel):
     horizon_year: int = assumption(
         2035, low=2030, high=2050, step=1, unit="year", kind="year", group="Valuation",
         label="Horizon",
-        help="Last year of the model; with the terminal multiple, the stake is valued at the end of it.",
+        help="Last year of the model; OpenAI's horizon value is taken at the end of it.",
         fmt="%d", uncertain=False,
     )
 

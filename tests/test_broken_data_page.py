@@ -45,6 +45,6 @@ def test_a_broken_data_file_is_named_on_every_page(broken_facts, page):
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "commitments.yaml" in errors
-    assert "commitments[4] (aws)" in errors and "total_usd_bn" in errors
+    assert "commitments[5] (aws)" in errors and "total_usd_bn" in errors
     # The sidebar still works: the controls are there to change once the file is fixed.
     assert len(at.sidebar.slider) > 10

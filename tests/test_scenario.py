@@ -108,7 +108,7 @@ def test_any_scenario_survives_a_link(values):
 
 def test_presets_load_and_tell_a_story():
     presets = load_presets()
-    assert list(presets) == ["base", "bull", "bear", "breakup", "announced"]
+    assert list(presets) == ["base", "bull", "bear", "breakup", "ipo", "renegotiated", "announced"]
     assert presets["base"].scenario == Scenario()
     for preset in presets.values():
         assert preset.story.endswith(".")

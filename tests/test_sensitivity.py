@@ -67,9 +67,9 @@ def test_independent_assumptions_have_no_swing(table):
     assert npv.at["msft_tax_rate", "swing"] == 0.0
     # The stake's value does not depend on what Microsoft's investment cost it.
     assert _rows(table, "stake_value_usd_bn").at["azure_credit_share", "swing"] == 0.0
-    # At the market mark the stake is counted today: the horizon multiple only prices later rounds,
-    # which come after today and so cannot move it.
-    assert _rows(table, "stake_value_usd_bn").at["terminal_revenue_multiple", "swing"] == 0.0
+    # Microsoft's discount rate for contract flows does not value OpenAI: its own cost of equity does.
+    assert _rows(table, "stake_value_usd_bn").at["discount_rate", "swing"] == 0.0
+    assert _rows(table, "stake_value_usd_bn").at["openai_cost_of_equity", "swing"] > 1.0
     # ...while the same assumptions do move the results they feed.
     assert npv.at["discount_rate", "swing"] > 1.0
     assert npv.at["azure_credit_share", "swing"] > 0.0

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.simulate import UNPAID_BILLS_RULE
 from ui import charts
 from ui import format as fmt
 from ui.page import assumption_note, chart, derived_note, header, model_result, page_content, section
@@ -45,18 +46,28 @@ def page() -> None:
         cols = st.columns(4)
         cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
                        help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
-        cols[1].metric("Cash IRR (per year)", fmt.percent(metrics.cash_irr), border=True,
-                       help=f"Stake excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}.")
-        cols[2].metric("MOIC on the investment", fmt.multiple(metrics.moic), border=True,
-                       help="The stake plus the net revenue share, over the money funded, both counted to when the "
-                            "stake is valued. The Azure business is not in it: see the Overview's Azure line.")
+        cols[1].metric("IRR to date (per year)", fmt.percent(metrics.irr_to_date), border=True,
+                       help="Money paid in and net revenue share received, year by year to today, plus the "
+                            "stake's value now. Azure margin left out: the Azure business is its own line.")
+        cols[2].metric("TVPI / DPI", f"{fmt.multiple(metrics.tvpi)} / {fmt.multiple(metrics.dpi)}", border=True,
+                       help="TVPI: net revenue share received to date plus the stake as counted, over the "
+                            f"{fmt.usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. DPI: the cash back alone. "
+                            "The Azure business is not in them: see the Overview's Azure line.")
         cols[3].metric("Stake at the horizon", fmt.percent(metrics.stake_at_horizon), border=True,
                        help=f"Microsoft's share of OpenAI in {scenario.horizon_year}: "
                             f"{fmt.percent(metrics.stake_filed)} at the recapitalization, "
                             f"{fmt.percent(metrics.stake_now)} "
-                            "after the $122B round, then diluted by each raise at that year's valuation and by "
+                            "after the $122B round (band "
+                            f"{fmt.percent(metrics.stake_low_now)}-{fmt.percent(metrics.stake_high_now)}, "
+                            "by Microsoft's unreported part of it), then diluted by each raise at the scenario's "
+                            "value of OpenAI that year and by "
                             f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
-        derived_note("All returns include the stake as the sidebar's valuation method counts it.")
+        derived_note("All returns include the stake as the sidebar's valuation method counts it: "
+                     f"{fmt.usd_bn(metrics.stake_value_usd_bn)} (the scenario's value of OpenAI, "
+                     f"{fmt.usd_bn(metrics.openai_value_now_usd_bn, 0)}; the last round's mark, "
+                     f"{fmt.usd_bn(metrics.openai_mark_usd_bn, 0)}, gives "
+                     f"{fmt.usd_bn(metrics.stake_value_at_mark_usd_bn)}). "
+                     f"{UNPAID_BILLS_RULE}")
 
     with section("Microsoft's OpenAI result by quarter"):
         chart(charts.equity_method_chart(result.tables["equity_method"]), width="stretch")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model.scenario import Scenario, changed_specs
+from model.simulate import UNPAID_BILLS_RULE, VALUATION_RULE
 from ui import analysis, charts, data, what_moved
 from ui import format as fmt
 from ui.page import chart, derived_note, header, metric_row, model_result, money_markdown, page_content, section
@@ -29,15 +30,17 @@ def plain_words(result) -> str:
     metrics = result.metrics
     stake = (f"Microsoft's {fmt.rough_usd_bn(metrics.invested_usd_bn)} has become a stake worth "
              f"{fmt.headline_usd_bn(metrics.stake_value_usd_bn)} as this scenario values it")
-    kept = metrics.stake_kept_share
+    gap = fmt.rough_usd_bn(metrics.total_funding_gap_usd_bn)
     if metrics.total_funding_gap_usd_bn < 0.05:  # under $0.1B as shown: every bill paid, to the rounding
         bills = ("OpenAI pays every bill it has signed, so none of the "
                  f"{fmt.rough_usd_bn(metrics.azure_revenue_usd_bn)} of Azure revenue it brings Microsoft is at risk")
+    elif metrics.claims_recovered_share > 0.9995:
+        bills = (f"OpenAI defers {gap} of its bills from {fmt.year(metrics.first_funding_gap_year)} and pays them "
+                 "back as its cash recovers, so no Azure revenue is lost, though the debts weigh on the stake's value")
     else:
-        bills = (f"OpenAI cannot pay {fmt.rough_usd_bn(metrics.total_funding_gap_usd_bn)} of its bills from "
-                 f"{fmt.year(metrics.first_funding_gap_year)}, which puts "
-                 f"{fmt.rough_usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Microsoft's Azure revenue at risk "
-                 f"and leaves the stake {fmt.percent(metrics.stake_kept_share, 0 if kept < 0.995 else 1)} of its value")
+        bills = (f"OpenAI defers {gap} of its bills from {fmt.year(metrics.first_funding_gap_year)} and its value "
+                 f"covers only {fmt.percent(metrics.claims_recovered_share, 0)} of them, so its equity is written off "
+                 f"and {fmt.rough_usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Microsoft's Azure revenue is lost")
     return money_markdown(f"{scenario_name(result.scenario)}: **{stake}; {bills}.**")
 
 
@@ -125,11 +128,8 @@ def page() -> None:
 
     with section("the headline numbers"):
         st.caption("Each card's change is against the reported terms (every assumption at its default).")
-        kept = ("OpenAI pays every committed bill, so the stake keeps its full value."
-                if metrics.stake_kept_share > 0.9995 else
-                f"OpenAI's unpaid bills leave its equity {fmt.percent(metrics.stake_kept_share, 0)} of its value.")
         valued = ("at the last round's price, counted today" if scenario.stake_valuation.value == "market_mark"
-                  else f"at {fmt.multiple(scenario.terminal_revenue_multiple)} revenue in {scenario.horizon_year}")
+                  else "at the scenario's value of OpenAI, counted today")
         card = what_moved.card
         rows = [
             [
@@ -149,45 +149,48 @@ def page() -> None:
                      "usd_bn", metrics.at_risk_azure_revenue_usd_bn, reported.at_risk_azure_revenue_usd_bn,
                      higher_is_better=False),
                 card("Stake value", fmt.headline_usd_bn(metrics.stake_value_usd_bn),
-                     f"As this scenario counts it ({valued}). {kept} Before unpaid bills: "
-                     f"{fmt.usd_bn(metrics.stake_value_now_usd_bn, 0)}, {fmt.percent(metrics.stake_now)} of OpenAI at "
-                     f"the last round's {fmt.usd_bn(scenario.openai_valuation_usd_bn, 0)} (derived: the filings' "
-                     f"{fmt.percent(metrics.stake_filed, 0)} diluted by the $122B round).",
+                     f"As this scenario counts it ({valued}): {fmt.percent(metrics.stake_now)} of OpenAI (band "
+                     f"{fmt.percent(metrics.stake_low_now)}-{fmt.percent(metrics.stake_high_now)}, by Microsoft's "
+                     f"unreported part of the 2026 round) at the scenario's value of OpenAI, "
+                     f"{fmt.usd_bn(metrics.openai_value_now_usd_bn, 0)} (derived). At the last round's "
+                     f"{fmt.usd_bn(metrics.openai_mark_usd_bn, 0)} it would be "
+                     f"{fmt.usd_bn(metrics.stake_value_at_mark_usd_bn, 0)}.",
                      "usd_bn", metrics.stake_value_usd_bn, reported.stake_value_usd_bn),
             ],
             [
                 card("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
                      f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year.",
                      "usd_bn", metrics.npv_usd_bn, reported.npv_usd_bn),
-                card("Stake's share of NPV", fmt.percent(metrics.stake_share_of_npv, 0),
-                     "How much of the NPV rests on the stake's value rather than cash Microsoft receives. " + kept,
-                     "percent", metrics.stake_share_of_npv, reported.stake_share_of_npv, higher_is_better=False),
+                card("NPV of forward contract flows", fmt.headline_usd_bn(metrics.npv_forward_contracts_usd_bn),
+                     "Revenue share, Azure margin and funding still to come, stake excluded, in today's money. "
+                     f"The stake is {fmt.percent(metrics.stake_share_of_npv, 0)} of the NPV.",
+                     "usd_bn", metrics.npv_forward_contracts_usd_bn, reported.npv_forward_contracts_usd_bn),
                 card("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
                      f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
                      f"{fmt.percent(scenario.azure_margin, 0)} margin, "
                      f"{fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit.",
                      "usd_bn", metrics.azure_revenue_usd_bn, reported.azure_revenue_usd_bn),
-                card("MOIC on the investment", fmt.multiple(metrics.moic),
-                     "The stake plus the net revenue share, over the money funded, both counted to when the stake is "
-                     "valued (today at the market mark). The Azure business is counted apart.",
-                     "multiple", metrics.moic, reported.moic),
+                card("TVPI (investment)", fmt.multiple(metrics.tvpi),
+                     "Total value to paid-in: the net revenue share received to date plus the stake as counted, over "
+                     f"the {fmt.usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. DPI (cash back only): "
+                     f"{fmt.multiple(metrics.dpi)}. The Azure business is counted apart.",
+                     "multiple", metrics.tvpi, reported.tvpi),
             ],
             [
-                card("Cash IRR (per year)", fmt.percent(metrics.cash_irr),
-                     "Of the cash Microsoft has paid and received (investment, revenue share, Azure margin), stake "
-                     f"excluded. With the stake as the NPV counts it: {fmt.percent(metrics.irr)}, an unrealised value "
-                     "counted as if it were cash.",
-                     "percent", metrics.cash_irr, reported.cash_irr),
+                card("IRR to date (per year)", fmt.percent(metrics.irr_to_date),
+                     "Of the investment: money paid in and net revenue share received, year by year to today, plus "
+                     "the stake's value now. Azure margin left out (it needs Microsoft's capex).",
+                     "percent", metrics.irr_to_date, reported.irr_to_date),
                 card("Cash break-even (year)", fmt.year(metrics.break_even_year),
                      "First year cumulative cash is back to zero, stake excluded.",
                      "year", metrics.break_even_year, reported.break_even_year, higher_is_better=False),
                 card("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
-                     f"Committed bills OpenAI cannot pay, all years; first gap: "
+                     "Bills OpenAI defers (net of deferred bills repaid), all years; first: "
                      f"{fmt.year(metrics.first_funding_gap_year, never='never')}.",
                      "usd_bn", metrics.total_funding_gap_usd_bn, reported.total_funding_gap_usd_bn,
                      higher_is_better=False),
                 card("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
-                     "After every round OpenAI raises (at that year's valuation) and employee equity.",
+                     "After every round OpenAI raises (at that year's value in this scenario) and employee equity.",
                      "percent", metrics.stake_at_horizon, reported.stake_at_horizon),
             ],
         ]
@@ -201,8 +204,9 @@ def page() -> None:
         if change is not None:
             st.caption(money_markdown(change))
         derived_note(
-            "The stake loses value when OpenAI leaves bills unpaid: each year, its equity keeps only the share of "
-            "its committed bills it paid (creditors rank first), so years of gaps take it toward zero. " + kept
+            f"The value: {VALUATION_RULE} Unpaid bills: {UNPAID_BILLS_RULE} The cost of equity, the price to free "
+            "cash flow, Microsoft's part of the 2026 round, Azure's share of renewals and the share of idle "
+            "capacity it re-lets are assumptions (sidebar)."
         )
 
     if changed_specs(scenario):

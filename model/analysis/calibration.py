@@ -19,7 +19,10 @@ from model.analysis.montecarlo import run_monte_carlo
 from model.datafiles import DATA_DIR, load_file
 from model.engine import Result, run
 from model.facts import Facts, Record, Sourced
+from model.finance import solve_rate
+from model.presets import load_presets
 from model.scenario import Scenario
+from model.simulate import scenario_values, simulate, structure
 
 
 class CalibrationTarget(Sourced):
@@ -84,6 +87,22 @@ def _gap_probability(result: Result, facts: Facts, year: int) -> float:
     return float(row.at[year, "probability_funding_gap"]) if year in row.index else 0.0
 
 
+def _lowest_preset_revenue(result: Result, facts: Facts, year: int) -> float:
+    """The lowest revenue for ``year`` among every preset (their stories must keep the reported pace)."""
+    revenues = []
+    for preset in load_presets().values():
+        run_of = run(preset.scenario, facts, result.today)
+        revenues.append(float(_by_year(run_of, "openai_funding", "revenue_usd_bn").loc[year]))
+    return min(revenues)
+
+
+def _azure_scheduled_from(result: Result, year: int) -> float:
+    """Microsoft's Azure contracts with OpenAI still to run from ``year`` on (the backlog)."""
+    table = result.tables["commitments"]
+    azure = table["counterparty"].str.startswith("Microsoft Azure") & (table["year"] >= year)
+    return float(table.loc[azure, "scheduled_usd_bn"].sum())
+
+
 def measure(name: str, result: Result, facts: Facts) -> float:
     """The modelled figure that ``name`` (a calibration target's ``measure``) stands for."""
     funding = lambda column: _by_year(result, "openai_funding", column)  # noqa: E731
@@ -105,6 +124,15 @@ def measure(name: str, result: Result, facts: Facts) -> float:
         "net_revenue_share_9m_2025": lambda: float(_by_year(result, "revenue_share", "net_usd_bn").loc[2025])
         * share_of_year_before(facts, 2025, 9),
         "monte_carlo_gap_probability_2026": lambda: _gap_probability(result, facts, 2026),
+        "openai_value_cash_point": lambda: result.metrics.openai_value_now_usd_bn,
+        "openai_value_2027": lambda: float(result.metrics.openai_value_2027_usd_bn or np.nan),
+        "horizon_price_to_fcf": lambda: result.metrics.horizon_price_to_fcf,
+        "horizon_revenue_multiple": lambda: result.metrics.horizon_revenue_multiple,
+        "min_preset_revenue_2026": lambda: _lowest_preset_revenue(result, facts, 2026),
+        "equity_method_9m_fy26": lambda: sum(_equity_quarter(result, q) for q in ("Q1 FY26", "Q2 FY26", "Q3 FY26")),
+        "azure_backlog_2025": lambda: _azure_scheduled_from(result, 2026),
+        "revenue_share_uncapped_2026_2030": lambda: float(
+            _by_year(result, "revenue_share", "owed_usd_bn").loc[2026:2030].sum()),
     }
     if name not in fixed:
         raise KeyError(f"calibration.yaml: unknown measure {name!r}")
@@ -148,3 +176,20 @@ def check(facts: Facts, today: date, scenario: Scenario | None = None,
             "as_of": target.as_of,
         })
     return pd.DataFrame(rows)
+
+
+def openai_value_at(cost_of_equity: float, facts: Facts, today: date, scenario: Scenario | None = None) -> float:
+    """OpenAI's value at the cash point (31 March 2026) in ``scenario`` at a given cost of equity."""
+    scenario = (scenario or Scenario()).model_copy(update={"openai_cost_of_equity": cost_of_equity})
+    sim = simulate(scenario_values(scenario), facts, today=today, **structure(scenario))
+    return float(sim.openai_value_at_cash_point[0])
+
+
+def calibrate_cost_of_equity(facts: Facts, today: date, scenario: Scenario | None = None) -> float:
+    """The one calibrated parameter of the valuation: the cost of equity at which ``scenario`` (the base
+    case by default) values OpenAI at the last round's post-money ($852B on 2026-03-31), every other
+    assumption (the horizon's price to free cash flow among them) as it stands. The default of
+    ``openai_cost_of_equity`` is this rate, rounded to its slider's step."""
+    scenario = scenario or Scenario()
+    return solve_rate(lambda rate: openai_value_at(rate, facts, today, scenario),
+                      scenario.openai_valuation_usd_bn, low=0.01, high=0.60)

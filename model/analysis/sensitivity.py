@@ -50,11 +50,9 @@ def uncertain_names() -> list[str]:
 
 def outcomes(sim: Simulation, facts: Facts) -> dict[str, np.ndarray]:
     """Each outcome of :data:`OUTCOMES` for every draw of ``sim``, the way ``run()`` computes it."""
-    azure = [k for k, c in enumerate(facts.commitments.commitments) if c.is_azure]
     return {
         "npv_usd_bn": sim.npv,
-        # Azure's columns only: the whole (draws, years, counterparties) shortfall is not needed.
-        "at_risk_azure_revenue_usd_bn": (sim.scheduled[:, :, azure] - sim.paid[:, :, azure]).sum(axis=(1, 2)),
+        "at_risk_azure_revenue_usd_bn": sim.at_risk_azure_revenue,
         "stake_value_usd_bn": sim.stake_value,
         "total_funding_gap_usd_bn": sim.funding_gap.sum(axis=1),
     }
