@@ -31,7 +31,7 @@ from model import finance
 from model.cli import main
 from model.engine import run
 from model.export import flex
-from model.export.bundle import MonteCarloSettings, PriceUsed, make_bundle
+from model.export.bundle import MARKET_TABLES, MonteCarloSettings, PriceUsed, make_bundle, market_sheets
 from model.export.files import zip_bytes
 from model.export.link import scenario_tag
 from model.export.tearsheet import tearsheet_pdf
@@ -76,7 +76,10 @@ def _offline(start):
 
 def cover_rows(data: bytes) -> dict:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    rows = {row[0]: row[1] for row in book[COVER_SHEET].iter_rows(values_only=True) if row[0]}
+    rows: dict = {}
+    for row in book[COVER_SHEET].iter_rows(values_only=True):
+        if row[0]:  # a label given more than once (Note) keeps every value, in order
+            rows[row[0]] = f"{rows[row[0]]} | {row[1]}" if row[0] in rows else row[1]
     rows.pop("Exported at (UTC)")
     return book.sheetnames, rows
 
@@ -114,8 +117,11 @@ def test_the_command_line_and_the_dashboard_export_the_same_workbook(monkeypatch
     assert link.netloc == "dashboard.example:8611"
     assert parse_qs(link.query) == {"openai_revenue_vs_plan": ["0.6"], "mc_draws": ["500"], "mc_seed": ["7"]}
     assert "500 draws, seed 7" in " ".join(str(v) for k, v in dashboard_cover.items() if k == "Note")
-    # The sheets hold the same figures too: Monte Carlo at the same draws and seed.
-    for sheet in ("summary", "monte_carlo_percentiles", "scenario_comparison"):
+    assert set(MARKET_TABLES) <= set(dashboard_sheets)
+    assert "prices: snapshot to" in " ".join(str(v) for k, v in dashboard_cover.items() if k == "Note")
+    # The sheets hold the same figures too: Monte Carlo at the same draws and seed; the market sheets from
+    # the dashboard's cached prices and the command line's --live, both fallen back to the snapshots.
+    for sheet in ("summary", "monte_carlo_percentiles", "scenario_comparison", *MARKET_TABLES):
         ours = pd.read_excel(io.BytesIO(from_dashboard), sheet_name=sheet)
         theirs = pd.read_excel(out, sheet_name=sheet)
         pd.testing.assert_frame_equal(ours, theirs)
@@ -131,6 +137,32 @@ def test_without_an_address_the_command_line_says_the_cover_has_no_link(tmp_path
     assert any("No dashboard address" in str(v) for k, v in rows.items() if k == "Note")
 
 
+# -- the market sheets ---------------------------------------------------------------------------------------
+
+
+def test_the_market_sheets_are_the_market_pages_tables_from_the_snapshots(bundle):
+    study, rebased, owed = (bundle.tables[name] for name in MARKET_TABLES)
+    msft = study[study["ticker"] == "MSFT"]
+    assert (msft["benchmark"] == "SPY").all() and msft["car_m1_p1"].notna().sum() >= 10
+    assert set(study["ticker"]) > {"MSFT", "ORCL"}  # the counterparties on the events that concern them
+    first = rebased.groupby("ticker").first()
+    assert set(first.index) == {"MSFT", "SPY", "ORCL", "CRWV", "NVDA", "AMD", "AVGO", "AMZN"}
+    assert first["rebased_index"].tolist() == pytest.approx([100.0] * len(first))
+    assert first.loc["MSFT", "date"] == "2025-01-02"
+    commitments = bundle.result.tables["commitments"]
+    oracle = commitments[(commitments["counterparty"] == "Oracle") & (commitments["year"] >= TODAY.year)]
+    assert owed.set_index("ticker").loc["ORCL", "scheduled_usd_bn"] == pytest.approx(oracle["scheduled_usd_bn"].sum())
+    book = openpyxl.load_workbook(io.BytesIO(bundle.workbook()))
+    header = [cell.value for cell in book["event_study"][1]]
+    session = book["event_study"].cell(2, header.index("Event session") + 1).value
+    assert hasattr(session, "year"), session  # a trading day is a date in the workbook, not text
+
+
+def test_without_prices_the_market_sheets_say_so_and_keep_what_openai_owes(bundle):
+    tables, note = market_sheets({}, bundle.result, TODAY)
+    assert list(tables) == ["openai_complex"] and "no prices could be loaded" in note
+
+
 # -- CSVs named by the scenario; the zip -------------------------------------------------------------------
 
 
@@ -140,7 +172,8 @@ def test_csv_names_differ_by_scenario_and_read_back_as_numbers(bundle, facts):
     with zipfile.ZipFile(io.BytesIO(zip_bytes(bundle))) as archive:
         names = archive.namelist()
         folder = f"openai-exposure_{bundle.tag}/"
-        assert {folder + "scenario.json", folder + "README.md", folder + "commitments.csv"} <= set(names)
+        assert {folder + "scenario.json", folder + "README.md", folder + "commitments.csv",
+                folder + "event_study.csv", folder + "rebased_prices.csv", folder + "openai_complex.csv"} <= set(names)
         comparison = pd.read_csv(archive.open(folder + "scenario_comparison.csv"))
         tranches = pd.read_csv(archive.open(folder + "tranches.csv"))
         readme = archive.read(folder + "README.md").decode()

@@ -35,7 +35,9 @@ SNAPSHOT_CLOSE_USD = 509.22
 MODEL_FLAGS = ["--today", TODAY.isoformat()]
 # What an export carries besides the model's own tables, as the dashboard's workbook does.
 ANALYSIS_TABLES = ["scenario_comparison", "sensitivity", "monte_carlo_ranges", "monte_carlo_fan",
-                   "monte_carlo_gap_probability", "monte_carlo_percentiles", "monte_carlo_histogram"]
+                   "monte_carlo_gap_probability", "monte_carlo_percentiles", "monte_carlo_histogram",
+                   # the Market page's tables (model.export.bundle.MARKET_TABLES), from the snapshots
+                   "event_study", "rebased_prices", "openai_complex"]
 
 
 def cli(argv: list[str]) -> int:

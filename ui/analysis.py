@@ -15,8 +15,10 @@ import streamlit as st
 from model.analysis import compare as comparison
 from model.analysis import montecarlo, sensitivity
 from model.analysis.attribution import Attribution, attribute
+from model.datafiles import DataFileError
 from model.export.bundle import ExportBundle, MonteCarloSettings, PriceUsed, make_bundle
 from model.export.link import PAGE_PARAMS
+from model.market import prices as price_feed
 from model.scenario import Scenario
 from ui import data
 from ui.state import cached_presets, page_setting
@@ -102,7 +104,17 @@ def export_bundle(scenario: Scenario, app_url: str, settings: MonteCarloSettings
         price=price, settings=settings, app_url=app_url, exported_at=datetime.now(UTC),
         analysis={"scenario_comparison": comparison_table(scenario), "sensitivity": tornado_table(scenario),
                   **mc.tables()},
+        market=market_prices(),
     )
+
+
+def market_prices() -> dict[str, price_feed.Prices]:
+    """MSFT and the Market page's tickers as the dashboard holds them (cached), for the market sheets;
+    none when even a shipped snapshot is broken: the workbook then says the sheets are missing."""
+    try:
+        return {price_feed.TICKER: data.msft_prices(), **data.market_prices()}
+    except DataFileError:
+        return {}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -86,7 +86,7 @@ LIVE_TTL_SECONDS = 600
 RECHECK_SECONDS = 60
 # The Market page offers "max": everything the snapshot holds (it starts 2010-01-04). A saved
 # download or a live answer that starts later is shown from where it starts.
-PRICES_START = date(2010, 1, 1)
+PRICES_START = price_feed.COMPLEX_START  # the same history as the command line's
 
 
 class _LiveAnswers:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from model.datafiles import to_date
 from model.market import prices as price_feed
-from model.market.complex import load_tickers, market_tables, owed_by_openai, rebased_prices
+from model.market.complex import DEFAULT_REBASE, load_tickers, market_tables, owed_by_openai, rebased_prices
 from model.market.event_study import CAR_WINDOW_LABELS, CAR_WINDOWS, complex_event_study
 from model.market.events import events_frame, load_events, returns_after_events
 from ui import data
@@ -83,7 +83,7 @@ def _prices_table(prices_key: tuple):
 # -- the market's verdict and the OpenAI complex -----------------------------------------------------------
 # None of it depends on the sliders except what OpenAI owes each company: cached per benchmark and prices.
 BENCHMARK_NAMES = {"SPY": "S&P 500 (SPY)", "QQQ": "Nasdaq-100 (QQQ)"}
-REBASE_DEFAULT = date(2025, 1, 2)
+REBASE_DEFAULT = DEFAULT_REBASE
 
 
 def _market_key() -> tuple:

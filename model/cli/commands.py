@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from model.analysis.calibration import check
 from model.cli.context import DEFAULT_OUT, EXIT_FAILURE, EXIT_OK, Command, Context, UsageError
+from model.cli.market import all_prices
 from model.export.bundle import ExportBundle, MonteCarloSettings, PriceUsed, make_bundle
 from model.export.figures import format_metric
 from model.export.files import ExportError, write_bundle
@@ -113,9 +114,11 @@ def export_bundle(args: argparse.Namespace, context: Context) -> ExportBundle:
     """What ``export`` writes: the same bundle as the dashboard's downloads for this scenario."""
     settings = MonteCarloSettings(int(args.mc_draws), int(args.mc_seed), float(args.mc_range))
     price = PriceUsed(context.price.price_usd, context.price.as_of, context.price.feed)
+    now = datetime.now(UTC)
+    # The market sheets' prices: the snapshots, or with --live the feed (each ticker falling back alone).
     return make_bundle(context.scenario, context.facts, context.today, context.result,
                        sources_table(context.facts), price=price, settings=settings, app_url=args.app_url,
-                       exported_at=datetime.now(UTC))
+                       exported_at=now, market=all_prices(args.live, now))
 
 
 def _run_export(args: argparse.Namespace, context: Context) -> int:

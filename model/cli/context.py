@@ -178,4 +178,5 @@ def add_scenario_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--today", metavar="YYYY-MM-DD", type=_date, help="the model's today (default: today)")
     price = group.add_mutually_exclusive_group()
     price.add_argument("--price", metavar="USD", type=_price, help="MSFT price to use")
-    price.add_argument("--live", action="store_true", help="fetch the MSFT price live (default: snapshot)")
+    price.add_argument("--live", action="store_true",
+                       help="fetch prices live: MSFT's, and for export the market sheets' (default: the snapshots)")

@@ -15,12 +15,11 @@ from pathlib import Path
 from model.cli.analysis import write_csv_tables
 from model.cli.context import DEFAULT_OUT, EXIT_OK, Command, Context
 from model.market import prices as price_feed
-from model.market.complex import load_tickers, market_tables, owed_by_openai, rebased_prices
+from model.market.complex import DEFAULT_REBASE, load_tickers, market_tables, owed_by_openai, rebased_prices
 from model.market.event_study import complex_event_study
 from model.market.events import load_events
 
-DEFAULT_REBASE = date(2025, 1, 2)  # the first session of 2025: before Stargate, Oracle and the recapitalization
-PRICES_START = date(2010, 1, 1)
+PRICES_START = price_feed.COMPLEX_START
 
 
 def _iso_date(text: str) -> date:
@@ -41,12 +40,7 @@ def _add_events_arguments(parser: argparse.ArgumentParser) -> None:
 
 def all_prices(live: bool, now: datetime) -> dict[str, price_feed.Prices]:
     """MSFT, the benchmarks and the counterparties: the shipped snapshots, or live with fallbacks."""
-    if live:
-        answers = {price_feed.TICKER: price_feed.load_prices(now=now, start=PRICES_START)}
-        answers.update(price_feed.load_many(now=now, start=PRICES_START))
-        return answers
-    return {ticker: price_feed.load_snapshot(PRICES_START, ticker=ticker)
-            for ticker in (price_feed.TICKER, *price_feed.MARKET_TICKERS)}
+    return price_feed.load_complex(live=live, now=now, start=PRICES_START)
 
 
 def _run_events(args: argparse.Namespace, context: Context) -> int:

@@ -30,6 +30,10 @@ from model.engine import Result
 from model.export.link import page_pairs, scenario_tag, share_url
 from model.export.workbook import Cover
 from model.facts import Facts
+from model.market import prices as price_feed
+from model.market.complex import DEFAULT_REBASE, load_tickers, market_tables, owed_by_openai, rebased_prices
+from model.market.event_study import complex_event_study
+from model.market.events import load_events
 from model.scenario import Scenario
 
 NO_LINK_NOTE = (
@@ -37,6 +41,9 @@ NO_LINK_NOTE = (
     "(on the command line: --app-url https://your-dashboard/)."
 )
 ANALYSIS_TABLES = ("scenario_comparison", "sensitivity")
+MARKET_TABLES = ("event_study", "rebased_prices", "openai_complex")
+# The Market page's defaults: the export does not follow the page's own choices, which its link does not carry.
+MARKET_BENCHMARK = "SPY"
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,32 @@ def analysis_tables(
     return out
 
 
+def market_sheets(
+    prices: Mapping[str, price_feed.Prices], result: Result, today: date,
+    *, benchmark: str = MARKET_BENCHMARK, rebase: date = DEFAULT_REBASE,
+) -> tuple[dict[str, pd.DataFrame], str]:
+    """The Market page's tables (``event_study``, ``rebased_prices``, ``openai_complex``) from ``prices``
+    (MSFT, the benchmarks and the counterparties), and the cover's note saying what they rest on.
+
+    Without MSFT's or the benchmark's prices there is no event study and no rebased prices; the note says
+    so and what OpenAI owes each company, which needs no price, is still there.
+    """
+    exposure = owed_by_openai(result.tables["commitments"], load_tickers(), today.year)
+    if price_feed.TICKER not in prices or benchmark not in prices:
+        return {"openai_complex": exposure}, ("Market sheets: no prices could be loaded, so only openai_complex "
+                                              "(what OpenAI owes each company) is here.")
+    frames = {ticker: answer.frame for ticker, answer in prices.items()}
+    shown = [t for t in (price_feed.TICKER, benchmark, *price_feed.COUNTERPARTY_TICKERS) if t in frames]
+    tables = market_tables(complex_event_study(frames, load_events(), benchmark),
+                           rebased_prices({t: frames[t] for t in shown}, rebase), exposure)
+    by_source: dict[tuple[str, date], list[str]] = {}
+    for ticker, answer in prices.items():
+        by_source.setdefault((answer.provenance.source, answer.provenance.as_of), []).append(ticker)
+    where = "; ".join(f"{source} to {as_of} ({', '.join(tickers)})" for (source, as_of), tickers in by_source.items())
+    return tables, (f"Market sheets: event study net of {benchmark}, prices rebased to 100 on the first session "
+                    f"from {rebase}; prices: {where}.")
+
+
 def make_bundle(
     scenario: Scenario,
     facts: Facts,
@@ -132,11 +165,17 @@ def make_bundle(
     app_url: str | None = None,
     exported_at: datetime | None = None,
     analysis: Mapping[str, pd.DataFrame] | None = None,
+    market: Mapping[str, price_feed.Prices] | None = None,
 ) -> ExportBundle:
-    """The export of ``scenario``: its tables, the cover, and the link on the dashboard at ``app_url``."""
+    """The export of ``scenario``: its tables, the cover, and the link on the dashboard at ``app_url``.
+
+    ``market``: the prices of MSFT, the benchmarks and the counterparties for the market sheets; by
+    default the snapshots shipped in data/ (:func:`model.market.prices.load_complex`).
+    """
     page = settings.page()
     link = share_url(scenario, app_url, page) if app_url else None
-    notes: tuple[str, ...] = (settings.note(),) if link else (settings.note(), NO_LINK_NOTE)
+    sheets, market_note = market_sheets(price_feed.load_complex() if market is None else market, result, today)
+    notes: tuple[str, ...] = (settings.note(), market_note) + (() if link else (NO_LINK_NOTE,))
     cover = Cover(
         exported_at=exported_at,
         link=link,
@@ -150,5 +189,6 @@ def make_bundle(
     tables: dict[str, Any] = {
         **result.tables,
         **analysis_tables(scenario, facts, today, result, settings, msft_price_usd=price.usd, given=analysis),
+        **sheets,
     }
     return ExportBundle(scenario, result, tables, sources, cover, settings, link, cover.tag, facts)

@@ -35,8 +35,9 @@ _ISO_PARTIAL = re.compile(r"\d{4}(-\d{2})?\Z")
 
 
 def is_date_column(name: str) -> bool:
-    """Whether a column's name says it holds dates (``date``, ``as_of``, ``quarter_end``, ``*_date``)."""
-    return name in _DATE_COLUMNS or name.endswith("_date")
+    """Whether a column's name says it holds dates (``date``, ``as_of``, ``quarter_end``, ``*_date``, and
+    a trading day, ``*_session``)."""
+    return name in _DATE_COLUMNS or name.endswith(("_date", "_session"))
 
 
 def full_date(text: Any) -> date | None:

@@ -22,6 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from model.datafiles import DATA_DIR, load_file
 
 MARKET_PATH = DATA_DIR / "market.yaml"
+# The first session of 2025, before Stargate, Oracle and the recapitalization: where the command line,
+# the exports and the Market page rebase the prices to 100 unless told otherwise.
+DEFAULT_REBASE = date(2025, 1, 2)
 Role = Literal["subject", "benchmark", "counterparty"]
 
 

@@ -49,6 +49,10 @@ BENCHMARKS = ("SPY", "QQQ")
 # The companies whose backlogs hold OpenAI's bills (model.market.complex names them).
 COUNTERPARTY_TICKERS = ("ORCL", "CRWV", "NVDA", "AMD", "AVGO", "AMZN")
 MARKET_TICKERS = (*BENCHMARKS, *COUNTERPARTY_TICKERS)
+# MSFT with the Market page's tickers: what the event study and the rebased prices are made from.
+COMPLEX_TICKERS = (TICKER, *MARKET_TICKERS)
+# From 2010: every event's estimation window (250 sessions before it) lies inside the prices loaded.
+COMPLEX_START = date(2010, 1, 1)
 CACHE_DIR_ENV = "MSFT_PRICE_CACHE_DIR"
 # Set to 1 on a machine with no internet (and in the browser tests): the feed is not asked at all,
 # and the saved download or the snapshot is shown at once, saying so.
@@ -363,6 +367,21 @@ def load_many(
         except OSError as error:
             detail += f"; could not keep a copy on disk ({_short(error)})"
         answers[ticker] = Prices(frame, Provenance("live", _last_date(frame), now, detail))
+    return answers
+
+
+def load_complex(*, live: bool = False, now: datetime | None = None,
+                 start: date = COMPLEX_START) -> dict[str, Prices]:
+    """MSFT, the benchmarks and the counterparties (COMPLEX_TICKERS): the snapshots shipped in data/
+    (reproducible; the default), or with ``live`` the feed (``load_prices`` and ``load_many``, each ticker
+    falling back alone), which needs ``now``."""
+    if not live:
+        return {ticker: load_snapshot(start, ticker=ticker) for ticker in COMPLEX_TICKERS}
+    if now is None:
+        raise ValueError("load_complex(live=True) needs now")
+    # The feeds are looked up at call time (not bound as defaults) so tests can replace them at this boundary.
+    answers = {TICKER: load_prices(provider=fetch_live, now=now, start=start)}
+    answers.update(load_many(MARKET_TICKERS, provider=fetch_live_batch, now=now, start=start))
     return answers
 
 

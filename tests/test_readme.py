@@ -1,0 +1,182 @@
+"""The figures the README's prose states, checked against the model and the facts, so the text cannot drift.
+
+Every figure in the README outside its code blocks (an amount like $248.8B, a percentage, a multiple like
+16.68x, gigawatts, "N of M reported figures") must be claimed by one of the lists below, each entry a
+pattern tied to the words around the figure in the README:
+
+- ``MODEL``: a figure the model computes, checked against ``model.engine.run`` at the reported terms on
+  the day the README names (``--today YYYY-MM-DD`` in its text), to the decimals the README writes;
+- ``FACTS``: a reported fact, checked against data/*.yaml (or a preset, or an assumption's default,
+  where the README quotes one);
+- the count of reported figures reproduced, checked against ``model check``.
+
+A new figure in the README fails :func:`test_every_figure_in_the_readme_is_checked` until it is given
+an entry here; a changed model or fact fails the entry's test until the README says the new number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from model.analysis.calibration import check
+from model.analysis.montecarlo import DEFAULT_DRAWS
+from model.engine import run
+from model.facts import Facts, load_facts
+from model.presets import load_presets
+from model.scenario import Scenario
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+# What counts as a figure: an amount in dollars, a percentage, a multiple, gigawatts, a count of figures.
+FIGURE = re.compile(r"\$\d[\d,]*(?:\.\d+)?B\b|\d[\d,]*(?:\.\d+)?(?:%|x\b| GW\b)|\d+ of \d+ reported figures"
+                    r"|\d[\d,]* draws")
+NUMBER = r"([\d,]+(?:\.\d+)?)"
+
+# (a pattern whose one group is the figure, as the README's sentence holds it; the summary metric; the
+# factor from the metric's unit to the README's: 100 for a fraction written as a percentage).
+MODEL: list[tuple[str, str, float]] = [
+    (rf"Microsoft has invested \${NUMBER}B", "invested_usd_bn", 1),
+    (rf"27% to {NUMBER}%, worth", "stake_now", 100),
+    (rf"worth \${NUMBER}B at the last round's price", "stake_value_now_usd_bn", 1),
+    (rf"With \${NUMBER}B of net\s+revenue share", "revenue_share_net_usd_bn", 1),
+    (rf"\${NUMBER}B of Azure revenue from OpenAI", "azure_revenue_usd_bn", 1),
+    (rf"the NPV is \${NUMBER}B", "npv_usd_bn", 1),
+    (rf"{NUMBER}% of it resting on the\s+stake", "stake_share_of_npv", 100),
+    (rf"the cash IRR is {NUMBER}% a year", "cash_irr", 100),
+    (rf"\({NUMBER}% counting the stake's mark as cash\)", "irr", 100),
+    (rf"MOIC on the\s+investment {NUMBER}x", "moic", 1),
+    (rf"at-risk Azure revenue is \${NUMBER}B", "at_risk_azure_revenue_usd_bn", 1),
+    (rf"\$852B takes it to {NUMBER}%", "stake_now", 100),
+]
+
+
+def _commitment(facts: Facts, key: str):
+    return next(record for record in facts.commitments.commitments if record.id == key)
+
+
+def _round_2026(facts: Facts):
+    return next(round_ for round_ in facts.openai.funding_rounds if round_.date == "2026-03-31")
+
+
+def _oracle_per_year(facts: Facts) -> float:
+    note = _commitment(facts, "oracle").note or ""
+    found = re.search(r"more than \$(\d+)B a year from its FY2028", note)
+    return float(found.group(1)) if found else float("nan")
+
+
+def _stargate_equity_reported(facts: Facts) -> float:
+    note = _commitment(facts, "stargate").note or ""
+    found = re.search(r"each committed \$(\d+)B of equity", note)
+    reported = float(found.group(1)) if found else float("nan")
+    # The README quotes it as what the model counts: the assumption's default must be the reported figure.
+    return reported if Scenario().stargate_equity_usd_bn == reported else float("nan")
+
+
+# (pattern, the reported value from the facts, in the README's unit).
+FACTS: list[tuple[str, Callable[[Facts], float]]] = [
+    (rf"Azure's \${NUMBER}B from\s+October 2025", lambda f: _commitment(f, "azure").total_usd_bn),
+    (rf"Oracle's \${NUMBER}B from mid-2027", lambda f: _commitment(f, "oracle").total_usd_bn),
+    (rf"more than\s+\${NUMBER}B a year from its FY2028", _oracle_per_year),
+    (rf"AMD {NUMBER} GW", lambda f: _commitment(f, "amd").gigawatts),
+    (rf"Broadcom {NUMBER} GW", lambda f: _commitment(f, "broadcom").gigawatts),
+    (rf"equity in the joint venture \(\${NUMBER}B\)", _stargate_equity_reported),
+    (rf"the\s+venture's \${NUMBER}B build-out", lambda f: _commitment(f, "stargate").announced_usd_bn),
+    (rf"all-in \${NUMBER}B per GW", lambda f: load_presets()["announced"].values["gpu_usd_bn_per_gw"]),
+    (rf"\${NUMBER}B of\s+Stargate capex", lambda f: load_presets()["announced"].values["stargate_equity_usd_bn"]),
+    (rf"starts from the \${NUMBER}B it held on 31 March 2026", lambda f: f.openai.cash.cash_usd_bn),
+    (rf"Amazon's contingent \${NUMBER}B", lambda f: _round_2026(f).contingent_usd_bn),
+    (rf"The filings' {NUMBER}% at the recapitalization", lambda f: f.recapitalization.msft_stake * 100),
+    (rf"diluted from the filings' {NUMBER}%", lambda f: f.recapitalization.msft_stake * 100),
+    (rf"the \${NUMBER}B round of 2026", lambda f: _round_2026(f).raised_usd_bn),
+    (rf"round of 2026 at \${NUMBER}B", lambda f: _round_2026(f).post_money_usd_bn),
+]
+CHECK_COUNT = rf"reproduces {NUMBER} of {NUMBER} reported figures"
+# Not the model's output nor a reported fact, yet a number the README states: Monte Carlo's default draws.
+DRAWS = rf"\*\*Monte Carlo\*\*: {NUMBER} draws"
+
+
+def prose() -> str:
+    """The README without its fenced code blocks (commands, not statements about the model)."""
+    return re.sub(r"```.*?```", "", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def readme_today() -> date:
+    found = re.findall(r"model summary --today (\d{4}-\d{2}-\d{2})", prose())
+    assert len(found) == 1, "the README names the day its model figures are seen from once"
+    return date.fromisoformat(found[0])
+
+
+def figures(pattern: str) -> list[re.Match]:
+    found = list(re.finditer(pattern, prose()))
+    assert found, f"the README no longer says {pattern!r}: change the sentence and this test together"
+    return found
+
+
+def as_number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+@pytest.fixture(scope="module")
+def facts() -> Facts:
+    return load_facts()
+
+
+@pytest.fixture(scope="module")
+def metrics(facts) -> dict[str, float]:
+    summary = run(Scenario(), facts, readme_today()).tables["summary"]
+    return dict(zip(summary["metric"], summary["value"], strict=True))
+
+
+@pytest.mark.parametrize(("pattern", "metric", "factor"), MODEL, ids=[metric for _, metric, _ in MODEL])
+def test_the_readmes_model_figures_are_the_models(pattern, metric, factor, metrics):
+    for match in figures(pattern):
+        written = match.group(1)
+        modelled = round(float(metrics[metric]) * factor, decimals(written))
+        assert as_number(written) == pytest.approx(modelled, abs=1e-9), (
+            f"README says {match.group(0)!r}; the model gives {modelled} ({metric} at the reported terms, "
+            f"today {readme_today()})")
+
+
+@pytest.mark.parametrize(("pattern", "reported"), FACTS, ids=[pattern[:30] for pattern, _ in FACTS])
+def test_the_readmes_reported_figures_are_the_facts(pattern, reported, facts):
+    expected = reported(facts)
+    for match in figures(pattern):
+        written = match.group(1)
+        assert as_number(written) == pytest.approx(round(expected, decimals(written)), abs=1e-9), (
+            f"README says {match.group(0)!r}; data/ says {expected}")
+
+
+def test_the_readmes_count_of_reproduced_figures_is_the_checks(facts):
+    table = check(facts, readme_today(), Scenario())
+    for match in figures(CHECK_COUNT):
+        assert (as_number(match.group(1)), as_number(match.group(2))) == (int(table["within"].sum()), len(table))
+
+
+def test_the_readmes_monte_carlo_draws_are_the_default():
+    for match in figures(DRAWS):
+        assert as_number(match.group(1)) == DEFAULT_DRAWS
+
+
+def test_every_figure_in_the_readme_is_checked():
+    text = prose()
+    claimed: list[tuple[int, int]] = []
+    for pattern in [p for p, _, _ in MODEL] + [p for p, _ in FACTS] + [CHECK_COUNT, DRAWS]:
+        for match in re.finditer(pattern, text):
+            claimed += [match.span(group) for group in range(1, (match.lastindex or 0) + 1)]
+    unchecked = []
+    for figure in FIGURE.finditer(text):
+        number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.group(0))
+        start = figure.start() + number.start()
+        if not any(low <= start < high for low, high in claimed):
+            line = text.count("\n", 0, start) + 1
+            unchecked.append(f"{figure.group(0)!r} (README prose line {line})")
+    assert not unchecked, ("figures in the README that no test checks; add each to MODEL or FACTS in "
+                           f"tests/test_readme.py: {unchecked}")
