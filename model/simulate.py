@@ -442,11 +442,14 @@ def microsoft_flows(facts: Facts, years: np.ndarray, values, draws: int, busines
     azure_renewals_paid = assumption("azure_share_of_renewals") * payments.renewals_paid
     azure_paid = payments.paid[:, :, azure].sum(axis=2) + azure_renewals_paid
     # Azure's claims in the year OpenAI's value covers its claims least are written down to the share it
-    # covers; the loss is booked at the horizon, with what is still owed then and paid out of the horizon
-    # value. Of the loss, Microsoft re-lets a share at its margin and bears the running cost of the rest.
+    # covers (the equity is written off then); the loss is booked at the horizon, with what is still owed
+    # then and paid out of the horizon value. Of the loss, Microsoft re-lets a share at its margin and bears the running cost of the rest.
     azure_claims = payments.claims[:, :, azure].sum(axis=2)
     at_worst = azure_claims[np.arange(draws), value.worst_year]
-    lost = at_worst * (1.0 - value.claims_recovered_share)
+    # A bill repaid later out of OpenAI's cash is paid (and its margin earned): the loss never exceeds
+    # what is still owed at the horizon. (Without this cap, a year in which OpenAI spent raised money
+    # before repaying its claims booked a loss on bills later paid in full.)
+    lost = np.minimum(at_worst * (1.0 - value.claims_recovered_share), azure_claims[:, -1])
     recovered = np.maximum(azure_claims[:, -1] - lost, 0.0)
     relet, m = assumption("azure_relet_share")[:, 0], margin[:, 0]
     azure_flow = azure_paid * margin

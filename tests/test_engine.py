@@ -39,17 +39,28 @@ def test_funding_reaches_the_full_commitment_by_the_assumed_year(facts):
     assert table["funded_usd_bn"].sum() == pytest.approx(13.0)
 
 
-def test_stake_value_at_the_recapitalization(facts, today):
+def test_stake_value_at_the_recapitalization(facts):
     # Microsoft 10-Q Q1 FY26 Note 17 / CNBC 2025-10-29: ~27% worth ~$135B at a $500B valuation.
-    result = run(with_values(Scenario(), {"openai_valuation_usd_bn": 500}), facts, today)
-    assert result.metrics.stake_value_filed_usd_bn == pytest.approx(135.0)
+    # Seen from a day after the recapitalization and before the 2026 round, at that mark.
+    result = run(with_values(Scenario(), {"openai_valuation_usd_bn": 500}), facts, date(2025, 11, 1))
+    assert result.metrics.stake_now == 0.27
+    assert result.metrics.stake_value_at_mark_usd_bn == pytest.approx(135.0)
 
 
-def test_the_2026_round_dilutes_the_filed_stake(base):
-    # public_record_2026.md: 27% x (1 - $122B / $852B post-money) = 23.1% by dilution arithmetic.
+def test_the_2026_round_dilutes_the_filed_stake_and_microsofts_part_buys_back_in(base):
+    # public_record_2026.md: $122B at $852B post-money, of it Amazon's $35B contingent (issued only with
+    # its money), so the paid $87B issues 87 / (852 - 35) of the company; Microsoft's assumed $5B
+    # (reports: "less than $10B") buys 5 / 817 at the same price.
+    stake = 0.27 * (1 - 87 / 817) + 5 / 817
     assert base.metrics.stake_filed == 0.27
-    assert base.metrics.stake_now == pytest.approx(0.27 * (1 - 122 / 852))
-    assert base.metrics.stake_value_now_usd_bn == pytest.approx(0.27 * (1 - 122 / 852) * 852)
+    assert base.metrics.stake_now == pytest.approx(stake)
+    assert base.metrics.stake_value_at_mark_usd_bn == pytest.approx(stake * 852)
+    # The scenario's own value of OpenAI (calibrated to the round) prices the stake as counted.
+    assert base.metrics.stake_value_now_usd_bn == pytest.approx(stake * base.metrics.openai_value_now_usd_bn)
+    assert base.metrics.stake_value_usd_bn == base.metrics.stake_value_now_usd_bn
+    # The band: nothing, or $10B, into the round.
+    assert base.metrics.stake_low_now == pytest.approx(0.27 * (1 - 87 / 817))
+    assert base.metrics.stake_high_now == pytest.approx(0.27 * (1 - 87 / 817) + 10 / 817)
 
 
 @pytest.mark.parametrize("period, pretax, net, eps", [
@@ -109,24 +120,56 @@ def test_counterparties_match_the_data(facts):
 
 # -- cross-checks against independent arithmetic ---------------------------------------------------
 
-def test_npv_and_irr_agree_with_numpy_financial(base, today):
+def test_npv_agrees_with_numpy_financial(base, today):
     flows = base.simulation.msft_net[0]
     rate = Scenario().discount_rate
     expected = npf.npv(rate, flows) * (1 + rate) ** (today.year - FIRST_YEAR)
     assert base.metrics.npv_usd_bn == pytest.approx(expected, rel=1e-9)
-    assert base.metrics.irr == pytest.approx(npf.irr(flows), abs=1e-6)
-    stake = base.simulation.msft_flows[0, :, -1]
-    assert base.metrics.cash_irr == pytest.approx(npf.irr(flows - stake), abs=1e-6)
-    assert base.metrics.cash_irr < base.metrics.irr
 
 
-def test_moic_counts_stake_and_revenue_share_to_when_the_stake_is_valued(base, facts, today):
-    # Market mark: valued today, so the revenue share received and the money funded to today.
+def _elapsed_share(today):
+    """Share of today's year gone by (the part of its flows that counts as to date)."""
+    return (today - date(today.year, 1, 1)).days / (date(today.year + 1, 1, 1) - date(today.year, 1, 1)).days
+
+
+def test_returns_to_date_agree_with_numpy_financial(base, today):
+    # Worked from the tables, not the engine's arrays: paid in = the filed commitment funded to date
+    # (investment_funding) plus Microsoft's assumed $5B in the 2026 round; distributions = the net
+    # revenue share received to date; the stake as counted, in today's year.
     m = base.metrics
-    received = base.tables["revenue_share"].set_index("year")
-    to_date = received.loc[:today.year - 1, "net_usd_bn"].sum()
-    this_year = received.at[today.year, "net_usd_bn"] * ((today - date(today.year, 1, 1)).days / 365)
-    assert m.moic == pytest.approx((m.stake_value_usd_bn + to_date + this_year) / m.funded_to_date_usd_bn, rel=1e-3)
+    part = _elapsed_share(today)
+    funded = base.tables["investment_funding"].set_index("year")["funded_usd_bn"]
+    share = base.tables["revenue_share"].set_index("year")["net_usd_bn"]
+    years = range(FIRST_YEAR, today.year + 1)
+    weight = {y: 1.0 if y < today.year else part for y in years}
+    paid_in = {y: funded.get(y, 0.0) * weight[y] + (5.0 if y == 2026 else 0.0) for y in years}
+    received = {y: share.get(y, 0.0) * weight[y] for y in years}
+    assert m.paid_in_to_date_usd_bn == pytest.approx(sum(paid_in.values()))
+    assert m.distributions_to_date_usd_bn == pytest.approx(sum(received.values()))
+    assert m.dpi == pytest.approx(sum(received.values()) / sum(paid_in.values()))
+    assert m.tvpi == pytest.approx((sum(received.values()) + m.stake_value_usd_bn) / sum(paid_in.values()))
+    flows = [received[y] - paid_in[y] + (m.stake_value_usd_bn if y == today.year else 0.0) for y in years]
+    assert m.irr_to_date == pytest.approx(npf.irr(flows), abs=1e-6)
+    # A stake worth more than was paid in, with distributions under it: TVPI > 1 > DPI.
+    assert m.tvpi > 1 > m.dpi > 0
+
+
+def test_npv_of_forward_contract_flows_leaves_the_stake_and_the_past_out(base, today):
+    flows = base.simulation.msft_net[0] - base.simulation.msft_flows[0, :, -1]
+    years = base.simulation.years
+    part = _elapsed_share(today)
+    forward = flows * np.where(years < today.year, 0.0, np.where(years == today.year, 1 - part, 1.0))
+    rate = Scenario().discount_rate
+    expected = npf.npv(rate, forward) * (1 + rate) ** (today.year - FIRST_YEAR)
+    assert base.metrics.npv_forward_contracts_usd_bn == pytest.approx(expected, rel=1e-9)
+
+
+def test_returns_have_no_azure_margin_in_them(facts, today):
+    # TVPI, DPI and the IRR to date are the investment's: a higher Azure margin changes none of them.
+    richer = run(with_values(Scenario(), {"azure_margin": 0.4}), facts, today).metrics
+    base = run(Scenario(), facts, today).metrics
+    assert (richer.tvpi, richer.dpi, richer.irr_to_date) == pytest.approx((base.tvpi, base.dpi, base.irr_to_date))
+    assert richer.npv_forward_contracts_usd_bn > base.npv_forward_contracts_usd_bn
 
 
 def test_per_share_and_market_value_views(base):
@@ -180,8 +223,12 @@ def test_accounts_balance_in_any_scenario(facts, data, rule):
     scenario = _draw(data, UNCERTAIN).model_copy(update={"shortfall_rule": rule})
     sim = simulate(scenario_values(scenario), facts, today=date(2026, 1, 1),
                    **{**structure(scenario), "horizon_year": 2040})
-    assert (sim.paid >= -1e-9).all() and (sim.shortfall >= -1e-9).all()
-    np.testing.assert_allclose(sim.paid + sim.shortfall, sim.scheduled)
+    # Deferral: what is not paid when due stays owed as a claim, so by every year end what was paid
+    # plus the claims still outstanding is what was scheduled, cumulatively (no bill vanishes).
+    assert (sim.paid >= -1e-9).all() and (sim.claims >= -1e-9).all()
+    np.testing.assert_allclose(np.cumsum(sim.paid, axis=1) + sim.claims, np.cumsum(sim.scheduled, axis=1),
+                               atol=1e-6)
+    assert (sim.renewals_paid <= sim.renewals + 1e-9).all()
     assert (sim.funding_gap >= 0).all()
     since_cap = sim.revenue_share_received[0, sim.years >= 2026].sum()
     assert since_cap <= scenario.revenue_share_cap_usd_bn + 1e-9
@@ -206,8 +253,12 @@ def _without_revenue_or_funding(facts, scale=1.0):
         for c in facts.commitments.commitments
     ]
     actuals = [r.model_copy(update={"revenue_usd_bn": 0.0}) for r in facts.openai.revenue_actuals]
+    # The multiple of plan starts in 2027 (2026 stays on the plan): the plans earn nothing either.
+    plans = {name: [p.model_copy(update={"revenue_usd_bn": 0.0}) for p in points]
+             for name, points in facts.openai.revenue_plans.items()}
     cash = facts.openai.cash.model_copy(update={"cash_usd_bn": 0.0, "burn_in_year_to_date_usd_bn": 0.0})
-    openai = facts.openai.model_copy(update={"revenue_actuals": actuals, "funding_rounds": [], "cash": cash})
+    openai = facts.openai.model_copy(update={"revenue_actuals": actuals, "revenue_plans": plans,
+                                             "funding_rounds": [], "cash": cash})
     return facts.model_copy(update={
         "openai": openai,
         "commitments": facts.commitments.model_copy(update={"commitments": commitments}),
@@ -228,10 +279,14 @@ def test_doubling_commitments_doubles_at_risk_revenue_when_openai_has_no_money(f
     values["stargate_equity_usd_bn"] = values["stargate_equity_usd_bn"] * 2
     twice = simulate(values, _without_revenue_or_funding(facts, 2.0), **kwargs)
     azure = COUNTERPARTIES.index("Microsoft Azure")
-    # Every Azure bill from the cash account's first year on goes unpaid (2025's were paid: history).
-    assert once.shortfall[0, :, azure].sum() == pytest.approx(once.scheduled[0, once.years >= 2026, azure].sum())
-    assert twice.shortfall[:, :, azure].sum() == pytest.approx(2 * once.shortfall[:, :, azure].sum())
-    assert twice.shortfall.sum() == pytest.approx(2 * once.shortfall.sum())
+    # Every Azure bill from the cash account's first year on is deferred and never paid (2025's were
+    # paid: history): at the horizon it is all still owed, and OpenAI's value (nil) covers none of it.
+    assert once.claims[0, -1, azure] == pytest.approx(once.scheduled[0, once.years >= 2026, azure].sum())
+    assert twice.claims[0, -1, azure] == pytest.approx(2 * once.claims[0, -1, azure])
+    assert twice.claims[0, -1].sum() == pytest.approx(2 * once.claims[0, -1].sum())
+    assert once.claims_recovered_share[0] == 0.0
+    assert once.at_risk_azure_revenue[0] > 0
+    assert twice.at_risk_azure_revenue[0] == pytest.approx(2 * once.at_risk_azure_revenue[0])
 
 
 @settings(max_examples=30, deadline=None)
