@@ -140,7 +140,7 @@ def run(scenario: Scenario, facts: Facts, today: date, msft_price_usd: float | N
     years = sim.years
     tables = {
         "msft_cash_flows": _msft_cash_flows(sim, facts, today),
-        "msft_by_year": _msft_by_year(sim),
+        "msft_by_year": _msft_by_year(sim, today),
         "tranches": _tranches(facts, scenario),
         "investment_funding": _investment_funding(sim, facts),
         "revenue_share": _revenue_share(sim, facts, today),
@@ -178,7 +178,7 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     stake_flow = sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value")]
     contract_flows = net - stake_flow
     even = finance.break_even_index(contract_flows)
-    returns = _returns(sim, today, elapsed, net_share, stake_flow, scenario.discount_rate)
+    returns = _returns(sim, today, stake_flow, scenario.discount_rate)
     claims = sim.claims[0].sum(axis=1)
     low, high = _stake_band(sim, facts, scenario, now)
     value_2027 = sim.openai_value[0][years == facts.openai.cash_year]
@@ -232,24 +232,37 @@ def _metrics(sim: Simulation, facts: Facts, scenario: Scenario, today: date, pri
     )
 
 
-def _returns(sim: Simulation, today: date, elapsed: np.ndarray, net_share: np.ndarray, stake_flow: np.ndarray,
-             discount_rate: float) -> dict:
+def _returns_by_year(sim: Simulation, today: date) -> dict[str, np.ndarray]:
+    """The investment's flows to date by year, Azure margin left out (its own line).
+
+    Paid in: the filed commitment funded in the part of each year gone by, plus Microsoft's money in later
+    rounds, in full from its year. Distributions: the net revenue share received in the part of each year
+    gone by. Also the share of each year still to come (what the forward contract flows count)."""
+    elapsed = _elapsed(sim.years, today)
+    net_share = sim.revenue_share_received[0] - sim.revenue_share_paid_to_openai[0]
+    return {
+        "paid_in_to_date_usd_bn": sim.funded[0] * elapsed + sim.msft_round_investment[0] * (elapsed > 0),
+        "distributions_to_date_usd_bn": net_share * elapsed,
+        "share_of_year_to_come": 1.0 - elapsed,
+    }
+
+
+def _returns(sim: Simulation, today: date, stake_flow: np.ndarray, discount_rate: float) -> dict:
     """The investment's returns as investors name them, Azure margin left out (its own line).
 
-    Paid-in: the filed commitment funded to date plus Microsoft's money in later rounds. Distributions:
-    the net revenue share received to date. DPI = distributions / paid-in; TVPI = (distributions +
-    the stake as counted) / paid-in; IRR to date: those flows year by year to today, the stake as
-    counted in today's year. The NPV of forward contract flows: every flow but the stake, for the part
-    of each year still to come, in today's money."""
-    # Funding of the filed commitment to today; money into a round counts in full from its year.
-    paid_in_by_year = sim.funded[0] * elapsed + sim.msft_round_investment[0] * (elapsed > 0)
+    DPI = distributions / paid in; TVPI = (distributions + the stake as counted) / paid in; IRR to date:
+    those flows year by year to today, the stake as counted in today's year (:func:`_returns_by_year`).
+    The NPV of forward contract flows: every flow but the stake, for the part of each year still to
+    come, in today's money."""
+    by_year = _returns_by_year(sim, today)
+    paid_in_by_year = by_year["paid_in_to_date_usd_bn"]
+    distributions_by_year = by_year["distributions_to_date_usd_bn"]
     paid_in = float(paid_in_by_year.sum())
-    distributions_by_year = net_share * elapsed
     distributions = float(distributions_by_year.sum())
     stake_value = float(stake_flow.sum())
     now = int(np.clip(today.year, sim.years[0], sim.years[-1])) - FIRST_YEAR
     to_date_flows = (distributions_by_year - paid_in_by_year + stake_flow)[: now + 1]
-    forward = (sim.msft_net[0] - stake_flow) * (1.0 - elapsed)
+    forward = (sim.msft_net[0] - stake_flow) * by_year["share_of_year_to_come"]
     return {
         "paid_in": paid_in,
         "distributions": distributions,
@@ -413,7 +426,9 @@ def _msft_cash_flows(sim: Simulation, facts: Facts, today: date) -> pd.DataFrame
     })
 
 
-def _msft_by_year(sim: Simulation) -> pd.DataFrame:
+def _msft_by_year(sim: Simulation, today: date) -> pd.DataFrame:
+    """Microsoft's flows by year, and the investment's flows to date (what TVPI, DPI and the IRR to date
+    count; the workbook's valuation sheet recomputes them by formula from these columns)."""
     net = sim.msft_net[0]
     stake = sim.msft_flows[0, :, MSFT_FLOWS.index("stake_value")]
     return _long(sim.years, {
@@ -421,6 +436,7 @@ def _msft_by_year(sim: Simulation) -> pd.DataFrame:
         "cumulative_net_cash_flow_usd_bn": np.cumsum(net - stake),
         "stake_value_counted_usd_bn": stake,
         "cumulative_position_usd_bn": np.cumsum(net),
+        **_returns_by_year(sim, today),
     })
 
 

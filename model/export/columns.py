@@ -27,7 +27,8 @@ from model.numbers import Kind
 
 # Words written as people write them, not as snake_case has them.
 _WORDS = {
-    "msft": "MSFT", "openai": "OpenAI", "npv": "NPV", "irr": "IRR", "moic": "MOIC", "hhi": "HHI",
+    "msft": "MSFT", "openai": "OpenAI", "npv": "NPV", "irr": "IRR", "moic": "MOIC", "tvpi": "TVPI", "dpi": "DPI",
+    "fcf": "FCF", "hhi": "HHI",
     "eps": "EPS", "usd": "USD", "azure": "Azure", "gw": "GW", "p5": "P5", "p10": "P10", "p25": "P25",
     "p50": "P50", "p75": "P75", "p90": "P90", "p95": "P95", "noncompute": "non-compute", "id": "ID",
     "monte": "Monte", "carlo": "Carlo",

@@ -9,9 +9,11 @@ move without the model is the top layer: the discount rate and what follows from
   Excel and LibreOffice (the other assumptions shape the yearly flows, which the model computes:
   change them in the dashboard or with ``--set``);
 - **valuation**: one row per year taken by formula from the ``msft_by_year`` sheet (net cash flow,
-  the stake as counted, their sum, the discount factor, the present value), then NPV, IRR, cash IRR
-  and the investment's multiples as formulas, each beside the model's own figure at the exported
-  rate so a reader sees they agree;
+  the stake as counted, their sum, the discount factor, the present value, the part of the year still
+  to come, the investment's paid in and distributions to date), then the engine's metrics as formulas:
+  NPV, NPV of forward contract flows, paid in and distributions to date, DPI, TVPI and the IRR to
+  date (Azure margin left out of the last four, as in the engine), each beside the model's own figure
+  at the exported rate so a reader sees they agree;
 - **charts**: Microsoft's cumulative position by year and OpenAI's commitments by counterparty,
   drawn by the spreadsheet from the sheets' cells.
 
@@ -31,7 +33,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import finance
 from model.engine import Result
 from model.export.tables import safe_cell
 from model.scenario import SPECS, Scenario
@@ -43,8 +44,8 @@ RATE_CELL = f"{INPUTS_SHEET}!$C$2"
 BASE_YEAR_CELL = f"{INPUTS_SHEET}!$C$3"
 FIRST_YEAR_ROW = 4  # the valuation sheet's first year row (row 3 holds the headers)
 # The valuation sheet's metrics, by label, each with its unit and number format.
-METRICS = ("NPV", "IRR", "Cash IRR", "Money out (paid in)", "Money back incl. stake", "Multiple incl. stake",
-           "Cash multiple")
+METRICS = ("NPV", "NPV of forward contract flows", "Paid in to date", "Distributions to date", "DPI", "TVPI",
+           "IRR to date")
 
 
 def _letter(index: int) -> str:
@@ -56,18 +57,15 @@ def _letter(index: int) -> str:
 
 def model_figures(result: Result) -> dict[str, float | None]:
     """The model's own values of the valuation sheet's metrics, to set beside the formulas."""
-    by_year = result.tables[CASH_FLOWS_TABLE]
-    cash = by_year["net_cash_flow_usd_bn"].to_numpy(dtype=float)
-    net = cash + by_year["stake_value_counted_usd_bn"].to_numpy(dtype=float)
-    money_out = float(-net[net < 0].sum())
+    m = result.metrics
     return {
-        "NPV": result.metrics.npv_usd_bn,
-        "IRR": result.metrics.irr,
-        "Cash IRR": result.metrics.cash_irr,
-        "Money out (paid in)": money_out,
-        "Money back incl. stake": float(net[net > 0].sum()),
-        "Multiple incl. stake": finance.moic(net),
-        "Cash multiple": finance.moic(cash),
+        "NPV": m.npv_usd_bn,
+        "NPV of forward contract flows": m.npv_forward_contracts_usd_bn,
+        "Paid in to date": m.paid_in_to_date_usd_bn,
+        "Distributions to date": m.distributions_to_date_usd_bn,
+        "DPI": m.dpi,
+        "TVPI": m.tvpi,
+        "IRR to date": m.irr_to_date,
     }
 
 
@@ -119,12 +117,15 @@ def write_valuation(sheet, by_year_sheet: str, by_year: pd.DataFrame, figures: M
     bold = Font(bold=True)
     columns = list(by_year.columns)
     source = {name: _letter(columns.index(name) + 1) for name in
-              ("year", "net_cash_flow_usd_bn", "stake_value_counted_usd_bn")}
+              ("year", "net_cash_flow_usd_bn", "stake_value_counted_usd_bn", "share_of_year_to_come",
+               "paid_in_to_date_usd_bn", "distributions_to_date_usd_bn")}
     ref = f"'{by_year_sheet}'!"
     sheet.cell(row=1, column=1, value="Valuation by spreadsheet formulas: change the discount rate on the "
                "inputs sheet and every figure here follows").font = Font(bold=True, size=12)
     headers = ("Year", "Net cash flow (USD bn)", "Stake value counted (USD bn)", "Net flow incl. stake (USD bn)",
-               "Discount factor", "Present value (USD bn)")
+               "Discount factor", "Present value (USD bn)", "Share of the year to come",
+               "PV of forward contract flow (USD bn)", "Paid in to date (USD bn)", "Distributions to date (USD bn)",
+               "Investment flow to date incl. stake (USD bn)")
     for column, title in enumerate(headers, start=1):
         header = sheet.cell(row=3, column=column, value=title)
         header.font = bold
@@ -140,19 +141,26 @@ def write_valuation(sheet, by_year_sheet: str, by_year: pd.DataFrame, figures: M
             (f"=B{row}+C{row}", formats["usd_bn"]),
             (f"=1/(1+{RATE_CELL})^(A{row}-{BASE_YEAR_CELL})", "0.0000"),
             (f"=D{row}*E{row}", formats["usd_bn"]),
+            (f"={ref}{source['share_of_year_to_come']}{source_row}", "0.0000"),
+            (f"=B{row}*G{row}*E{row}", formats["usd_bn"]),
+            (f"={ref}{source['paid_in_to_date_usd_bn']}{source_row}", formats["usd_bn"]),
+            (f"={ref}{source['distributions_to_date_usd_bn']}{source_row}", formats["usd_bn"]),
+            # The stake is counted in today's year only, so after today every entry is zero (no effect on IRR).
+            (f"=J{row}-I{row}+C{row}", formats["usd_bn"]),
         )
         for column, (formula, number_format) in enumerate(cells, start=1):
             cell = sheet.cell(row=row, column=column, value=formula)
             cell.number_format = number_format
-    net, cash = f"D{FIRST_YEAR_ROW}:D{last}", f"B{FIRST_YEAR_ROW}:B{last}"
+    span = lambda column: f"{column}{FIRST_YEAR_ROW}:{column}{last}"  # noqa: E731
+    paid_in, distributions, stake = f"SUM({span('I')})", f"SUM({span('J')})", f"SUM({span('C')})"
     formulas = {
-        "NPV": (f"=SUM(F{FIRST_YEAR_ROW}:F{last})", formats["usd_bn"], "USD bn"),
-        "IRR": (f"=IRR({net})", formats["percent"], "per year"),
-        "Cash IRR": (f"=IRR({cash})", formats["percent"], "per year"),
-        "Money out (paid in)": (f'=-SUMIF({net},"<0")', formats["usd_bn"], "USD bn"),
-        "Money back incl. stake": (f'=SUMIF({net},">0")', formats["usd_bn"], "USD bn"),
-        "Multiple incl. stake": (f'=SUMIF({net},">0")/-SUMIF({net},"<0")', "0.00", "x"),
-        "Cash multiple": (f'=SUMIF({cash},">0")/-SUMIF({cash},"<0")', "0.00", "x"),
+        "NPV": (f"=SUM({span('F')})", formats["usd_bn"], "USD bn"),
+        "NPV of forward contract flows": (f"=SUM({span('H')})", formats["usd_bn"], "USD bn"),
+        "Paid in to date": (f"={paid_in}", formats["usd_bn"], "USD bn"),
+        "Distributions to date": (f"={distributions}", formats["usd_bn"], "USD bn"),
+        "DPI": (f"={distributions}/{paid_in}", "0.00", "x"),
+        "TVPI": (f"=({distributions}+{stake})/{paid_in}", "0.00", "x"),
+        "IRR to date": (f"=IRR({span('K')})", formats["percent"], "per year"),
     }
     top = last + 2
     for column, title in enumerate(("Figure", "By formula", "Model, at the exported rate", "Unit"), start=1):
@@ -167,7 +175,7 @@ def write_valuation(sheet, by_year_sheet: str, by_year: pd.DataFrame, figures: M
                                 else float(model_value))
         model_cell.number_format = number_format
         sheet.cell(row=row, column=4, value=unit)
-    for column, width in zip("ABCDEF", (26, 16, 18, 18, 14, 16), strict=True):
+    for column, width in zip("ABCDEFGHIJK", (30, 16, 18, 18, 14, 16, 14, 18, 16, 18, 20), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = f"A{FIRST_YEAR_ROW}"
 
@@ -196,7 +204,7 @@ def add_charts(sheet, tables: Mapping[str, pd.DataFrame], sheet_names: Mapping[s
         chart.set_categories(Reference(data_sheet, min_col=1, min_row=2, max_row=len(by_year) + 1))
         chart.legend = None
         chart.height, chart.width = 8, 18
-        sheet.add_chart(chart, f"H{anchor_row}")
+        sheet.add_chart(chart, f"M{anchor_row}")
         anchor_row += 17
     totals = tables.get("commitment_totals")
     if totals is not None and {"counterparty", "to_horizon_usd_bn"} <= set(totals.columns):
@@ -211,4 +219,4 @@ def add_charts(sheet, tables: Mapping[str, pd.DataFrame], sheet_names: Mapping[s
         chart.set_categories(Reference(data_sheet, min_col=name_column, min_row=2, max_row=len(totals) + 1))
         chart.legend = None
         chart.height, chart.width = 9, 18
-        sheet.add_chart(chart, f"H{anchor_row}")
+        sheet.add_chart(chart, f"M{anchor_row}")

@@ -33,8 +33,8 @@ from model.scenario import Scenario, changed_specs
 
 PDF_MIME = "application/pdf"
 # The headline figures, in the order the page shows them (metrics of the summary table).
-HEADLINE = ("npv_usd_bn", "irr", "cash_irr", "moic", "stake_value_usd_bn", "revenue_share_net_usd_bn",
-            "azure_revenue_usd_bn", "at_risk_azure_revenue_usd_bn", "total_funding_gap_usd_bn", "break_even_year",
+HEADLINE = ("npv_usd_bn", "npv_forward_contracts_usd_bn", "stake_value_usd_bn", "stake_value_at_mark_usd_bn",
+            "tvpi", "dpi", "irr_to_date", "revenue_share_net_usd_bn", "azure_revenue_usd_bn", "at_risk_azure_revenue_usd_bn", "total_funding_gap_usd_bn", "break_even_year",
             "stake_now")
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 330, 260
 BLUE, GREY = "#1f77b4", "#9e9e9e"
@@ -109,10 +109,14 @@ def sentence(bundle: ExportBundle) -> str:
     if m.total_funding_gap_usd_bn < 0.05:
         bills = (f"OpenAI pays every bill it has signed, so none of the {_usd(m.azure_revenue_usd_bn)} of Azure "
                  "revenue it brings Microsoft is at risk")
+    elif m.claims_recovered_share > 0.9995:
+        bills = (f"OpenAI defers {_usd(m.total_funding_gap_usd_bn)} of its bills from {m.first_funding_gap_year} "
+                 "and pays them back as its cash recovers, so no Azure revenue is lost, though the debts weigh on "
+                 "the stake's value")
     else:
-        bills = (f"OpenAI cannot pay {_usd(m.total_funding_gap_usd_bn)} of its bills from "
-                 f"{m.first_funding_gap_year}, which puts {_usd(m.at_risk_azure_revenue_usd_bn)} of Microsoft's "
-                 f"Azure revenue at risk and leaves the stake {m.stake_kept_share:.0%} of its value")
+        bills = (f"OpenAI defers {_usd(m.total_funding_gap_usd_bn)} of its bills from {m.first_funding_gap_year} "
+                 f"and its value covers only {m.claims_recovered_share:.0%} of them, so its equity is written off "
+                 f"and {_usd(m.at_risk_azure_revenue_usd_bn)} of Microsoft's Azure revenue is lost")
     return f"{stake}; {bills}."
 
 

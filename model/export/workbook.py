@@ -428,7 +428,7 @@ def workbook_bytes(
             _print_setup(sheet, 120)
         contents[:0] = [(flex.INPUTS_SHEET, "Inputs: the scenario's assumptions; the discount rate drives "
                          "the valuation", len(SPECS) + 1),
-                        (flex.VALUATION_SHEET, "Valuation by formulas (NPV, IRR, multiples) and charts",
+                        (flex.VALUATION_SHEET, "Valuation by formulas (NPV, TVPI, DPI, IRR to date) and charts",
                          len(by_year))]
     _write_cover(cover_sheet, scenario, cover or Cover(), contents)
     buffer = io.BytesIO()
