@@ -74,7 +74,10 @@ def test_overview_shows_the_models_numbers(facts, snapshot_close_usd):
     shown = metric_values(at)
     assert shown["Invested"] == fmt.headline_usd_bn(expected.invested_usd_bn)
     assert shown["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
-    assert shown["Cash IRR (per year)"] == fmt.percent(expected.cash_irr)
+    assert shown["Stake value"] == fmt.headline_usd_bn(expected.stake_value_usd_bn)
+    assert shown["NPV of forward contract flows"] == fmt.headline_usd_bn(expected.npv_forward_contracts_usd_bn)
+    assert shown["TVPI (investment)"] == fmt.multiple(expected.tvpi)
+    assert shown["IRR to date (per year)"] == fmt.percent(expected.irr_to_date)
     assert shown["At-risk Azure revenue"] == fmt.headline_usd_bn(expected.at_risk_azure_revenue_usd_bn)
 
 
@@ -279,18 +282,20 @@ def test_model_check_page_adds_the_sidebars_scenario_when_it_differs():
     at.switch_page("views/model_check.py").run()
     shown = at.dataframe[0].value
     assert "your scenario" in shown.columns
-    revenue_2026 = shown.set_index("label").loc["OpenAI revenue 2026"]
-    assert revenue_2026["your scenario"] == pytest.approx(15.0)   # half of the $30B plan
-    assert revenue_2026["in band (yours)"] == "✗"
+    # The multiple of plan applies from 2027 (2026 stays at the reported pace): half of the $62B plan.
+    revenue_2027 = shown.set_index("label").loc["OpenAI revenue 2027"]
+    assert revenue_2027["your scenario"] == pytest.approx(31.0)
+    assert revenue_2027["in band (yours)"] == "✗"
+    assert shown.set_index("label").loc["OpenAI revenue 2026", "your scenario"] == pytest.approx(30.0)
 
 
 def test_a_link_sets_the_choices_the_model_added(facts, snapshot_close_usd):
     # The plan vintage and the stake's valuation method are choices, bound to the URL like the rest.
-    at = app({"revenue_plan": "sep_2025", "stake_valuation": "terminal_multiple"})
+    at = app({"revenue_plan": "sep_2025", "stake_valuation": "market_mark"})
     assert not at.exception
     from model.scenario import RevenuePlan, StakeValuation
 
-    scenario = Scenario(revenue_plan=RevenuePlan.sep_2025, stake_valuation=StakeValuation.terminal_multiple)
+    scenario = Scenario(revenue_plan=RevenuePlan.sep_2025, stake_valuation=StakeValuation.market_mark)
     expected = run(scenario, facts, TODAY, snapshot_close_usd).metrics
     assert metric_values(at)["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
     assert expected.npv_usd_bn != run(Scenario(), facts, TODAY, snapshot_close_usd).metrics.npv_usd_bn

@@ -306,7 +306,8 @@ def stake_basis(facts):
                          recap_valuation_usd_bn=recap.implied_valuation_usd_bn, recap_source=recap.source,
                          prior_share_of_for_profit=recap.prior_msft_share_of_for_profit, scenario_stake=0.25,
                          shares_outstanding=shares.count, shares_as_of=str(shares.as_of),
-                         rounds_after_recap=mc.rounds_after(to_date(recap.date), facts.openai.funding_rounds))
+                         rounds_after_recap=mc.rounds_after(to_date(recap.date), facts.openai.funding_rounds,
+                                                            Scenario().msft_round_2026_usd_bn, facts.openai.cash_year))
 
 
 def test_stake_share_uses_the_right_stake_in_each_period(snapshot, facts, stake_basis):
@@ -322,21 +323,24 @@ def test_stake_share_uses_the_right_stake_in_each_period(snapshot, facts, stake_
     assert deal_2023["stake"] == 0.325 and deal_2023["period"] == mc.BEFORE_RECAP
     assert "not a stake it held then" in deal_2023["stake_basis"]
     # After it: the scenario's stake; now: the scenario's valuation at the last close.
-    # The $122B round dilutes the scenario's stake: 1 - 122/852 of it is kept (dilution arithmetic).
-    assert frame.loc["$122B round closed", "stake"] == pytest.approx(0.25 * (1 - 122 / 852))
+    # The $122B round dilutes the scenario's stake as the model does: its paid $87B issues 87/817 of the
+    # company (Amazon's contingent $35B only with its money), and Microsoft's assumed $5B buys 5/817.
+    after_round = 0.25 * (1 - 87 / 817) + 5 / 817
+    assert frame.loc["$122B round closed", "stake"] == pytest.approx(after_round)
     now = frame.loc["Now (the scenario's valuation)"]
     assert now["share_of_msft_market_value"] == pytest.approx(
-        0.25 * (1 - 122 / 852) * 852.0 / (snapshot["close"].iloc[-1] * shares / 1e9))
+        after_round * 852.0 / (snapshot["close"].iloc[-1] * shares / 1e9))
     assert frame["derived"].all()
 
 
 def test_stake_share_now_equals_the_models_share_of_market_value(snapshot, facts, stake_basis):
+    # The Market page marks the stake at the rounds' prices: the model's stake value at the last round's mark.
     close = float(snapshot["close"].iloc[-1])
     scenario = Scenario(msft_stake=0.25)
     summary = run(scenario, facts, TODAY, close).tables["summary"].set_index("metric")
     frame = mc.stake_share_frame(facts.openai.valuations, stake_basis, snapshot, scenario.openai_valuation_usd_bn)
     assert frame["share_of_msft_market_value"].iloc[-1] == pytest.approx(
-        summary.loc["stake_value_now_usd_bn", "share_of_msft_market_value"])
+        summary.loc["stake_value_at_mark_usd_bn", "share_of_msft_market_value"])
 
 
 def test_stake_share_leaves_out_valuations_before_the_first_price(snapshot, facts, stake_basis):

@@ -186,21 +186,28 @@ class StakeBasis:
     scenario_stake: float  # the sidebar's stake, used after the recapitalization
     shares_outstanding: int
     shares_as_of: str
-    # (closing date, share of the existing holders' equity kept) for each round after the recap
-    rounds_after_recap: tuple[tuple[date, float], ...] = ()
+    # (closing date, share of the existing holders' equity kept, share Microsoft bought in it) for each
+    # round after the recap
+    rounds_after_recap: tuple[tuple[date, float, float], ...] = ()
 
     def stake_on(self, day: date) -> float:
-        """The scenario's stake on ``day``, diluted by every round closed by then."""
+        """The scenario's stake on ``day``, diluted by every round closed by then, plus what Microsoft
+        bought in them (the model's rule, :func:`model.simulate.microsoft_stake`)."""
         stake = self.scenario_stake
-        for closed, kept in self.rounds_after_recap:
+        for closed, kept, bought in self.rounds_after_recap:
             if closed <= day:
-                stake *= kept
+                stake = stake * kept + bought
         return stake
 
 
-def rounds_after(recap_date: date, funding_rounds: list) -> tuple[tuple[date, float], ...]:
-    """Each round that closed after the recapitalization, with the share of the equity it left holders."""
-    return tuple((to_date(r.date), 1.0 - r.raised_usd_bn / r.post_money_usd_bn)
+def rounds_after(recap_date: date, funding_rounds: list, msft_round_usd_bn: float = 0.0,
+                 msft_round_year: int | None = None) -> tuple[tuple[date, float, float], ...]:
+    """Each round that closed after the recapitalization: the share of the equity it left holders (its
+    paid money only: contingent shares are issued when their money arrives) and the share Microsoft's
+    ``msft_round_usd_bn`` bought in the round of ``msft_round_year``, at the round's price."""
+    return tuple((to_date(r.date), 1.0 - r.issued_share_paid,
+                  msft_round_usd_bn / (r.post_money_usd_bn - r.contingent_usd_bn)
+                  if to_date(r.date).year == msft_round_year else 0.0)
                  for r in funding_rounds if to_date(r.date) > recap_date)
 
 

@@ -50,13 +50,14 @@ def _events_in_range(choice: str, prices_key: tuple):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _stake_chart_spec(prices_key: tuple, stake: float, valuation_usd_bn: float) -> tuple[dict, object]:
-    history = mc.stake_share_frame(data.facts().openai.valuations, _stake_basis(stake), data.msft_prices().frame,
-                                   valuation_usd_bn)
-    return mc.stake_share_chart(history, _stake_basis(stake)).to_dict(), history
+def _stake_chart_spec(prices_key: tuple, stake: float, valuation_usd_bn: float,
+                      msft_round_usd_bn: float) -> tuple[dict, object]:
+    basis = _stake_basis(stake, msft_round_usd_bn)
+    history = mc.stake_share_frame(data.facts().openai.valuations, basis, data.msft_prices().frame, valuation_usd_bn)
+    return mc.stake_share_chart(history, basis).to_dict(), history
 
 
-def _stake_basis(stake: float) -> mc.StakeBasis:
+def _stake_basis(stake: float, msft_round_usd_bn: float) -> mc.StakeBasis:
     recap = data.facts().recapitalization
     shares = data.facts().microsoft.shares_outstanding
     return mc.StakeBasis(
@@ -64,7 +65,8 @@ def _stake_basis(stake: float) -> mc.StakeBasis:
         recap_valuation_usd_bn=recap.implied_valuation_usd_bn, recap_source=recap.source,
         prior_share_of_for_profit=recap.prior_msft_share_of_for_profit, scenario_stake=stake,
         shares_outstanding=shares.count, shares_as_of=str(shares.as_of),
-        rounds_after_recap=mc.rounds_after(to_date(recap.date), data.facts().openai.funding_rounds),
+        rounds_after_recap=mc.rounds_after(to_date(recap.date), data.facts().openai.funding_rounds,
+                                           msft_round_usd_bn, data.facts().openai.cash_year),
     )
 
 
@@ -326,7 +328,8 @@ def page() -> None:
     with section("the OpenAI stake as a share of Microsoft's market value"):
         st.subheader("The OpenAI stake within it")
         recap = data.facts().recapitalization
-        spec, history = _stake_chart_spec(_prices_key(loaded), scenario.msft_stake, scenario.openai_valuation_usd_bn)
+        spec, history = _stake_chart_spec(_prices_key(loaded), scenario.msft_stake, scenario.openai_valuation_usd_bn,
+                                          scenario.msft_round_2026_usd_bn)
         st.vega_lite_chart(spec, width="stretch")
         derived_note("Every point is derived. Before the recapitalization Microsoft's interest was a capped share of "
                      "the for-profit's profits (earlier reported terms: 75% until it recouped its investment, then "
