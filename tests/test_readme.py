@@ -40,17 +40,22 @@ NUMBER = r"([\d,]+(?:\.\d+)?)"
 # factor from the metric's unit to the README's: 100 for a fraction written as a percentage).
 MODEL: list[tuple[str, str, float]] = [
     (rf"Microsoft has invested \${NUMBER}B", "invested_usd_bn", 1),
-    (rf"27% to {NUMBER}%, worth", "stake_now", 100),
-    (rf"worth \${NUMBER}B at the last round's price", "stake_value_now_usd_bn", 1),
-    (rf"With \${NUMBER}B of net\s+revenue share", "revenue_share_net_usd_bn", 1),
+    (rf"27% to {NUMBER}% \(the 2026 round", "stake_now", 100),
+    (rf"worth \${NUMBER}B at the scenario's own value", "stake_value_usd_bn", 1),
+    (rf"\(\${NUMBER}B at the last round's price\)", "stake_value_at_mark_usd_bn", 1),
+    (rf"With\s+\${NUMBER}B of net revenue share", "revenue_share_net_usd_bn", 1),
     (rf"\${NUMBER}B of Azure revenue from OpenAI", "azure_revenue_usd_bn", 1),
     (rf"the NPV is \${NUMBER}B", "npv_usd_bn", 1),
-    (rf"{NUMBER}% of it resting on the\s+stake", "stake_share_of_npv", 100),
-    (rf"the cash IRR is {NUMBER}% a year", "cash_irr", 100),
-    (rf"\({NUMBER}% counting the stake's mark as cash\)", "irr", 100),
-    (rf"MOIC on the\s+investment {NUMBER}x", "moic", 1),
+    (rf"{NUMBER}% of it\s+resting on the stake", "stake_share_of_npv", 100),
+    (rf"forward contract flows alone is \${NUMBER}B", "npv_forward_contracts_usd_bn", 1),
+    (rf"the TVPI is {NUMBER}x", "tvpi", 1),
+    (rf"the DPI {NUMBER}x", "dpi", 1),
+    (rf"the IRR to date {NUMBER}% a year", "irr_to_date", 100),
     (rf"at-risk Azure revenue is \${NUMBER}B", "at_risk_azure_revenue_usd_bn", 1),
-    (rf"\$852B takes it to {NUMBER}%", "stake_now", 100),
+    (rf"which\s+takes it to {NUMBER}%", "stake_now", 100),
+    (rf"a {NUMBER}% free-cash-flow margin", "horizon_fcf_margin", 100),
+    (rf"gives {NUMBER}x revenue", "horizon_revenue_multiple", 1),
+    (rf"values OpenAI at the last round's \${NUMBER}B", "openai_value_now_usd_bn", 1),
 ]
 
 
@@ -93,7 +98,26 @@ FACTS: list[tuple[str, Callable[[Facts], float]]] = [
     (rf"diluted from the filings' {NUMBER}%", lambda f: f.recapitalization.msft_stake * 100),
     (rf"the \${NUMBER}B round of 2026", lambda f: _round_2026(f).raised_usd_bn),
     (rf"round of 2026 at \${NUMBER}B", lambda f: _round_2026(f).post_money_usd_bn),
+    (rf"OpenAI backlog of about\s+\${NUMBER}B", lambda f: f.microsoft.azure_backlog_from_openai.usd_bn),
+    (rf"leaves the remaining \${NUMBER}B", lambda f: _commitment(f, "azure_backlog_rest").total_usd_bn),
+    (rf"Besides the \${NUMBER}B commitment", lambda f: _commitment(f, "azure").total_usd_bn),
+    # Assumptions' defaults the README quotes (model/scenario.py).
+    (rf"price to free cash flow of\s+{NUMBER}x", lambda f: Scenario().horizon_price_to_fcf),
+    (rf"mature company's {NUMBER}-", lambda f: _horizon_band(f)[0]),
+    (rf"mature company's \d+-{NUMBER}x", lambda f: _horizon_band(f)[1]),
+    (rf"calibrated parameter: {NUMBER}%", lambda f: Scenario().openai_cost_of_equity * 100),
+    (rf"default {NUMBER}%: Azure's share", lambda f: Scenario().azure_share_of_renewals * 100),
+    (rf"default {NUMBER}%\) and bears", lambda f: Scenario().azure_relet_share * 100),
+    (rf"part of the round, \${NUMBER}B by default", lambda f: Scenario().msft_round_2026_usd_bn),
 ]
+
+
+def _horizon_band(facts: Facts) -> tuple[float, float]:
+    """The horizon price-to-free-cash-flow band of data/calibration.yaml."""
+    from model.analysis.calibration import load_calibration
+
+    target = next(t for t in load_calibration() if t.measure == "horizon_price_to_fcf")
+    return target.low, target.high
 CHECK_COUNT = rf"reproduces {NUMBER} of {NUMBER} reported figures"
 # Not the model's output nor a reported fact, yet a number the README states: Monte Carlo's default draws.
 DRAWS = rf"\*\*Monte Carlo\*\*: {NUMBER} draws"
