@@ -443,7 +443,8 @@ def microsoft_flows(facts: Facts, years: np.ndarray, values, draws: int, busines
     azure_paid = payments.paid[:, :, azure].sum(axis=2) + azure_renewals_paid
     # Azure's claims in the year OpenAI's value covers its claims least are written down to the share it
     # covers (the equity is written off then); the loss is booked at the horizon, with what is still owed
-    # then and paid out of the horizon value. Of the loss, Microsoft re-lets a share at its margin and bears the running cost of the rest.
+    # then and paid out of the horizon value. Of the loss, Microsoft re-lets a share at its margin and
+    # bears the running cost of the rest.
     azure_claims = payments.claims[:, :, azure].sum(axis=2)
     at_worst = azure_claims[np.arange(draws), value.worst_year]
     # A bill repaid later out of OpenAI's cash is paid (and its margin earned): the loss never exceeds

@@ -244,7 +244,7 @@ def test_a_changed_discount_rate_recomputes_the_npv(recalculated, bundle):
     assert rate_changed["NPV"] == pytest.approx(finance.npv(0.15, flows, base_offset=offset), rel=1e-3)
     assert rate_changed["NPV"] != pytest.approx(as_exported["NPV"], rel=1e-3)
     # The forward contract flows are discounted too; the investment's returns do not depend on the rate.
-    forward = by_year["net_cash_flow_usd_bn"].to_numpy(dtype=float) * by_year["share_of_year_to_come"].to_numpy(dtype=float)
+    forward = (by_year["net_cash_flow_usd_bn"] * by_year["share_of_year_to_come"]).to_numpy(dtype=float)
     assert rate_changed["NPV of forward contract flows"] == pytest.approx(
         finance.npv(0.15, forward, base_offset=offset), rel=1e-3)
     for label in ("Paid in to date", "Distributions to date", "DPI", "TVPI", "IRR to date"):

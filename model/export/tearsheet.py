@@ -34,8 +34,8 @@ from model.scenario import Scenario, changed_specs
 PDF_MIME = "application/pdf"
 # The headline figures, in the order the page shows them (metrics of the summary table).
 HEADLINE = ("npv_usd_bn", "npv_forward_contracts_usd_bn", "stake_value_usd_bn", "stake_value_at_mark_usd_bn",
-            "tvpi", "dpi", "irr_to_date", "revenue_share_net_usd_bn", "azure_revenue_usd_bn", "at_risk_azure_revenue_usd_bn", "total_funding_gap_usd_bn", "break_even_year",
-            "stake_now")
+            "tvpi", "dpi", "irr_to_date", "revenue_share_net_usd_bn", "azure_revenue_usd_bn",
+            "at_risk_azure_revenue_usd_bn", "total_funding_gap_usd_bn", "break_even_year", "stake_now")
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 330, 260
 BLUE, GREY = "#1f77b4", "#9e9e9e"
 

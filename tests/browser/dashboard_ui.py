@@ -47,14 +47,17 @@ PAGE = {page.title: page for page in PAGES}
 # Overview's headline metrics: label -> the figure from a run, formatted as the page formats it.
 HEADLINES = {
     "Invested": lambda m: fmt.headline_usd_bn(m.invested_usd_bn),
-    "Stake value": lambda m: fmt.headline_usd_bn(m.stake_value_usd_bn),
     "Revenue share received": lambda m: fmt.headline_usd_bn(m.revenue_share_received_usd_bn),
     "At-risk Azure revenue": lambda m: fmt.headline_usd_bn(m.at_risk_azure_revenue_usd_bn),
+    "Stake value": lambda m: fmt.headline_usd_bn(m.stake_value_usd_bn),
     "NPV": lambda m: fmt.headline_usd_bn(m.npv_usd_bn),
-    "Cash IRR (per year)": lambda m: fmt.percent(m.cash_irr),
-    "Stake's share of NPV": lambda m: fmt.percent(m.stake_share_of_npv, 0),
-    "MOIC on the investment": lambda m: fmt.multiple(m.moic),
+    "NPV of forward contract flows": lambda m: fmt.headline_usd_bn(m.npv_forward_contracts_usd_bn),
+    "Azure revenue": lambda m: fmt.headline_usd_bn(m.azure_revenue_usd_bn),
+    "TVPI (investment)": lambda m: fmt.multiple(m.tvpi),
+    "IRR to date (per year)": lambda m: fmt.percent(m.irr_to_date),
     "Cash break-even (year)": lambda m: fmt.year(m.break_even_year),
+    "OpenAI funding gap": lambda m: fmt.headline_usd_bn(m.total_funding_gap_usd_bn),
+    "Stake at the horizon": lambda m: fmt.percent(m.stake_at_horizon),
 }
 
 PRICE_BADGE = re.compile(r"MSFT \$([\d,]+\.\d+) · (live|cached|offline snapshot)")
