@@ -268,9 +268,18 @@ def _returns(sim: Simulation, today: date, stake_flow: np.ndarray, discount_rate
         "distributions": distributions,
         "dpi": distributions / paid_in if paid_in > 0 else None,
         "tvpi": (distributions + stake_value) / paid_in if paid_in > 0 else None,
-        "irr_to_date": finance.irr(to_date_flows),
+        "irr_to_date": _irr_to_date(to_date_flows),
         "npv_forward": float(finance.npv(discount_rate, forward, base_offset=today.year - FIRST_YEAR)),
     }
+
+
+def _irr_to_date(flows: np.ndarray) -> float | None:
+    """The IRR of the flows to date; -100% for a total loss (money paid in, nothing back, no value left),
+    where the rate is not defined but every investor writes it so. None when nothing was paid in."""
+    rate = finance.irr(flows)
+    if rate is None and (flows < 0).any() and not (flows > 0).any():
+        return -1.0
+    return rate
 
 
 def _stake_band(sim: Simulation, facts: Facts, scenario: Scenario, now: int) -> tuple[float, float]:
