@@ -103,3 +103,16 @@ def test_a_run_already_made_at_the_msft_price_gives_the_same_check(facts):
     assert given["modelled"].tolist() == own["modelled"].tolist()
     assert given["within"].tolist() == own["within"].tolist()
     assert not own["within"].all()  # the September 2025 plan misses bands: the comparison has teeth
+
+
+def test_the_round_value_row_is_the_summarys_value(facts):
+    # The check row and `model summary` read the same figure for the same scenario and day: $851.8B in
+    # the base case (cost of equity 12.66%, calibrated). $826.7B is what a cost of equity of 13% gives
+    # (the default rounded to two decimals), not a second computation of the same scenario.
+    from tests.conftest import TODAY
+
+    for scenario in (Scenario(), Scenario(openai_cost_of_equity=0.13)):
+        result = run(scenario, facts, TODAY)
+        summary = result.tables["summary"].set_index("metric")
+        assert measure("openai_value_cash_point", result, facts) == summary.at["openai_value_now_usd_bn", "value"]
+    assert run(Scenario(), facts, TODAY).metrics.openai_value_now_usd_bn == pytest.approx(851.78, abs=0.01)

@@ -26,7 +26,9 @@ def test_stake_before_at_and_after_the_recap(facts):
     scenario = Scenario()
     assert stake_on(date(2025, 9, 30), facts, scenario) == 0.325            # 32.5% of the for-profit
     assert stake_on(date(2025, 11, 1), facts, scenario) == 0.27             # 10-Q: about 27%
-    assert stake_on(date(2026, 3, 31), facts, scenario) == pytest.approx(0.27 * (1 - 122 / 852))
+    # The 2026 round as the simulation counts it: its paid $87B issues 87/817 of the company (Amazon's
+    # contingent $35B only with its money); Microsoft's assumed $5B buys 5/817.
+    assert stake_on(date(2026, 3, 31), facts, scenario) == pytest.approx(0.27 * (1 - 87 / 817) + 5 / 817)
 
 
 @pytest.fixture(scope="module")
@@ -44,18 +46,22 @@ def test_q1_fy26_is_the_share_of_openais_reported_loss(quarters):
     assert row["reported_pretax_usd_bn"] == -4.1
 
 
-def test_q2_fy26_books_the_december_softbank_money_as_a_dilution_gain(quarters):
-    # Benzinga 2025-10-26 (The Information): $30B in December 2025, after the recap, at 27%.
+def test_q2_fy26_books_softbanks_money_as_a_dilution_gain_at_the_recapitalization(quarters):
+    # Benzinga 2025-10-26 (The Information): SoftBank's $10B of April 2025 converted only at the recap
+    # (2025-10-28), and its $30B came in December 2025, both at the 27% Microsoft held after it.
     row = quarters.loc["Q2 FY26"]
-    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(0.27 * 30)
+    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(0.27 * 10 + 0.27 * 30)
     assert row["modelled_pretax_usd_bn"] > 0 and row["reported_pretax_usd_bn"] > 0
+    # Nothing is booked for that money before the recapitalization.
+    assert quarters.loc["Q4 FY25", "modelled_dilution_gain_usd_bn"] == 0.0
 
 
-def test_q3_fy26_loss_share_and_amazons_upfront_money_nearly_cancel(quarters):
-    # Q1 2026 net loss $21.3B at 27%; Amazon's $15B paid up front at the diluted stake.
+def test_q3_fy26_loss_share_and_amazons_upfront_money(quarters):
+    # Q1 2026 net loss $21.3B at 27% (the round closed on its last day); Amazon's $15B paid up front
+    # gains at the stake after the round, 27% x (1 - 87/817) + 5/817.
     row = quarters.loc["Q3 FY26"]
     assert row["modelled_loss_share_usd_bn"] == pytest.approx(-0.27 * 21.3)
-    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(15 * 0.27 * (1 - 122 / 852))
+    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(15 * (0.27 * (1 - 87 / 817) + 5 / 817))
     assert abs(row["modelled_pretax_usd_bn"]) < 3
 
 
