@@ -236,6 +236,7 @@ def scenario_file_controls(scenario: Scenario) -> None:
     )
     st.file_uploader(
         "Open a scenario file (JSON)",
+        max_upload_size=1,  # a scenario file is a few KB: the box says "1MB per file", not 200MB
         type=["json"],
         key=UPLOAD_KEY,
         on_change=_load_upload,
