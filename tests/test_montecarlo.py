@@ -211,16 +211,43 @@ def test_charts_have_titles_axis_units_and_tooltips(mc):
     assert rules and rules[0]["encoding"]["x"]["field"] == "value_usd_bn"
 
 
-def test_the_fan_stops_before_the_horizon_so_the_stake_does_not_flatten_the_band(mc):
+def _subtitle(spec) -> str:
+    subtitle = spec["title"].get("subtitle")
+    return subtitle if isinstance(subtitle, str) else " ".join(subtitle)
+
+
+def test_the_fan_subtitle_follows_the_valuation_method_and_says_why_it_differs_from_the_overview(mc):
     from ui import analysis_charts as charts
 
-    spec = charts.fan_chart(mc.fan, mc.draws).to_dict()
+    horizon = int(mc.fan["year"].max())
+    # Terminal multiple: the stake lands at the horizon as one flow that would flatten every other
+    # year's band, so that year is left off and the chart shows cash, as the Overview does.
+    spec = charts.fan_chart(mc.fan, mc.draws, "terminal_multiple").to_dict()
     rows = [row for dataset in spec.get("datasets", {}).values() for row in dataset]
     years = {row["year"] for row in rows if "year" in row}
-    horizon = int(mc.fan["year"].max())
     assert years and max(years) == horizon - 1
-    assert str(horizon) in spec["title"]["subtitle"] if isinstance(spec["title"].get("subtitle"), str) \
-        else str(horizon) in " ".join(spec["title"]["subtitle"])
+    assert str(horizon) in _subtitle(spec) and "as the Overview does" in _subtitle(spec)
+    # Market mark: the stake lands today; the subtitle names the step and the Overview's difference.
+    spec = charts.fan_chart(mc.fan, mc.draws, "market_mark", 2026).to_dict()
+    rows = [row for dataset in spec.get("datasets", {}).values() for row in dataset]
+    assert max(row["year"] for row in rows if "year" in row) == horizon
+    assert "in 2026: the step there is the stake" in _subtitle(spec)
+    assert "Overview's cumulative cash leaves out" in _subtitle(spec)
+
+
+def test_drivers_and_correlation_charts_have_titles_axes_and_tooltips(mc):
+    from ui import analysis_charts as charts
+
+    drivers = charts.drivers_chart(mc.drivers).to_dict()
+    assert drivers["title"]["text"] and drivers["encoding"]["x"]["title"] == "Rank correlation with NPV (-1 to 1)"
+    assert drivers["encoding"]["tooltip"]
+    matrix = charts.correlation_chart(mc.correlations).to_dict()
+    assert matrix["title"]["text"] and "tooltip" in json.dumps(matrix)
+    cells = charts.correlation_matrix_frame(mc.correlations)
+    # Symmetric, with a unit diagonal.
+    lookup = {(r.row, r.column): r.correlation for r in cells.itertuples()}
+    assert all(lookup[(b, a)] == v for (a, b), v in lookup.items())
+    assert all(v == 1.0 for (a, b), v in lookup.items() if a == b)
 
 
 def test_a_scenario_that_pays_every_bill_has_exactly_no_shortfall_in_any_draw(facts, today):

@@ -7,6 +7,7 @@ link with the same settings gives the same numbers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -39,28 +40,50 @@ def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None =
     return _comparison(scenario.model_dump_json(), data.today().isoformat(), data.msft_price(), key)
 
 
-def monte_carlo_settings() -> tuple[int, int, float]:
-    """Draws, seed and range width as the Monte Carlo page has them (its link), else the defaults."""
-    draws, seed, relative = (page_setting(param) for param in PAGE_PARAMS.values())
-    return int(draws), int(seed), float(relative)
+@dataclass(frozen=True)
+class MonteCarloSettings:
+    """The Monte Carlo page's settings (its part of the link): draws, seed, method, range width and
+    whether the reported terms are drawn."""
+
+    draws: int
+    seed: int
+    method: str
+    width: float
+    draw_reported_terms: bool
+
+    def ranges(self, scenario: Scenario) -> dict[str, montecarlo.Range]:
+        return montecarlo.default_ranges(scenario, self.width, draw_fixed=self.draw_reported_terms)
+
+    def describe(self) -> str:
+        terms = "reported terms drawn too" if self.draw_reported_terms else "reported terms held"
+        return (f"{self.draws:,} draws, seed {self.seed}, {self.method} draws, ranges of data/ranges.yaml "
+                f"x {self.width:g}, {terms}")
+
+
+def monte_carlo_settings() -> MonteCarloSettings:
+    """The Monte Carlo page's settings as this session has them (its link), else the defaults."""
+    value = {name: page_setting(param) for name, param in PAGE_PARAMS.items()}
+    return MonteCarloSettings(int(value["mc_draws"]), int(value["mc_seed"]), str(value["mc_method"]),
+                              float(value["mc_width"]), value["mc_reported"] == "drawn")
 
 
 def workbook_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
     """This analysis' tables for the Excel workbook: the scenario comparison, the tornado and the
-    Monte Carlo run with the Monte Carlo page's draws, seed and range width."""
-    draws, seed, relative = monte_carlo_settings()
-    mc = monte_carlo(scenario, draws, seed, montecarlo.default_ranges(scenario, relative))
+    Monte Carlo run with the Monte Carlo page's settings."""
+    settings = monte_carlo_settings()
+    mc = monte_carlo(scenario, settings.draws, settings.seed, settings.ranges(scenario), settings.method)
     return {"scenario_comparison": comparison_table(scenario), "sensitivity": tornado_table(scenario), **mc.tables()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _tornado(scenario_json: str, today_iso: str, relative: float) -> pd.DataFrame:
+def _tornado(scenario_json: str, today_iso: str, include_fixed: bool) -> pd.DataFrame:
     scenario = Scenario.model_validate_json(scenario_json)
-    return sensitivity.tornado(scenario, data.facts(), date.fromisoformat(today_iso), relative)
+    return sensitivity.tornado(scenario, data.facts(), date.fromisoformat(today_iso), include_fixed=include_fixed)
 
 
-def tornado_table(scenario: Scenario, relative: float = sensitivity.DEFAULT_RELATIVE) -> pd.DataFrame:
-    return _tornado(scenario.model_dump_json(), data.today().isoformat(), relative)
+def tornado_table(scenario: Scenario, include_fixed: bool = False) -> pd.DataFrame:
+    """The tornado on the ranges of data/ranges.yaml (the reported terms too with ``include_fixed``)."""
+    return _tornado(scenario.model_dump_json(), data.today().isoformat(), include_fixed)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -76,24 +99,27 @@ def grid(scenario: Scenario, row: str, column: str, outcome: str, points: int = 
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _monte_carlo(scenario_json: str, today_iso: str, draws: int, seed: int, ranges_key: tuple) -> montecarlo.MonteCarlo:
+def _monte_carlo(
+    scenario_json: str, today_iso: str, draws: int, seed: int, ranges_key: tuple, method: str
+) -> montecarlo.MonteCarlo:
     scenario = Scenario.model_validate_json(scenario_json)
     chosen = {name: montecarlo.Range(name, low, mode, high) for name, low, mode, high in ranges_key}
     return montecarlo.run_monte_carlo(
-        scenario, data.facts(), date.fromisoformat(today_iso), draws=draws, seed=seed, chosen=chosen
+        scenario, data.facts(), date.fromisoformat(today_iso), draws=draws, seed=seed, chosen=chosen, method=method
     )
 
 
 def monte_carlo(
-    scenario: Scenario, draws: int, seed: int, chosen: dict[str, montecarlo.Range]
+    scenario: Scenario, draws: int, seed: int, chosen: dict[str, montecarlo.Range],
+    method: str = montecarlo.DEFAULT_METHOD,
 ) -> montecarlo.MonteCarlo:
     key = tuple((r.name, float(r.low), float(r.mode), float(r.high)) for r in chosen.values())
-    return _monte_carlo(scenario.model_dump_json(), data.today().isoformat(), draws, seed, key)
+    return _monte_carlo(scenario.model_dump_json(), data.today().isoformat(), draws, seed, key, method)
 
 
 def workbook_cover(scenario: Scenario) -> Cover:
     """The workbook's cover: this scenario's link, the MSFT price used, the moment of the export."""
-    draws, seed, relative = monte_carlo_settings()
+    settings = monte_carlo_settings()
     quote = data.msft_quote()
     return Cover(
         exported_at=datetime.now(UTC),
@@ -102,8 +128,5 @@ def workbook_cover(scenario: Scenario) -> Cover:
         msft_price_as_of=quote.close_date if quote is not None else None,
         msft_price_source=quote.description if quote is not None else "no MSFT price could be loaded",
         today=data.today(),
-        notes=(
-            f"Monte Carlo sheets: {draws:,} draws, seed {seed}, each range {relative:.0%} either way "
-            "(the Monte Carlo page's settings).",
-        ),
+        notes=(f"Monte Carlo sheets: {settings.describe()} (the Monte Carlo page's settings).",),
     )

@@ -1,7 +1,7 @@
-"""Charts of the scenario analysis: tornado, two-way heat map, Monte Carlo fan, gap probability and
-histogram. Pure functions: tidy frames in, figures out (tested through ``to_dict()``); each
-structure is built once per setting (ui.figure). Every chart has a title, axis titles with units and
-tooltips."""
+"""Charts of the scenario analysis: tornado, two-way heat map, Monte Carlo fan, gap probability,
+histogram, lower-tail drivers and the correlation matrix. Pure functions: tidy frames in, figures out
+(tested through ``to_dict()``); each structure is built once per setting (ui.figure). Every chart has
+a title, axis titles with units and tooltips."""
 
 from __future__ import annotations
 
@@ -168,21 +168,35 @@ def _fan_structure() -> alt.LayerChart:
         band,
         median,
         title=_title(
-            "Microsoft's cumulative position with OpenAI: P10 to P90",
+            "Microsoft's cumulative position with OpenAI, stake as counted: P10 to P90",
             " ",
         ),
     ).properties(height=340)
 
 
-def fan_chart(fan: pd.DataFrame, draws: int) -> Figure:
-    """The cash position's fan up to the year before the horizon. In the horizon year the stake's
-    value lands as one flow many times larger than any other, and would set the axis so that the
-    band of every other year is flat; its spread is in the NPV percentiles and histogram instead."""
-    horizon = fan["year"].max()
-    before = fan[fan["year"] < horizon] if len(fan) > 1 else fan
-    return figure(_fan_structure, fan=before, subtitle=f"{draws:,} draws; line: median; band: 10th to 90th "
-                  f"percentile; cash flows to {int(before['year'].max())} (USD bn, undiscounted): the stake's "
-                  f"value in {int(horizon)} is in the NPV range below")
+def fan_subtitle(draws: int, stake_valuation: str, stake_year: int, last_year: int) -> str:
+    """What the fan draws, following the valuation method, and why it differs from the Overview's
+    cumulative cash (which leaves the stake out)."""
+    head = f"{draws:,} draws; line: median; band: 10th to 90th percentile; flows undiscounted (USD bn). "
+    if stake_valuation == "market_mark":
+        return head + (f"The stake counts at the last round's price in {stake_year}: the step there is the "
+                       "stake, which the Overview's cumulative cash leaves out")
+    return head + (f"The stake counts at the horizon ({stake_year}) and is left off this chart, so it shows "
+                   f"cash to {last_year}, as the Overview does; the stake is in the NPV range below")
+
+
+def fan_chart(fan: pd.DataFrame, draws: int, stake_valuation: str = "market_mark",
+              stake_year: int | None = None) -> Figure:
+    """The cumulative position's fan. With the terminal multiple the stake's value lands in the horizon
+    year as one flow many times larger than any other and would flatten the band of every other year:
+    that year is left off (its spread is in the NPV percentiles and histogram). At the market mark it
+    lands in ``stake_year`` (today's), which the subtitle names."""
+    horizon = int(fan["year"].max())
+    terminal = stake_valuation != "market_mark"
+    before = fan[fan["year"] < horizon] if terminal and len(fan) > 1 else fan
+    landing = horizon if terminal else int(stake_year or before["year"].min())
+    return figure(_fan_structure, fan=before,
+                  subtitle=fan_subtitle(draws, stake_valuation, landing, int(before["year"].max())))
 
 
 def _gap_probability_structure() -> alt.Chart:
@@ -261,3 +275,72 @@ def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome:
     marks = percentiles[(percentiles["outcome"] == outcome) & percentiles["statistic"].isin(["p10", "p50", "p90"])]
     marks = marks.assign(name=marks["statistic"].str.upper())
     return figure(_histogram_structure, (label,), bins=bins, marks=marks)
+
+
+# -- what drives the lower tail, and the correlations ----------------------------------------------
+
+
+def _drivers_structure(height: int) -> alt.Chart:
+    return (
+        alt.Chart(
+            data("drivers"),
+            title=_title("What drives the lower tail of NPV",
+                         "Rank correlation of each drawn assumption with NPV across the draws; longest bar on top"),
+        )
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
+                    axis=alt.Axis(labelLimit=300)),
+            x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV (-1 to 1)",
+                    scale=alt.Scale(domain=[-1, 1])),
+            color=alt.Color("direction:N", title="A higher value",
+                            scale=alt.Scale(domain=["raises NPV", "lowers NPV"], range=[HIGH_COLOUR, LOW_COLOUR]),
+                            legend=alt.Legend(orient="bottom", direction="horizontal")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Assumption"),
+                alt.Tooltip("rank_correlation_with_npv:Q", title="Rank correlation with NPV", format="+.2f"),
+                alt.Tooltip("mean_percentile_in_worst_10pct:Q", title="Where it sits in its range, worst 10%",
+                            format=".0%"),
+            ],
+        )
+        .properties(height=height)
+    )
+
+
+def drivers_chart(drivers: pd.DataFrame) -> Figure:
+    frame = drivers.assign(direction=["raises NPV" if v >= 0 else "lowers NPV"
+                                      for v in drivers["rank_correlation_with_npv"]])
+    return figure(_drivers_structure, (tornado_height(len(frame)),), drivers=frame)
+
+
+def correlation_matrix_frame(correlations: pd.DataFrame) -> pd.DataFrame:
+    """The correlated pairs as cells of a symmetric matrix (both halves and the unit diagonal)."""
+    names = dict(zip(correlations["assumption_a"], correlations["label_a"], strict=True))
+    names.update(zip(correlations["assumption_b"], correlations["label_b"], strict=True))
+    cells = {(label, label): 1.0 for label in names.values()}
+    for row in correlations.itertuples():
+        cells[(row.label_a, row.label_b)] = cells[(row.label_b, row.label_a)] = row.correlation_used
+    return pd.DataFrame([{"row": a, "column": b, "correlation": v} for (a, b), v in cells.items()])
+
+
+def _correlation_structure() -> alt.LayerChart:
+    base = alt.Chart(data("cells"))
+    tooltip = [alt.Tooltip("row:N", title="Assumption"), alt.Tooltip("column:N", title="With"),
+               alt.Tooltip("correlation:Q", title="Correlation of normal scores", format="+.2f")]
+    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("column:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160))
+    rects = base.mark_rect().encode(
+        y=y, x=x, tooltip=tooltip,
+        color=alt.Color("correlation:Q", title="Correlation (-1 to 1)",
+                        scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True)),
+    )
+    text = base.mark_text(fontSize=11).encode(y=y, x=x, text=alt.Text("correlation:Q", format="+.1f"),
+                                              tooltip=tooltip)
+    return alt.layer(rects, text, title=_title(
+        "Correlations used in this run",
+        "Correlation of the normal scores of the Gaussian copula; blank: drawn independently",
+    )).properties(height=300)
+
+
+def correlation_chart(correlations: pd.DataFrame) -> Figure:
+    return figure(_correlation_structure, cells=correlation_matrix_frame(correlations))
