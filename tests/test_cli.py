@@ -33,8 +33,9 @@ TODAY = date(2026, 11, 21)
 SNAPSHOT_CLOSE_USD = 509.22
 MODEL_FLAGS = ["--today", TODAY.isoformat()]
 # What an export carries besides the model's own tables, as the dashboard's workbook does.
-ANALYSIS_TABLES = ["scenario_comparison", "sensitivity", "monte_carlo_ranges", "monte_carlo_fan",
-                   "monte_carlo_gap_probability", "monte_carlo_percentiles", "monte_carlo_histogram"]
+ANALYSIS_TABLES = ["scenario_comparison", "sensitivity", "monte_carlo_ranges", "monte_carlo_correlations",
+                   "monte_carlo_fan", "monte_carlo_gap_probability", "monte_carlo_percentiles",
+                   "monte_carlo_histogram", "monte_carlo_drivers", "monte_carlo_risk"]
 
 
 def cli(argv: list[str]) -> int:

@@ -174,15 +174,15 @@ def _fan_structure() -> alt.LayerChart:
     ).properties(height=340)
 
 
-def fan_subtitle(draws: int, stake_valuation: str, stake_year: int, last_year: int) -> str:
+def fan_subtitle(draws: int, stake_valuation: str, stake_year: int, last_year: int) -> list[str]:
     """What the fan draws, following the valuation method, and why it differs from the Overview's
-    cumulative cash (which leaves the stake out)."""
-    head = f"{draws:,} draws; line: median; band: 10th to 90th percentile; flows undiscounted (USD bn). "
+    cumulative cash (which leaves the stake out); short lines, as Vega does not wrap a subtitle."""
+    head = f"{draws:,} draws; line: median; band: 10th to 90th percentile; undiscounted (USD bn)."
     if stake_valuation == "market_mark":
-        return head + (f"The stake counts at the last round's price in {stake_year}: the step there is the "
-                       "stake, which the Overview's cumulative cash leaves out")
-    return head + (f"The stake counts at the horizon ({stake_year}) and is left off this chart, so it shows "
-                   f"cash to {last_year}, as the Overview does; the stake is in the NPV range below")
+        return [head, f"The stake counts at the last round's price in {stake_year}: the step there is the stake,",
+                "which the Overview's cumulative cash leaves out."]
+    return [head, f"The stake counts at the horizon ({stake_year}), left off here: cash to {last_year},",
+            "as the Overview does; the stake is in the NPV range below."]
 
 
 def fan_chart(fan: pd.DataFrame, draws: int, stake_valuation: str = "market_mark",
@@ -285,14 +285,13 @@ def _drivers_structure(height: int) -> alt.Chart:
         alt.Chart(
             data("drivers"),
             title=_title("What drives the lower tail of NPV",
-                         "Rank correlation of each drawn assumption with NPV across the draws; longest bar on top"),
+                         "Rank correlation with NPV across the draws, the ten strongest; longest bar on top"),
         )
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
                     axis=alt.Axis(labelLimit=300)),
-            x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV (-1 to 1)",
-                    scale=alt.Scale(domain=[-1, 1])),
+            x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV (-1 to 1)"),
             color=alt.Color("direction:N", title="A higher value",
                             scale=alt.Scale(domain=["raises NPV", "lowers NPV"], range=[HIGH_COLOUR, LOW_COLOUR]),
                             legend=alt.Legend(orient="bottom", direction="horizontal")),
@@ -307,7 +306,12 @@ def _drivers_structure(height: int) -> alt.Chart:
     )
 
 
-def drivers_chart(drivers: pd.DataFrame) -> Figure:
+DRIVERS_SHOWN = 10
+
+
+def drivers_chart(drivers: pd.DataFrame, top: int = DRIVERS_SHOWN) -> Figure:
+    """The ``top`` assumptions most linked with NPV (the table has every one)."""
+    drivers = drivers.head(top)
     frame = drivers.assign(direction=["raises NPV" if v >= 0 else "lowers NPV"
                                       for v in drivers["rank_correlation_with_npv"]])
     return figure(_drivers_structure, (tornado_height(len(frame)),), drivers=frame)
@@ -327,8 +331,8 @@ def _correlation_structure() -> alt.LayerChart:
     base = alt.Chart(data("cells"))
     tooltip = [alt.Tooltip("row:N", title="Assumption"), alt.Tooltip("column:N", title="With"),
                alt.Tooltip("correlation:Q", title="Correlation of normal scores", format="+.2f")]
-    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=260))
-    x = alt.X("column:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160))
+    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
+    x = alt.X("column:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False))
     rects = base.mark_rect().encode(
         y=y, x=x, tooltip=tooltip,
         color=alt.Color("correlation:Q", title="Correlation (-1 to 1)",

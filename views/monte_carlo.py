@@ -138,10 +138,13 @@ def results(result: montecarlo.MonteCarlo, scenario) -> None:
         drivers = result.drivers
         if len(drivers):
             top = drivers.head(3)
-            names = ", ".join(f"{row.label} (sits at its {row.mean_percentile_in_worst_10pct:.0%} point)"
-                              for row in top.itertuples())
-            st.markdown(f"**The lower tail is driven by** {names}: in the worst 10% of draws each sits that far "
-                        "up its own range on average (50% would mean no link).")
+            labels, points = list(top["label"]), [f"{v * 100:.0f}th" for v in top["mean_percentile_in_worst_10pct"]]
+            st.markdown(
+                f"**The lower tail is driven by** {', '.join(labels[:-1])} and {labels[-1]}: in the worst 10% of "
+                f"draws they sit on average at the {', '.join(points[:-1])} and {points[-1]} percentile of their "
+                "own draws (the 50th would mean no link)." if len(labels) > 1
+                else f"**The lower tail is driven by** {labels[0]}."
+            )
             chart(charts.drivers_chart(drivers), width="stretch")
             download_csv(drivers, "monte_carlo_drivers")
     with section("the fan chart"):
@@ -186,9 +189,11 @@ def page() -> None:
     scenario = current_scenario()
     settings = settings_row()
     chosen = edited_ranges(settings.ranges(scenario))
-    held = [f"{SPECS[name].label} ({why})" for name, why in montecarlo.not_drawn(chosen)]
-    if held:
-        st.caption("Not drawn, held at the sidebar's value: " + "; ".join(held) + ".")
+    by_reason: dict[str, list[str]] = {}
+    for name, why in montecarlo.not_drawn(chosen):
+        by_reason.setdefault(why, []).append(SPECS[name].label)
+    for why, labels in by_reason.items():
+        st.caption(f"Not drawn, held at the sidebar's value ({why}): " + ", ".join(labels) + ".")
 
     result = None
     with section("the Monte Carlo run"), st.spinner(f"Running {settings.draws:,} draws…"):
