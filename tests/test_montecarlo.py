@@ -239,13 +239,13 @@ def test_drivers_and_correlation_charts_have_titles_axes_and_tooltips(mc):
     from ui import analysis_charts as charts
 
     drivers = charts.drivers_chart(mc.drivers).to_dict()
-    assert drivers["title"]["text"] and drivers["encoding"]["x"]["title"] == "Rank correlation with NPV (-1 to 1)"
+    assert drivers["title"]["text"] and drivers["encoding"]["x"]["title"] == "Rank correlation with NPV"
     assert drivers["encoding"]["tooltip"]
     matrix = charts.correlation_chart(mc.correlations).to_dict()
     assert matrix["title"]["text"] and "tooltip" in json.dumps(matrix)
     cells = charts.correlation_matrix_frame(mc.correlations)
     # Symmetric, with a unit diagonal.
-    lookup = {(r.row, r.column): r.correlation for r in cells.itertuples()}
+    lookup = {(r.row_label, r.column_label): r.correlation for r in cells.itertuples()}
     assert all(lookup[(b, a)] == v for (a, b), v in lookup.items())
     assert all(v == 1.0 for (a, b), v in lookup.items() if a == b)
 

@@ -285,16 +285,18 @@ def _drivers_structure(height: int) -> alt.Chart:
         alt.Chart(
             data("drivers"),
             title=_title("What drives the lower tail of NPV",
-                         "Rank correlation with NPV across the draws, the ten strongest; longest bar on top"),
+                         ["Rank correlation with NPV across the draws, the ten strongest;",
+                          "blue: a higher value raises NPV; orange: it lowers NPV"]),
         )
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
-                    axis=alt.Axis(labelLimit=300)),
-            x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV (-1 to 1)"),
-            color=alt.Color("direction:N", title="A higher value",
+                    axis=alt.Axis(labelLimit=200)),
+            x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV"),
+            # The subtitle says what the colours mean: a legend would not fit beside a phone's bars.
+            color=alt.Color("direction:N",
                             scale=alt.Scale(domain=["raises NPV", "lowers NPV"], range=[HIGH_COLOUR, LOW_COLOUR]),
-                            legend=alt.Legend(orient="bottom", direction="horizontal")),
+                            legend=None),
             tooltip=[
                 alt.Tooltip("label:N", title="Assumption"),
                 alt.Tooltip("rank_correlation_with_npv:Q", title="Rank correlation with NPV", format="+.2f"),
@@ -318,27 +320,40 @@ def drivers_chart(drivers: pd.DataFrame, top: int = DRIVERS_SHOWN) -> Figure:
 
 
 def correlation_matrix_frame(correlations: pd.DataFrame) -> pd.DataFrame:
-    """The correlated pairs as cells of a symmetric matrix (both halves and the unit diagonal)."""
-    names = dict(zip(correlations["assumption_a"], correlations["label_a"], strict=True))
-    names.update(zip(correlations["assumption_b"], correlations["label_b"], strict=True))
-    cells = {(label, label): 1.0 for label in names.values()}
+    """The correlated pairs as cells of a symmetric matrix (both halves and the unit diagonal). Rows
+    carry a number and the assumption's name, columns the number alone, so the matrix fits a phone."""
+    names: dict[str, str] = {}
+    for a, label_a, b, label_b in correlations[["assumption_a", "label_a", "assumption_b", "label_b"]].itertuples(
+            index=False):
+        names.setdefault(a, label_a)
+        names.setdefault(b, label_b)
+    number = {name: i for i, name in enumerate(names, start=1)}
+    cells = {(name, name): 1.0 for name in names}
     for row in correlations.itertuples():
-        cells[(row.label_a, row.label_b)] = cells[(row.label_b, row.label_a)] = row.correlation_used
-    return pd.DataFrame([{"row": a, "column": b, "correlation": v} for (a, b), v in cells.items()])
+        cells[(row.assumption_a, row.assumption_b)] = cells[(row.assumption_b, row.assumption_a)] = row.correlation_used
+    return pd.DataFrame([
+        {"row": f"{number[a]}. {names[a]}", "column": str(number[b]), "row_order": number[a],
+         "column_order": number[b], "row_label": names[a], "column_label": names[b], "correlation": v}
+        for (a, b), v in cells.items()
+    ])
 
 
 def _correlation_structure() -> alt.LayerChart:
     base = alt.Chart(data("cells"))
-    tooltip = [alt.Tooltip("row:N", title="Assumption"), alt.Tooltip("column:N", title="With"),
+    tooltip = [alt.Tooltip("row_label:N", title="Assumption"), alt.Tooltip("column_label:N", title="With"),
                alt.Tooltip("correlation:Q", title="Correlation of normal scores", format="+.2f")]
-    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
-    x = alt.X("column:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False))
+    y = alt.Y("row:N", title=None, sort=alt.EncodingSortField(field="row_order", order="ascending"),
+              axis=alt.Axis(labelLimit=200, labelOverlap=False))
+    x = alt.X("column:N", title="Assumption (number, as in the rows)",
+              sort=alt.EncodingSortField(field="column_order", order="ascending"),
+              axis=alt.Axis(labelAngle=0, labelOverlap=False, orient="top"))
     rects = base.mark_rect().encode(
         y=y, x=x, tooltip=tooltip,
         color=alt.Color("correlation:Q", title="Correlation (-1 to 1)",
-                        scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True)),
+                        scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
     )
-    text = base.mark_text(fontSize=11).encode(y=y, x=x, text=alt.Text("correlation:Q", format="+.1f"),
+    text = base.mark_text(fontSize=10).encode(y=y, x=x, text=alt.Text("correlation:Q", format="+.1f"),
                                               tooltip=tooltip)
     return alt.layer(rects, text, title=_title(
         "Correlations used in this run",
