@@ -333,7 +333,8 @@ def correlation_matrix_frame(correlations: pd.DataFrame) -> pd.DataFrame:
         cells[(row.assumption_a, row.assumption_b)] = cells[(row.assumption_b, row.assumption_a)] = row.correlation_used
     return pd.DataFrame([
         {"row": f"{number[a]}. {names[a]}", "column": str(number[b]), "row_order": number[a],
-         "column_order": number[b], "row_label": names[a], "column_label": names[b], "correlation": v}
+         "column_order": number[b], "row_label": names[a], "column_label": names[b], "correlation": v,
+         "ink": "#FFFFFF" if abs(v) > 0.55 else "#1A1A1A"}
         for (a, b), v in cells.items()
     ])
 
@@ -343,8 +344,8 @@ def _correlation_structure() -> alt.LayerChart:
     tooltip = [alt.Tooltip("row_label:N", title="Assumption"), alt.Tooltip("column_label:N", title="With"),
                alt.Tooltip("correlation:Q", title="Correlation of normal scores", format="+.2f")]
     y = alt.Y("row:N", title=None, sort=alt.EncodingSortField(field="row_order", order="ascending"),
-              axis=alt.Axis(labelLimit=200, labelOverlap=False))
-    x = alt.X("column:N", title="Assumption (number, as in the rows)",
+              axis=alt.Axis(labelLimit=170, labelOverlap=False))
+    x = alt.X("column:N", title="With (number of the row)",
               sort=alt.EncodingSortField(field="column_order", order="ascending"),
               axis=alt.Axis(labelAngle=0, labelOverlap=False, orient="top"))
     rects = base.mark_rect().encode(
@@ -353,8 +354,9 @@ def _correlation_structure() -> alt.LayerChart:
                         scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True),
                         legend=alt.Legend(orient="bottom", direction="horizontal")),
     )
-    text = base.mark_text(fontSize=10).encode(y=y, x=x, text=alt.Text("correlation:Q", format="+.1f"),
-                                              tooltip=tooltip)
+    # Light text on the darkest cells, dark text elsewhere, on either theme.
+    text = base.mark_text(fontSize=9).encode(y=y, x=x, text=alt.Text("correlation:Q", format="+.1f"),
+                                             color=alt.Color("ink:N", scale=None), tooltip=tooltip)
     return alt.layer(rects, text, title=_title(
         "Correlations used in this run",
         "Correlation of the normal scores of the Gaussian copula; blank: drawn independently",
