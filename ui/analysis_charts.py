@@ -327,13 +327,14 @@ def correlation_matrix_frame(correlations: pd.DataFrame) -> pd.DataFrame:
             index=False):
         names.setdefault(a, label_a)
         names.setdefault(b, label_b)
-    number = {name: i for i, name in enumerate(names, start=1)}
+    width = 1 if len(names) < 10 else 2
+    number = {name: f"{i:0{width}d}" for i, name in enumerate(names, start=1)}
     cells = {(name, name): 1.0 for name in names}
     for row in correlations.itertuples():
         cells[(row.assumption_a, row.assumption_b)] = cells[(row.assumption_b, row.assumption_a)] = row.correlation_used
     return pd.DataFrame([
-        {"row": f"{number[a]}. {names[a]}", "column": str(number[b]), "row_order": number[a],
-         "column_order": number[b], "row_label": names[a], "column_label": names[b], "correlation": v,
+        {"row": f"{number[a]}. {names[a]}", "column": number[b], "row_label": names[a], "column_label": names[b],
+         "correlation": v,
          "ink": "#FFFFFF" if abs(v) > 0.55 else "#1A1A1A"}
         for (a, b), v in cells.items()
     ])
@@ -343,10 +344,9 @@ def _correlation_structure() -> alt.LayerChart:
     base = alt.Chart(data("cells"))
     tooltip = [alt.Tooltip("row_label:N", title="Assumption"), alt.Tooltip("column_label:N", title="With"),
                alt.Tooltip("correlation:Q", title="Correlation of normal scores", format="+.2f")]
-    y = alt.Y("row:N", title=None, sort=alt.EncodingSortField(field="row_order", order="ascending"),
-              axis=alt.Axis(labelLimit=170, labelOverlap=False))
+    # Numbered labels sort in their own order (zero-padded past nine), with no sort field to send.
+    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=170, labelOverlap=False))
     x = alt.X("column:N", title="With (number of the row)",
-              sort=alt.EncodingSortField(field="column_order", order="ascending"),
               axis=alt.Axis(labelAngle=0, labelOverlap=False, orient="top"))
     rects = base.mark_rect().encode(
         y=y, x=x, tooltip=tooltip,
@@ -360,7 +360,7 @@ def _correlation_structure() -> alt.LayerChart:
     return alt.layer(rects, text, title=_title(
         "Correlations used in this run",
         "Correlation of the normal scores of the Gaussian copula; blank: drawn independently",
-    )).properties(height=300)
+    )).resolve_scale(color="independent").properties(height=300)
 
 
 def correlation_chart(correlations: pd.DataFrame) -> Figure:
