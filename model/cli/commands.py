@@ -85,12 +85,14 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
         type=_app_url,
         help="the dashboard's public address, for the scenario link on the cover (default: no link)",
     )
-    for param, flag, kind in ((PAGE_PARAMS["mc_draws"], "--mc-draws", int), (PAGE_PARAMS["mc_seed"], "--mc-seed", int),
-                              (PAGE_PARAMS["mc_range"], "--mc-range", float)):
-        parser.add_argument(flag, metavar="N" if kind is int else "FRACTION", type=_page_value(param),
-                            default=param.default,
+    # The Monte Carlo sheets' settings: the same names, bounds and defaults as the link's page parameters.
+    for name, flag, metavar in (("mc_draws", "--mc-draws", "N"), ("mc_seed", "--mc-seed", "N"),
+                                ("mc_method", "--mc-method", "METHOD"), ("mc_width", "--mc-width", "FACTOR"),
+                                ("mc_reported", "--mc-reported", "fixed|drawn")):
+        param = PAGE_PARAMS[name]
+        parser.add_argument(flag, metavar=metavar, type=_page_value(param), default=param.default,
                             help=f"{param.label} for the Monte Carlo sheets ({param.describe_range()}; "
-                            f"default {param.default:g})")
+                            f"default {param.show(param.default)})")
 
 
 def _app_url(text: str) -> str:
@@ -112,7 +114,8 @@ def _page_value(param):
 
 def export_bundle(args: argparse.Namespace, context: Context) -> ExportBundle:
     """What ``export`` writes: the same bundle as the dashboard's downloads for this scenario."""
-    settings = MonteCarloSettings(int(args.mc_draws), int(args.mc_seed), float(args.mc_range))
+    settings = MonteCarloSettings(int(args.mc_draws), int(args.mc_seed), str(args.mc_method), float(args.mc_width),
+                                  args.mc_reported == "drawn")
     price = PriceUsed(context.price.price_usd, context.price.as_of, context.price.feed)
     now = datetime.now(UTC)
     # The market sheets' prices: the snapshots, or with --live the feed (each ticker falling back alone).
