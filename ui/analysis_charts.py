@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
-from ui.figure import Figure, data, figure
+from ui.figure import SUBTITLE_CHARS, Figure, data, figure, wrap_lines
 
 # One colour a scenario column (Okabe-Ito, colour-blind safe, readable on light and dark).
 SCENARIO_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
@@ -44,15 +44,17 @@ def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -
 def _tornado_structure(outcome_label: str, unit: str, height: int) -> alt.LayerChart:
     bars = alt.Chart(data("tornado")).mark_bar().encode(
         # Widest swing on top: the table's rank, so the structure does not change with the order.
+        # Labels up to 170 px: on a phone the plot keeps half the width (a longer name ends in "…",
+        # and the tooltip and the table below give it whole).
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelLimit=170)),
         x=alt.X("outcome_at:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(zero=False)),
         x2=alt.X2("outcome_now:Q"),
         color=alt.Color(
             "end:N",
             title="Assumption at its",
             scale=alt.Scale(domain=["low end", "high end"], range=[LOW_COLOUR, HIGH_COLOUR]),
-            legend=alt.Legend(orient="bottom", direction="horizontal"),
+            legend=alt.Legend(orient="bottom", direction="horizontal", titleOrient="top"),
         ),
         tooltip=[
             alt.Tooltip("label:N", title="Assumption"),
@@ -105,10 +107,11 @@ def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit:
         alt.Tooltip("value_usd_bn:Q", title=f"{outcome_label} ({unit})", format=",.2f"),
     ]
     # Values as the sidebar writes them (7.2%, not 0.072), in the order of the values themselves.
-    y = alt.Y("row_text:O", title=row_label, sort=alt.EncodingSortField(field="row_value", order="ascending"),
-              axis=alt.Axis(titleLimit=280))
-    x = alt.X("column_text:O", title=column_label, sort=alt.EncodingSortField(field="column_value", order="ascending"),
-              axis=alt.Axis(labelAngle=0, titleLimit=600))
+    # An assumption's name as the axis title, in lines that fit a phone rather than cut short.
+    y = alt.Y("row_text:O", title=wrap_lines(row_label, 30),
+              sort=alt.EncodingSortField(field="row_value", order="ascending"))
+    x = alt.X("column_text:O", title=wrap_lines(column_label, SUBTITLE_CHARS),
+              sort=alt.EncodingSortField(field="column_value", order="ascending"), axis=alt.Axis(labelAngle=0))
     rects = base.mark_rect().encode(
         y=y,
         x=x,
@@ -376,7 +379,8 @@ def _correlation_structure() -> alt.LayerChart:
         y=y, x=x, tooltip=tooltip,
         color=alt.Color("correlation:Q", title="Correlation (-1 to 1)",
                         scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=200,
+                                          titleOrient="top")),
     )
     # Light text on the darkest cells, dark text elsewhere, on either theme.
     text = base.mark_text(fontSize=9).encode(y=y, x=x, text=alt.Text("correlation:Q", format="+.1f"),
