@@ -67,6 +67,11 @@ def streamlit_options(port: int, address: str = "127.0.0.1") -> list[str]:
     ]
 
 
+def container_command() -> list[str]:
+    """A container's command (deploy/Dockerfile): one process with the same settings, on all addresses."""
+    return ["python", "-m", "ui.serve", *streamlit_options(CONTAINER_PORT, "0.0.0.0")]
+
+
 def process_env(cookie_secret: str, base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of every process: the same cookie secret (Streamlit signs its cookies with it,
     so a cookie set by one process is good on another after a failover)."""
