@@ -82,15 +82,19 @@ def process_env(cookie_secret: str, base: dict[str, str] | None = None) -> dict[
 
 
 def haproxy_config(backend_ports: list[int], port: int, *, affinity: bool = True,
-                   bind_address: str = "127.0.0.1") -> str:
+                   bind_address: str = "127.0.0.1", static_cache: bool = True) -> str:
     """deploy/haproxy.cfg for processes on ``backend_ports``, listening on ``port``.
 
-    Without ``affinity`` (the tests' counter-example only) requests go round robin, one by one."""
+    Without ``affinity`` (the tests' counter-example only) requests go round robin, one by one.
+    Without ``static_cache`` (the load benchmark's comparison only) every static file reaches a process."""
     servers = "\n".join(
         f"    server p{number} 127.0.0.1:{backend_port}" + (f" cookie p{number}" if affinity else "")
         for number, backend_port in enumerate(backend_ports, start=1)
     )
-    return Template(TEMPLATE.read_text()).substitute(
+    template = TEMPLATE.read_text()
+    if not static_cache:
+        template = _without_static_cache(template)
+    return Template(template).substitute(
         bind_address=bind_address,
         port=port,
         # A new viewer goes to the process holding the fewest open connections (websockets last).
@@ -101,6 +105,19 @@ def haproxy_config(backend_ports: list[int], port: int, *, affinity: bool = True
         max_connections=MAX_CONNECTIONS,
         servers=servers,
     )
+
+
+def _without_static_cache(template: str) -> str:
+    """The template without its cache section (up to the blank line after it) and the rules using it."""
+    kept, in_section = [], False
+    for line in template.splitlines():
+        if line.startswith("cache static_files"):
+            in_section = True
+        elif in_section and not line.strip():
+            in_section = False
+        elif not in_section and "txn.static" not in line:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def haproxy_binary() -> str:
@@ -181,6 +198,7 @@ class Cluster:
     processes: int = field(default_factory=default_processes)
     port: int = 0  # 0: a free loopback port
     affinity: bool = True
+    static_cache: bool = True
     script: Path = DASHBOARD
     env: dict[str, str] | None = None
     bind_address: str = "127.0.0.1"
@@ -229,7 +247,8 @@ class Cluster:
                 _wait_healthy(process.url, process)
             config = self.work_dir / "haproxy.cfg"
             config.write_text(haproxy_config([p.port for p in self.members], self.port,
-                                             affinity=self.affinity, bind_address=self.bind_address))
+                                             affinity=self.affinity, bind_address=self.bind_address,
+                                             static_cache=self.static_cache))
             haproxy = haproxy_binary()
             subprocess.run([haproxy, "-c", "-q", "-f", str(config)], check=True)
             with open(self.proxy_log, "w") as log:
