@@ -28,7 +28,8 @@ from model.scenario import Scenario
 VIEWERS = 3
 LINK_VALUES = {"discount_rate": 0.12, "msft_stake": 0.3}
 FILE_SCENARIO = {"discount_rate": 0.07, "msft_stake": 0.25}
-DOWNLOAD_TIMEOUT_MS = 15_000
+# A download answers in well under a second; a refused one (404 from the wrong process) never starts.
+DOWNLOAD_TIMEOUT_MS = 8_000
 
 
 @pytest.fixture(scope="module")
