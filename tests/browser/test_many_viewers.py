@@ -14,8 +14,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -28,8 +30,7 @@ from model.scenario import Scenario
 VIEWERS = 3
 LINK_VALUES = {"discount_rate": 0.12, "msft_stake": 0.3}
 FILE_SCENARIO = {"discount_rate": 0.07, "msft_stake": 0.25}
-# A download answers in well under a second; a refused one (404 from the wrong process) never starts.
-DOWNLOAD_TIMEOUT_MS = 8_000
+DOWNLOAD_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -67,19 +68,46 @@ def expected_headlines(scenario: Scenario, price: float) -> dict[str, str]:
     return {label: figure(metrics) for label, figure in HEADLINES.items()}
 
 
+class Refusals:
+    """Answers of 400 and above to the requests that only the session's own process can serve."""
+
+    def __init__(self, page) -> None:
+        self.seen: list[str] = []
+        page.on("response", self._note)
+
+    def _note(self, response) -> None:
+        path = urlsplit(response.url).path
+        if response.status >= 400 and path.startswith(("/media/", "/_stcore/upload_file")):
+            self.seen.append(f"{response.status} {response.request.method} {path}")
+
+
+def wait_for(page, done, timeout_ms: int) -> None:
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not done() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+
+
 def download_summary(tab: harness.Tab, save_to: Path) -> str | None:
     """Download the Overview's summary.csv; what went wrong, or None."""
-    try:
-        with tab.page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
-            tab.page.get_by_role("button", name="Download summary.csv").click()
-        download = download_info.value
-        failure = download.failure()
-        if failure:
-            return f"download failed: {failure}"
-        download.save_as(save_to)
-        table = pd.read_csv(save_to)
-    except Exception as error:  # noqa: BLE001 - the problem is the answer
-        return f"download failed: {type(error).__name__}: {str(error)[:200]}"
+    page, refusals = tab.page, Refusals(tab.page)
+    downloads = []
+
+    def started(download) -> None:
+        downloads.append(download)
+
+    page.on("download", started)
+    page.get_by_role("button", name="Download summary.csv").click()
+    wait_for(page, lambda: downloads or refusals.seen, DOWNLOAD_TIMEOUT_MS)
+    page.remove_listener("download", started)
+    if refusals.seen:
+        return f"download refused: {refusals.seen[0]}"
+    if not downloads:
+        return f"no download within {DOWNLOAD_TIMEOUT_MS} ms"
+    failure = downloads[0].failure()
+    if failure:
+        return f"download failed: {failure}"
+    downloads[0].save_as(save_to)
+    table = pd.read_csv(save_to)
     if "npv_usd_bn" not in set(table["metric"]):
         return f"download has no NPV row: {list(table.columns)}"
     return None
@@ -96,15 +124,12 @@ def open_scenario_file(tab: harness.Tab, folder: Path) -> str | None:
         runs = tab.runs_finished()
         sidebar.get_by_text("Downloads and scenario files").click()
         tab.settle(runs + 1)
-    runs = tab.runs_finished()
+    runs, refusals = tab.runs_finished(), Refusals(page)
     uploader.first.set_input_files(str(path))
-    try:
-        tab.settle(runs + 1)
-    except Exception as error:  # noqa: BLE001
-        return f"upload did not finish: {type(error).__name__}: {str(error)[:200]}"
-    errors = sidebar.locator("[data-testid='stFileUploader'] [data-testid='stFileUploaderFileErrorMessage']")
-    if errors.count():
-        return f"upload refused: {errors.first.inner_text()}"
+    wait_for(page, lambda: refusals.seen or tab.runs_finished() > runs, harness.APP_RUN_TIMEOUT_MS)
+    if refusals.seen:
+        return f"upload refused: {refusals.seen[0]}"
+    tab.settle(runs + 1)
     values = query_values(tab)
     if {name: float(values.get(name, "nan")) for name in FILE_SCENARIO} != FILE_SCENARIO:
         return f"the scenario file was not applied: the address holds {values}"
