@@ -198,6 +198,9 @@ def test_viewers_of_a_shared_link_are_served_by_both_processes_and_survive_one_d
         now = {name: float(value) for name, value in after.items()}
         assert shown_headlines(survivor) == expected_headlines(Scenario(**now), price)
         assert download_summary(survivor, tmp_path / "after-failover.csv") is None
+        # The proxy retried the dead process's connections on the live one: still no error answered.
+        assert [r for r in cluster.requests() if r.status >= 400] == []
+        assert download_summary(survivor, tmp_path / "after-failover.csv") is None
     finally:
         for tab in viewers:
             tab.page.context.close()
