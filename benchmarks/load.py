@@ -348,7 +348,8 @@ def main() -> int:
     counts = [int(n) for n in options.processes.split(",")]
     ramp = [int(n) for n in options.ramp.split(",")]
 
-    cache_dir = Path(tempfile.mkdtemp(prefix="load-price-cache-"))
+    # The price feed's cache and the processes' and proxy's logs, removed at the end.
+    cache_dir = Path(tempfile.mkdtemp(prefix="load-benchmark-"))
     env = harness.offline_env(cache_dir)
     setups = [(MINIMAL, 1)] + [(DASHBOARD, n) for n in counts]
     table, capacity, messages_of = [], [], {}
@@ -360,7 +361,8 @@ def main() -> int:
             if time.monotonic() > deadline:
                 print("out of time: stopping", flush=True)
                 break
-            with Cluster(processes=processes, script=app.script, env=env) as cluster:
+            with Cluster(processes=processes, script=app.script, env=env,
+                         work_dir=cache_dir / f"{app.script.stem}-{processes}") as cluster:
                 if app.name not in messages_of:
                     messages_of[app.name] = capture(cluster, app)
                 messages = messages_of[app.name]
@@ -392,7 +394,7 @@ def main() -> int:
                     held = per_process
                 capacity.append((app.name, processes, held))
         if DASHBOARD.name in messages_of and time.monotonic() < deadline:
-            with Cluster(processes=1, env=env, static_cache=False) as cluster:
+            with Cluster(processes=1, env=env, static_cache=False, work_dir=cache_dir / "no-static-cache") as cluster:
                 visits[False] = browser_first_visits(cluster, DASHBOARD)
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
