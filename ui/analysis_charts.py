@@ -379,7 +379,7 @@ def _correlation_structure() -> alt.LayerChart:
         y=y, x=x, tooltip=tooltip,
         color=alt.Color("correlation:Q", title="Correlation (-1 to 1)",
                         scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=200,
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=140,
                                           titleOrient="top")),
     )
     # Light text on the darkest cells, dark text elsewhere, on either theme.
