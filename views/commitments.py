@@ -32,15 +32,15 @@ def page() -> None:
 
     with section("the commitment figures"):
         metric_row([
-            ("Announced", fmt.usd_bn(totals["announced_usd_bn"].sum(), 0),
+            ("Announced", fmt.headline_usd_bn(totals["announced_usd_bn"].sum()),
              "The headline figures as announced, where there is one (GPU deals in gigawatts have none). "
              "They overlap: Stargate's $500B contains Oracle's sites."),
-            ("What OpenAI itself pays", fmt.usd_bn(totals["total_usd_bn"].sum(), 0),
+            ("What OpenAI itself pays", fmt.headline_usd_bn(totals["total_usd_bn"].sum()),
              "Whole contracts as rent, its own chips and its Stargate equity (derived)."),
-            ("Funding gap, all years", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0),
+            ("Funding gap, all years", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
              "Committed bills OpenAI cannot pay. First gap: "
              f"{fmt.year(metrics.first_funding_gap_year, never='never')}."),
-            ("At-risk Azure revenue", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+            ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
              "Microsoft's part of the unpaid bills: revenue, not value (its cost is the margin on it)."),
         ])
         derived_note(

@@ -19,10 +19,11 @@ def page() -> None:
     with section("the revenue share figures"):
         binding = revenue_share.loc[revenue_share["cap_binds"].astype(bool), "year"]
         metric_row([
-            ("Received so far", fmt.usd_bn(metrics.revenue_share_received_usd_bn),
+            ("Received so far", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
              "Derived from OpenAI's revenue; 2026 is modelled, so it follows the scenario."),
-            ("To come", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn), "Under the cap, to its end year."),
-            ("Cap from 2026", fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0), "The total Microsoft can receive."),
+            ("To come", fmt.headline_usd_bn(metrics.revenue_share_to_come_usd_bn), "Under the cap, to its end year."),
+            ("Cap from 2026", fmt.headline_usd_bn(scenario.revenue_share_cap_usd_bn),
+             "The total Microsoft can receive."),
             ("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
              "The first year the cap stops the payments."),
         ])
