@@ -115,7 +115,8 @@ def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit:
     rects = base.mark_rect().encode(
         y=y,
         x=x,
-        color=alt.Color("value_usd_bn:Q", title=unit, scale=alt.Scale(scheme="blueorange")),
+        # Blue for a high result, orange for a low one: the tornado's colours for the high and low ends.
+        color=alt.Color("value_usd_bn:Q", title=unit, scale=alt.Scale(scheme="blueorange", reverse=True)),
         tooltip=tooltip,
     )
     # Light text on the darkest cells at either end of the scale, dark text elsewhere.
