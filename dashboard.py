@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.analysis import export_bundle, monte_carlo_export_settings
+from ui.analysis import export_bundle, monte_carlo_settings
 from ui.controls import scenario_controls, scenario_file_controls
 from ui.link import page_url, show_notes
 from ui.page import PAGE_ICON, on_demand, section
@@ -58,7 +58,7 @@ def downloads_and_files() -> None:
         with section("the workbook download"):
             # Read now, while the page is drawn: the files are made later, on click, outside the
             # script run, where the page's address (st.context.url) is no longer known.
-            app_url, settings = page_url(), monte_carlo_export_settings()
+            app_url, settings = page_url(), monte_carlo_settings()
             download_exports(lambda: export_bundle(scenario, app_url, settings), file_tag(), settings)
         with section("the scenario file"):
             scenario_file_controls(scenario)

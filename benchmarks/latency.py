@@ -80,8 +80,8 @@ CASES = [
     Case("dashboard", "Sources", "sources", "", "Discount rate (per year)"),
     # A page's own control, which reruns only its part of the page (a fragment) where it can.
     # Opened at the range's low end, so that every step moves to a value not seen before.
-    Case("dashboard", "Monte Carlo range", "monte_carlo?mc_range=0.05", "", "Range either way (share of each value)",
-         local=True, steps=9),  # 5% to 50% by 5%
+    Case("dashboard", "Monte Carlo range", "monte_carlo?mc_width=0.25", "", "Range width (x the record's)",
+         local=True, steps=9),  # 0.25 to 0.7 by 0.05
     # Choices that change only their part of the page: each reruns that part alone (a fragment).
     Case("dashboard", "Monte Carlo histogram", "monte_carlo", "", "Distribution of", local=True,
          options=("At-risk Azure revenue", "Stake value as counted", "NPV of Microsoft's flows")),

@@ -98,3 +98,31 @@ def sources_table(facts: Facts) -> pd.DataFrame:
             "note": "; ".join(text for text in (fact.confidence, fact.note) if text),
         })
     return pd.DataFrame(rows)
+
+
+def records_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """The Sources table one record a row, as a reader looks a fact up: its values side by side
+    (``field: value unit``), then its source, as-of date, whether it is derived, and its note.
+
+    >>> rows = pd.DataFrame([
+    ...     {"topic": "Investment", "record": "t2019", "field": "date", "value": "2019-07-22", "unit": "",
+    ...      "source": "OpenAI", "as_of": "2019-07-22", "derived": False, "note": ""},
+    ...     {"topic": "Investment", "record": "t2019", "field": "amount_usd_bn", "value": "1.0", "unit": "USD bn",
+    ...      "source": "OpenAI", "as_of": "2019-07-22", "derived": False, "note": ""}])
+    >>> records_table(rows)["values"].tolist()
+    ['date: 2019-07-22; amount: 1.0 USD bn']
+    """
+    def value_text(row: pd.Series) -> str:
+        name = str(row["field"]).removesuffix("_usd_bn").removesuffix("_usd").replace("_", " ")
+        return f"{name}: {row['value']}" + (f" {row['unit']}" if row["unit"] else "")
+
+    rows = []
+    for (topic, record), group in sources.groupby(["topic", "record"], sort=False):
+        first = group.iloc[0]
+        rows.append({
+            "topic": topic, "record": record,
+            "values": "; ".join(value_text(row) for _, row in group.iterrows() if str(row["value"]) != ""),
+            "source": first["source"], "as_of": first["as_of"], "derived": bool(group["derived"].astype(bool).any()),
+            "note": first["note"],
+        })
+    return pd.DataFrame(rows)

@@ -32,6 +32,10 @@ def test_every_target_is_checked_once(table):
 @pytest.mark.parametrize("target", load_calibration(), ids=lambda t: t.measure)
 def test_the_base_case_lands_in_every_band(table, target):
     row = table.set_index("measure").loc[target.measure]
+    if target.known_miss:
+        # A known miss is shown as one; once the model reproduces it, remove the note with the fix.
+        assert not row["within"], f"{target.label} is now in its band: remove known_miss from calibration.yaml"
+        return
     assert row["within"], f"{target.label}: modelled {row['modelled']:.3g}, band {row['band']} ({target.source})"
 
 
@@ -90,7 +94,8 @@ def test_check_command_exits_on_the_result(capsys, today, preset, status):
     assert main(flags) == status
     out = capsys.readouterr().out
     assert "OpenAI cash burn 2027" in out and "reported figures reproduced" in out
-    assert ("OUT" in out) == bool(status)
+    # A known miss prints as one and is explained; only an unexplained one fails the command.
+    assert ("OUT " in out.replace("OUT (known)", "")) == bool(status)
 
 
 def test_a_run_already_made_at_the_msft_price_gives_the_same_check(facts):

@@ -34,8 +34,9 @@ TODAY = date(2026, 11, 21)
 SNAPSHOT_CLOSE_USD = 509.22
 MODEL_FLAGS = ["--today", TODAY.isoformat()]
 # What an export carries besides the model's own tables, as the dashboard's workbook does.
-ANALYSIS_TABLES = ["scenario_comparison", "sensitivity", "monte_carlo_ranges", "monte_carlo_fan",
-                   "monte_carlo_gap_probability", "monte_carlo_percentiles", "monte_carlo_histogram",
+ANALYSIS_TABLES = ["scenario_comparison", "sensitivity", "monte_carlo_ranges", "monte_carlo_correlations",
+                   "monte_carlo_fan", "monte_carlo_gap_probability", "monte_carlo_percentiles",
+                   "monte_carlo_histogram", "monte_carlo_drivers", "monte_carlo_risk",
                    # the Market page's tables (model.export.bundle.MARKET_TABLES), from the snapshots
                    "event_study", "rebased_prices", "openai_complex"]
 
@@ -232,7 +233,8 @@ BAD_INPUTS = {
     "app url with a query": (["--app-url", "https://x.org/?a=1"], ["--app-url", "dashboard address"]),
     "too many draws": (["--mc-draws", "10000000"], ["--mc-draws", "100 to"]),
     "draws not whole": (["--mc-draws", "2000.5"], ["--mc-draws", "'2000.5'"]),
-    "range too wide": (["--mc-range", "0.9"], ["--mc-range", "0.05 to 0.5"]),
+    "range too wide": (["--mc-width", "9"], ["--mc-width", "0.25 to 2"]),
+    "unknown method": (["--mc-method", "guess"], ["--mc-method", "one of correlated"]),
     "scenario not JSON": ("{not json", ["--scenario", "not a JSON scenario file"]),
     "scenario not an object": ("[1, 2]", ["--scenario", "expected an object"]),
     "scenario out of range": ('{"msft_stake": 0.9}', ["--scenario", "msft_stake", "0 to 0.5"]),

@@ -106,7 +106,7 @@ def note(at: AppTest) -> str:
         ({WHOLE_NUMBER_FIELD: HUGE}, None),
         ({FRACTION_FIELD: "nan", WHOLE_NUMBER_FIELD: "-" + HUGE}, None),
         ({"mc_draws": HUGE}, "views/monte_carlo.py"),
-        ({"mc_seed": "-5", "mc_range": "nan"}, "views/monte_carlo.py"),
+        ({"mc_seed": "-5", "mc_width": "nan", "mc_method": "copula"}, "views/monte_carlo.py"),
     ],
 )
 def test_a_malformed_link_keeps_the_sidebar_and_names_each_value(query, page):

@@ -25,6 +25,7 @@ import pytest
 
 from model.analysis.calibration import check
 from model.analysis.montecarlo import DEFAULT_DRAWS
+from model.analysis.ranges import load_ranges
 from model.engine import run
 from model.facts import Facts, load_facts
 from model.presets import load_presets
@@ -121,6 +122,8 @@ def _horizon_band(facts: Facts) -> tuple[float, float]:
 CHECK_COUNT = rf"reproduces {NUMBER} of {NUMBER} reported figures"
 # Not the model's output nor a reported fact, yet a number the README states: Monte Carlo's default draws.
 DRAWS = rf"\*\*Monte Carlo\*\*: {NUMBER} draws"
+# The cost calibration's ceiling: the highest other costs and compute floor that data/ranges.yaml draws.
+COST_CEILING = rf"never more than {NUMBER}% of\s+revenue between them"
 
 
 def prose() -> str:
@@ -189,10 +192,17 @@ def test_the_readmes_monte_carlo_draws_are_the_default():
         assert as_number(match.group(1)) == DEFAULT_DRAWS
 
 
+def test_the_readmes_cost_ceiling_is_the_ranges_highest_draw():
+    highs = {record.name: record.high for record in load_ranges().ranges}
+    for match in figures(COST_CEILING):
+        ceiling = (highs["openai_noncompute_cost_share"] + highs["compute_floor_share"]) * 100
+        assert as_number(match.group(1)) == pytest.approx(ceiling)
+
+
 def test_every_figure_in_the_readme_is_checked():
     text = prose()
     claimed: list[tuple[int, int]] = []
-    for pattern in [p for p, _, _ in MODEL] + [p for p, _ in FACTS] + [CHECK_COUNT, DRAWS]:
+    for pattern in [p for p, _, _ in MODEL] + [p for p, _ in FACTS] + [CHECK_COUNT, DRAWS, COST_CEILING]:
         for match in re.finditer(pattern, text):
             claimed += [match.span(group) for group in range(1, (match.lastindex or 0) + 1)]
     unchecked = []

@@ -17,7 +17,8 @@ from model.scenario import SPECS, Scenario, with_values
 def table(facts):
     from tests.conftest import TODAY
 
-    return tornado(Scenario(), facts, TODAY)
+    # Reported terms too, so that every uncertain assumption has its row.
+    return tornado(Scenario(), facts, TODAY, include_fixed=True)
 
 
 def _rows(table: pd.DataFrame, outcome: str) -> pd.DataFrame:
@@ -49,6 +50,22 @@ def test_every_uncertain_assumption_appears_once_per_outcome(table):
         rows = table[table["outcome"] == outcome]
         assert sorted(rows["name"]) == sorted(uncertain_names())
         assert "horizon_year" not in set(rows["name"])
+
+
+def test_the_tornado_reads_the_monte_carlo_ranges_and_holds_reported_terms_by_default(facts, today):
+    # One declaration (data/ranges.yaml): the tornado's ends are the ranges Monte Carlo draws from.
+    from model.analysis.montecarlo import default_ranges
+
+    default = tornado(Scenario(), facts, today)
+    drawn = default_ranges(Scenario())
+    rows = default[default["outcome"] == "npv_usd_bn"].set_index("name")
+    assert set(rows.index) == set(drawn)
+    for name, r in drawn.items():
+        assert (rows.at[name, "low"], rows.at[name, "high"]) == (r.low, r.high)
+    assert not rows["reported_term"].any() and "msft_stake" not in rows.index
+    # The cliff that ±20% hid: OpenAI's revenue at the Breakup story's 0.4x of plan.
+    assert rows.at["openai_revenue_vs_plan", "low"] == 0.4
+    assert rows.at["openai_revenue_vs_plan", "swing"] > 50
 
 
 def test_sorted_by_swing(table):
@@ -100,7 +117,7 @@ def test_one_simulation_call(facts, today, monkeypatch):
         return real(values, *args, **kwargs)
 
     monkeypatch.setattr(sensitivity, "simulate", counting)
-    tornado(Scenario(), facts, today)
+    tornado(Scenario(), facts, today, include_fixed=True)
     assert calls == [1 + 2 * len(uncertain_names())]
     calls.clear()
     two_way(Scenario(), facts, today, "discount_rate", "msft_stake", points=4)
@@ -108,14 +125,15 @@ def test_one_simulation_call(facts, today, monkeypatch):
 
 
 def test_two_way_grid(facts, today):
-    grid = two_way(Scenario(), facts, today, "discount_rate", "revenue_share_end_year", points=3)
+    # data/ranges.yaml: discount rate 7% to 12%, the revenue share's end 2030 to 2032.
+    grid = two_way(Scenario(), facts, today, "discount_rate", "openai_revenue_vs_plan", points=3)
     assert grid.wide.shape == (3, 3)
-    assert list(grid.wide.index) == [0.072, 0.09, 0.108]
-    assert list(grid.wide.columns) == [2027, 2030, 2033]
-    expected = run(with_values(Scenario(), {"discount_rate": 0.108, "revenue_share_end_year": 2027}), facts, today)
-    assert grid.wide.at[0.108, 2027] == pytest.approx(expected.metrics.npv_usd_bn, rel=1e-12)
-    # The middle cell is the scenario itself.
-    assert grid.wide.at[0.09, 2030] == pytest.approx(run(Scenario(), facts, today).metrics.npv_usd_bn, rel=1e-12)
+    assert list(grid.wide.index) == [0.07, 0.095, 0.12]
+    assert list(grid.wide.columns) == [0.4, 0.85, 1.3]
+    expected = run(with_values(Scenario(), {"discount_rate": 0.12, "openai_revenue_vs_plan": 0.4}), facts, today)
+    assert grid.wide.at[0.12, 0.4] == pytest.approx(expected.metrics.npv_usd_bn, rel=1e-12)
+    years = two_way(Scenario(), facts, today, "discount_rate", "revenue_share_end_year", points=3)
+    assert list(years.wide.columns) == [2030, 2031, 2032]
     assert len(grid.long) == 9 and set(grid.long.columns) >= {"row_value", "column_value", "value_usd_bn"}
 
 
@@ -151,8 +169,9 @@ def test_two_way_refuses_bad_requests(facts, today, row, column, kwargs, message
 
 
 def test_grid_values_are_whole_for_whole_number_fields():
-    assert grid_values(SPECS["azure_commitment_term_years"], 7, points=5) == [6, 7, 8]
-    assert grid_values(SPECS["discount_rate"], 0.1, points=3) == [0.08, 0.1, 0.12]
+    # The record's ranges: 5 to 10 years; 7% to 12%, stretched to hold a value the sidebar moved.
+    assert grid_values(SPECS["azure_commitment_term_years"], 7, points=5) == [5, 6, 8, 9, 10]
+    assert grid_values(SPECS["discount_rate"], 0.13, points=3) == [0.07, 0.1, 0.13]
 
 
 def test_command_line(tmp_path, facts, today):

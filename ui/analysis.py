@@ -41,20 +41,23 @@ def comparison_table(scenario: Scenario, extra: list[comparison.Column] | None =
     return _comparison(scenario.model_dump_json(), data.today().isoformat(), data.msft_price(), key)
 
 
-def monte_carlo_settings() -> tuple[int, int, float]:
-    """Draws, seed and range width as the Monte Carlo page has them (its link), else the defaults."""
-    draws, seed, relative = (page_setting(param) for param in PAGE_PARAMS.values())
-    return int(draws), int(seed), float(relative)
+def monte_carlo_settings() -> MonteCarloSettings:
+    """The Monte Carlo page's settings as this session has them (its link), else the defaults; the
+    exports read them while the page is drawn."""
+    value = {name: page_setting(param) for name, param in PAGE_PARAMS.items()}
+    return MonteCarloSettings(int(value["mc_draws"]), int(value["mc_seed"]), str(value["mc_method"]),
+                              float(value["mc_width"]), value["mc_reported"] == "drawn")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _tornado(scenario_json: str, today_iso: str, relative: float) -> pd.DataFrame:
+def _tornado(scenario_json: str, today_iso: str, include_fixed: bool) -> pd.DataFrame:
     scenario = Scenario.model_validate_json(scenario_json)
-    return sensitivity.tornado(scenario, data.facts(), date.fromisoformat(today_iso), relative)
+    return sensitivity.tornado(scenario, data.facts(), date.fromisoformat(today_iso), include_fixed=include_fixed)
 
 
-def tornado_table(scenario: Scenario, relative: float = sensitivity.DEFAULT_RELATIVE) -> pd.DataFrame:
-    return _tornado(scenario.model_dump_json(), data.today().isoformat(), relative)
+def tornado_table(scenario: Scenario, include_fixed: bool = False) -> pd.DataFrame:
+    """The tornado on the ranges of data/ranges.yaml (the reported terms too with ``include_fixed``)."""
+    return _tornado(scenario.model_dump_json(), data.today().isoformat(), include_fixed)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -70,32 +73,30 @@ def grid(scenario: Scenario, row: str, column: str, outcome: str, points: int = 
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _monte_carlo(scenario_json: str, today_iso: str, draws: int, seed: int, ranges_key: tuple) -> montecarlo.MonteCarlo:
+def _monte_carlo(
+    scenario_json: str, today_iso: str, draws: int, seed: int, ranges_key: tuple, method: str
+) -> montecarlo.MonteCarlo:
     scenario = Scenario.model_validate_json(scenario_json)
     chosen = {name: montecarlo.Range(name, low, mode, high) for name, low, mode, high in ranges_key}
     return montecarlo.run_monte_carlo(
-        scenario, data.facts(), date.fromisoformat(today_iso), draws=draws, seed=seed, chosen=chosen
+        scenario, data.facts(), date.fromisoformat(today_iso), draws=draws, seed=seed, chosen=chosen, method=method
     )
 
 
 def monte_carlo(
-    scenario: Scenario, draws: int, seed: int, chosen: dict[str, montecarlo.Range]
+    scenario: Scenario, draws: int, seed: int, chosen: dict[str, montecarlo.Range],
+    method: str = montecarlo.DEFAULT_METHOD,
 ) -> montecarlo.MonteCarlo:
     key = tuple((r.name, float(r.low), float(r.mode), float(r.high)) for r in chosen.values())
-    return _monte_carlo(scenario.model_dump_json(), data.today().isoformat(), draws, seed, key)
-
-
-def monte_carlo_export_settings() -> MonteCarloSettings:
-    """The Monte Carlo page's settings as the exports record them (read while the page is drawn)."""
-    return MonteCarloSettings(*monte_carlo_settings())
+    return _monte_carlo(scenario.model_dump_json(), data.today().isoformat(), draws, seed, key, method)
 
 
 def export_bundle(scenario: Scenario, app_url: str, settings: MonteCarloSettings) -> ExportBundle:
     """What the dashboard's downloads hold for ``scenario``: :func:`model.export.bundle.make_bundle`
     with this session's cached runs passed in. ``app_url`` and ``settings`` are read while the page
-    is drawn (:func:`ui.link.page_url`, :func:`monte_carlo_export_settings`): a download's data is
+    is drawn (:func:`ui.link.page_url`, :func:`monte_carlo_settings`): a download's data is
     made later, outside the script run, where the page's address is no longer known."""
-    mc = monte_carlo(scenario, settings.draws, settings.seed, montecarlo.default_ranges(scenario, settings.relative))
+    mc = monte_carlo(scenario, settings.draws, settings.seed, settings.ranges(scenario), settings.method)
     quote = data.msft_quote()
     price = (PriceUsed(quote.close_usd, quote.close_date, quote.description) if quote is not None
              else PriceUsed(None))

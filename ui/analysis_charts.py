@@ -1,7 +1,7 @@
-"""Charts of the scenario analysis: tornado, two-way heat map, Monte Carlo fan, gap probability and
-histogram. Pure functions: tidy frames in, figures out (tested through ``to_dict()``); each
-structure is built once per setting (ui.figure). Every chart has a title, axis titles with units and
-tooltips."""
+"""Charts of the scenario analysis: tornado, two-way heat map, Monte Carlo fan, gap probability,
+histogram, lower-tail drivers and the correlation matrix. Pure functions: tidy frames in, figures out
+(tested through ``to_dict()``); each structure is built once per setting (ui.figure). Every chart has
+a title, axis titles with units and tooltips."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
-from ui.figure import Figure, data, figure
+from ui.figure import SUBTITLE_CHARS, Figure, data, figure, wrap_lines
 
 # One colour a scenario column (Okabe-Ito, colour-blind safe, readable on light and dark).
 SCENARIO_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
@@ -44,15 +44,17 @@ def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -
 def _tornado_structure(outcome_label: str, unit: str, height: int) -> alt.LayerChart:
     bars = alt.Chart(data("tornado")).mark_bar().encode(
         # Widest swing on top: the table's rank, so the structure does not change with the order.
+        # Labels up to 170 px: on a phone the plot keeps half the width (a longer name ends in "…",
+        # and the tooltip and the table below give it whole).
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelLimit=170)),
         x=alt.X("outcome_at:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(zero=False)),
         x2=alt.X2("outcome_now:Q"),
         color=alt.Color(
             "end:N",
             title="Assumption at its",
             scale=alt.Scale(domain=["low end", "high end"], range=[LOW_COLOUR, HIGH_COLOUR]),
-            legend=alt.Legend(orient="bottom", direction="horizontal"),
+            legend=alt.Legend(orient="bottom", direction="horizontal", titleOrient="top"),
         ),
         tooltip=[
             alt.Tooltip("label:N", title="Assumption"),
@@ -105,14 +107,16 @@ def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit:
         alt.Tooltip("value_usd_bn:Q", title=f"{outcome_label} ({unit})", format=",.2f"),
     ]
     # Values as the sidebar writes them (7.2%, not 0.072), in the order of the values themselves.
-    y = alt.Y("row_text:O", title=row_label, sort=alt.EncodingSortField(field="row_value", order="ascending"),
-              axis=alt.Axis(titleLimit=280))
-    x = alt.X("column_text:O", title=column_label, sort=alt.EncodingSortField(field="column_value", order="ascending"),
-              axis=alt.Axis(labelAngle=0, titleLimit=600))
+    # An assumption's name as the axis title, in lines that fit a phone rather than cut short.
+    y = alt.Y("row_text:O", title=wrap_lines(row_label, 30),
+              sort=alt.EncodingSortField(field="row_value", order="ascending"))
+    x = alt.X("column_text:O", title=wrap_lines(column_label, SUBTITLE_CHARS),
+              sort=alt.EncodingSortField(field="column_value", order="ascending"), axis=alt.Axis(labelAngle=0))
     rects = base.mark_rect().encode(
         y=y,
         x=x,
-        color=alt.Color("value_usd_bn:Q", title=unit, scale=alt.Scale(scheme="blueorange")),
+        # Blue for a high result, orange for a low one: the tornado's colours for the high and low ends.
+        color=alt.Color("value_usd_bn:Q", title=unit, scale=alt.Scale(scheme="blueorange", reverse=True)),
         tooltip=tooltip,
     )
     # Light text on the darkest cells at either end of the scale, dark text elsewhere.
@@ -171,21 +175,35 @@ def _fan_structure() -> alt.LayerChart:
         band,
         median,
         title=_title(
-            "Microsoft's cumulative position with OpenAI: P10 to P90",
+            "Microsoft's cumulative position with OpenAI, stake as counted: P10 to P90",
             " ",
         ),
     ).properties(height=340)
 
 
-def fan_chart(fan: pd.DataFrame, draws: int) -> Figure:
-    """The cash position's fan up to the year before the horizon. In the horizon year the stake's
-    value lands as one flow many times larger than any other, and would set the axis so that the
-    band of every other year is flat; its spread is in the NPV percentiles and histogram instead."""
-    horizon = fan["year"].max()
-    before = fan[fan["year"] < horizon] if len(fan) > 1 else fan
-    return figure(_fan_structure, fan=before, subtitle=f"{draws:,} draws; line: median; band: 10th to 90th "
-                  f"percentile; cash flows to {int(before['year'].max())} (USD bn, undiscounted): the stake's "
-                  f"value in {int(horizon)} is in the NPV range below")
+def fan_subtitle(draws: int, stake_valuation: str, stake_year: int, last_year: int) -> list[str]:
+    """What the fan draws, following the valuation method, and why it differs from the Overview's
+    cumulative cash (which leaves the stake out); short lines, as Vega does not wrap a subtitle."""
+    head = f"{draws:,} draws; line: median; band: 10th to 90th percentile; undiscounted (USD bn)."
+    if stake_valuation == "market_mark":
+        return [head, f"The stake counts at the last round's price in {stake_year}: the step there is the stake,",
+                "which the Overview's cumulative cash leaves out."]
+    return [head, f"The stake counts at the horizon ({stake_year}), left off here: cash to {last_year},",
+            "as the Overview does; the stake is in the NPV range below."]
+
+
+def fan_chart(fan: pd.DataFrame, draws: int, stake_valuation: str = "market_mark",
+              stake_year: int | None = None) -> Figure:
+    """The cumulative position's fan. With the terminal multiple the stake's value lands in the horizon
+    year as one flow many times larger than any other and would flatten the band of every other year:
+    that year is left off (its spread is in the NPV percentiles and histogram). At the market mark it
+    lands in ``stake_year`` (today's), which the subtitle names."""
+    horizon = int(fan["year"].max())
+    terminal = stake_valuation != "market_mark"
+    before = fan[fan["year"] < horizon] if terminal and len(fan) > 1 else fan
+    landing = horizon if terminal else int(stake_year or before["year"].min())
+    return figure(_fan_structure, fan=before,
+                  subtitle=fan_subtitle(draws, stake_valuation, landing, int(before["year"].max())))
 
 
 def _gap_probability_structure() -> alt.Chart:
@@ -285,3 +303,94 @@ def scenario_results_chart(frame: pd.DataFrame) -> Figure:
     scenarios = tuple(dict.fromkeys(frame["scenario_title"]))
     return figure(_scenario_results_structure, (scenarios,), results=frame,
                   subtitle="NPV, stake value, at-risk Azure revenue and OpenAI's funding gap; USD bn")
+
+
+# -- what drives the lower tail, and the correlations ----------------------------------------------
+
+
+def _drivers_structure(height: int) -> alt.Chart:
+    return (
+        alt.Chart(
+            data("drivers"),
+            title=_title("What drives the lower tail of NPV",
+                         ["Rank correlation with NPV across the draws, the ten strongest;",
+                          "blue: a higher value raises NPV; orange: it lowers NPV"]),
+        )
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
+                    axis=alt.Axis(labelLimit=200)),
+            x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV"),
+            # The subtitle says what the colours mean: a legend would not fit beside a phone's bars.
+            color=alt.Color("direction:N",
+                            scale=alt.Scale(domain=["raises NPV", "lowers NPV"], range=[HIGH_COLOUR, LOW_COLOUR]),
+                            legend=None),
+            tooltip=[
+                alt.Tooltip("label:N", title="Assumption"),
+                alt.Tooltip("rank_correlation_with_npv:Q", title="Rank correlation with NPV", format="+.2f"),
+                alt.Tooltip("mean_percentile_in_worst_10pct:Q", title="Where it sits in its range, worst 10%",
+                            format=".0%"),
+            ],
+        )
+        .properties(height=height)
+    )
+
+
+DRIVERS_SHOWN = 10
+
+
+def drivers_chart(drivers: pd.DataFrame, top: int = DRIVERS_SHOWN) -> Figure:
+    """The ``top`` assumptions most linked with NPV (the table has every one)."""
+    drivers = drivers.head(top)
+    frame = drivers.assign(direction=["raises NPV" if v >= 0 else "lowers NPV"
+                                      for v in drivers["rank_correlation_with_npv"]])
+    return figure(_drivers_structure, (tornado_height(len(frame)),), drivers=frame)
+
+
+def correlation_matrix_frame(correlations: pd.DataFrame) -> pd.DataFrame:
+    """The correlated pairs as cells of a symmetric matrix (both halves and the unit diagonal). Rows
+    carry a number and the assumption's name, columns the number alone, so the matrix fits a phone."""
+    names: dict[str, str] = {}
+    for a, label_a, b, label_b in correlations[["assumption_a", "label_a", "assumption_b", "label_b"]].itertuples(
+            index=False):
+        names.setdefault(a, label_a)
+        names.setdefault(b, label_b)
+    width = 1 if len(names) < 10 else 2
+    number = {name: f"{i:0{width}d}" for i, name in enumerate(names, start=1)}
+    cells = {(name, name): 1.0 for name in names}
+    for row in correlations.itertuples():
+        cells[(row.assumption_a, row.assumption_b)] = cells[(row.assumption_b, row.assumption_a)] = row.correlation_used
+    return pd.DataFrame([
+        {"row": f"{number[a]}. {names[a]}", "column": number[b], "row_label": names[a], "column_label": names[b],
+         "correlation": v,
+         "ink": "#FFFFFF" if abs(v) > 0.55 else "#1A1A1A"}
+        for (a, b), v in cells.items()
+    ])
+
+
+def _correlation_structure() -> alt.LayerChart:
+    base = alt.Chart(data("cells"))
+    tooltip = [alt.Tooltip("row_label:N", title="Assumption"), alt.Tooltip("column_label:N", title="With"),
+               alt.Tooltip("correlation:Q", title="Correlation of normal scores", format="+.2f")]
+    # Numbered labels sort in their own order (zero-padded past nine), with no sort field to send.
+    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=170, labelOverlap=False))
+    x = alt.X("column:N", title="With (number of the row)",
+              axis=alt.Axis(labelAngle=0, labelOverlap=False, orient="top"))
+    rects = base.mark_rect().encode(
+        y=y, x=x, tooltip=tooltip,
+        color=alt.Color("correlation:Q", title="Correlation (-1 to 1)",
+                        scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=140,
+                                          titleOrient="top")),
+    )
+    # Light text on the darkest cells, dark text elsewhere, on either theme.
+    text = base.mark_text(fontSize=9).encode(y=y, x=x, text=alt.Text("correlation:Q", format="+.1f"),
+                                             color=alt.Color("ink:N", scale=None), tooltip=tooltip)
+    return alt.layer(rects, text, title=_title(
+        "Correlations used in this run",
+        "Correlation of the normal scores of the Gaussian copula; blank: drawn independently",
+    )).resolve_scale(color="independent").properties(height=300)
+
+
+def correlation_chart(correlations: pd.DataFrame) -> Figure:
+    return figure(_correlation_structure, cells=correlation_matrix_frame(correlations))

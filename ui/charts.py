@@ -19,21 +19,23 @@ import pandas as pd
 from model.engine import COUNTERPARTIES, FLOW_LABELS, RENEWALS
 from ui.figure import Figure, data, figure
 
+# One colour a counterparty, in COUNTERPARTIES' order. Two families share a hue on purpose (a deal
+# and its earlier or later parts: Azure's three, AWS's two); every other colour keeps apart from the
+# rest, so thirteen series can be told apart (no two greens, purples or blues outside the families).
 _PALETTE = (
     "#0072B2",  # blue: Microsoft Azure
     "#6FA8DC",  # light blue: Azure before the 2025 commitment, next to its parent
-    "#D55E00",  # vermillion
-    "#009E73",  # bluish green
-    "#E69F00",  # orange
-    "#F0C05A",  # light orange, next to its parent deal
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#117733",  # Tol green
-    "#AA4499",  # Tol purple
-    "#999933",  # Tol olive
-    "#888888",  # grey
-    "#882255",  # Tol wine (spare)
-    "#44AA99",  # Tol teal (spare)
+    "#A9C9EA",  # pale blue: the rest of Azure's disclosed backlog, the third of the family
+    "#D55E00",  # vermillion: Oracle
+    "#009E73",  # bluish green: CoreWeave
+    "#E69F00",  # orange: AWS
+    "#F0C05A",  # light orange: the AWS expansion, next to its parent deal
+    "#CC79A7",  # reddish purple: Cerebras
+    "#DDCC77",  # sand: Stargate
+    "#999933",  # olive: NVIDIA
+    "#AA4499",  # Tol purple: AMD
+    "#882255",  # Tol wine: Broadcom
+    "#888888",  # grey: Google Cloud
 )
 # Renewals are not a counterparty's contract: a light neutral that reads as "not yet signed".
 RENEWALS_COLOUR = "#C8C8C8"
@@ -43,6 +45,7 @@ COUNTERPARTY_COLOURS = {
 }
 COUNTERPARTY_ORDER = [*COUNTERPARTIES, RENEWALS]
 IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, LINE_COLOUR = "#009E73", "#D55E00", "#0072B2", "#E69F00"
+STAKE_COLOUR = "#CC79A7"  # a value held, not cash: apart from money in (green) and money out (red)
 STATUS_ORDER = ["actual", "committed", "projected"]
 USD_BN = "USD bn"
 
@@ -97,9 +100,10 @@ def bridge_frame(cash_flows: pd.DataFrame) -> pd.DataFrame:
     rows, running = [], 0.0
     for flow in order:
         amount = float(totals[flow])
+        # The stake is a value, not money received: its own colour, never the "money in" green.
+        kind = "stake (unrealised)" if flow == "stake_value" else "money in" if amount >= 0 else "money out"
         rows.append({"step": FLOW_LABELS.get(flow, flow), "start_usd_bn": running,
-                     "end_usd_bn": running + amount, "amount_usd_bn": amount,
-                     "kind": "money in" if amount >= 0 else "money out"})
+                     "end_usd_bn": running + amount, "amount_usd_bn": amount, "kind": kind})
         running += amount
     rows.append({"step": "Net position", "start_usd_bn": 0.0, "end_usd_bn": running,
                  "amount_usd_bn": running, "kind": "net position"})
@@ -114,8 +118,8 @@ def _bridge_structure(steps: tuple[str, ...]) -> alt.LayerChart:
         x=alt.X("start_usd_bn:Q", title="Cumulative position (USD bn)"),
         x2="end_usd_bn:Q",
         color=alt.Color("kind:N", title="Step",
-                        scale=alt.Scale(domain=["money out", "money in", "net position"],
-                                        range=[OUT_COLOUR, IN_COLOUR, TOTAL_COLOUR]),
+                        scale=alt.Scale(domain=["money out", "money in", "stake (unrealised)", "net position"],
+                                        range=[OUT_COLOUR, IN_COLOUR, STAKE_COLOUR, TOTAL_COLOUR]),
                         legend=_legend()),
         tooltip=[alt.Tooltip("step:N", title="Step"),
                  alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.2f"),

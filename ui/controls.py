@@ -141,16 +141,16 @@ def scenario_controls() -> Scenario:
     sidebar.markdown("### Scenario")
     if presets:
         sidebar.caption("Start from a preset")
-        columns = sidebar.columns(2)
-        for index, preset in enumerate(presets.values()):
-            columns[index % 2].button(
-                preset.title,
-                key=f"_preset_{preset.name}",
-                on_click=_apply_preset,
-                args=(preset.name,),
-                help=preset.story,
-                width="stretch",
-            )
+        # A row that wraps, not columns: columns stack on a phone, which read the presets column by column.
+        with sidebar.container(horizontal=True, gap="small", key="_presets"):
+            for preset in presets.values():
+                st.button(
+                    preset.title,
+                    key=f"_preset_{preset.name}",
+                    on_click=_apply_preset,
+                    args=(preset.name,),
+                    help=preset.story,
+                )
     elif presets_error:
         sidebar.error(presets_error)
     story_box = sidebar.container()
@@ -206,13 +206,14 @@ def _changed_list(scenario: Scenario, changed: list[FieldSpec]) -> None:
         return
     with st.container(key="_changed_assumptions"):
         for spec in changed:
-            text, button = st.columns([5, 1], vertical_alignment="center", gap="small")
+            # Text and reset side by side on every screen (columns would stack them on a phone).
+            row = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False)
             now = readable_value(spec, getattr(scenario, spec.name))
-            text.caption(
+            row.caption(
                 f"**{markdown_text(spec.label)}**: {markdown_text(now)} "
                 f"(reported: {markdown_text(readable_value(spec, spec.default))})"
             )
-            button.button(
+            row.button(
                 "",
                 key=f"_reset_{spec.name}",
                 icon=":material/undo:",
@@ -236,6 +237,7 @@ def scenario_file_controls(scenario: Scenario) -> None:
     )
     st.file_uploader(
         "Open a scenario file (JSON)",
+        max_upload_size=1,  # a scenario file is a few KB: the box says "1MB per file", not 200MB
         type=["json"],
         key=UPLOAD_KEY,
         on_change=_load_upload,

@@ -18,22 +18,17 @@ def usd_bn(value: float | None, digits: int = 1) -> str:
 
 
 def headline_usd_bn(value: float | None) -> str:
-    """A headline card's money: to $0.1B below $100B, to the $1B above (a card is narrow on a phone)."""
-    return usd_bn(value, 0 if value is not None and abs(value) >= 100 else 1)
+    """Money as a figure on a card or in a sentence, one rule everywhere: to the $1B from $100B, to
+    $0.1B below (a card is narrow on a phone), "under $0.1B" for less but not nothing, never "$0B".
 
-
-def rough_usd_bn(value: float | None) -> str:
-    """Money in a sentence: whole billions from $10B, to $0.1B below, "under $0.1B" for less but not
-    nothing, so a small amount never reads as "$0B".
-
-    >>> rough_usd_bn(322.4), rough_usd_bn(8.04), rough_usd_bn(0.02), rough_usd_bn(0.0)
-    ('$322B', '$8.0B', 'under $0.1B', '$0B')
+    >>> headline_usd_bn(248.84), headline_usd_bn(8.04), headline_usd_bn(0.02), headline_usd_bn(0.0)
+    ('$249B', '$8.0B', 'under $0.1B', '$0.0B')
     """
     if is_missing(value):
         return "n/a"
     if value != 0 and abs(value) < 0.05:
         return "under $0.1B"
-    return usd_bn(value, 0 if abs(value) >= 10 or value == 0 else 1)
+    return usd_bn(value, 0 if abs(value) >= 100 else 1)
 
 
 def usd(value: float | None, digits: int = 2) -> str:

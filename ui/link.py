@@ -73,7 +73,7 @@ def ignored_line(item: IgnoredValue) -> str:
     shown = markdown_text(item.value) if item.value != "" else "(empty)"
     if item.name in PAGE_PARAMS:
         param = PAGE_PARAMS[item.name]
-        default = f"{param.default:,}" if param.kind is int else f"{param.default:g}"
+        default = param.show(param.default)
         return (
             f"**{param.label}** (`{item.name}`): {shown} is not allowed "
             f"(allowed: {markdown_text(param.describe_range())}); using the default, {markdown_text(default)}"

@@ -296,7 +296,8 @@ def stake_share_chart(frame: pd.DataFrame, basis: StakeBasis) -> alt.LayerChart:
         f"shares, the count as of {basis.shares_as_of}).",
         f"Dashed: before {basis.recap_date}, Microsoft held a capped profit share, not equity; shown at the "
         f"{basis.prior_share_of_for_profit:.1%} it converted into. Solid: the filed {basis.recap_stake:.0%}, "
-        f"then the scenario's {basis.scenario_stake:.1%}.",
+        f"then the scenario's {basis.scenario_stake:.1%} diluted by each later round "
+        f"({basis.stake_on(date.max):.1%} after the last).",
     ]
     return alt.layer(lines, points, title=_title(
         "Microsoft's OpenAI stake as a share of its market value", subtitle)).properties(

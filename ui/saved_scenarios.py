@@ -85,6 +85,7 @@ def panel(current: Scenario) -> None:
         right.button("Save", key="_save_scenario", on_click=_save_current, args=(current,), width="stretch")
         st.file_uploader(
             "Add a scenario file (JSON) as a column",
+            max_upload_size=1,  # a scenario file is a few KB: the box says "1MB per file", not 200MB
             type=["json"],
             key=UPLOAD_KEY,
             on_change=_add_upload,

@@ -67,11 +67,13 @@ def redraw_scenario_views() -> None:
 def linked_setting(param: PageParam) -> dict[str, Any]:
     """The arguments of a page's widget for ``param``: its bounds, default and key, bound to the link;
     a change reruns what shows the scenario, as a change of assumption does (the share box holds it)."""
-    return {"min_value": param.low, "max_value": param.high, "value": param.default, "key": param.name,
-            "bind": "query-params", "on_change": redraw_scenario_views}
+    bound = {"key": param.name, "bind": "query-params", "on_change": redraw_scenario_views}
+    if param.kind is str:  # a choice (Monte Carlo's method): a radio or segmented control
+        return {"options": list(param.choices), "index": param.choices.index(param.default), **bound}
+    return {"min_value": param.low, "max_value": param.high, "value": param.default, **bound}
 
 
-def page_setting(param: PageParam) -> int | float:
+def page_setting(param: PageParam) -> int | float | str:
     """A page setting (Monte Carlo's draws, say) as this session has it: its widget's state (already
     updated when a change reruns the script, before the page that holds it runs), else the link's
     value, else the default."""

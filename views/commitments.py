@@ -11,6 +11,7 @@ from ui.page import (
     derived_note,
     header,
     ink,
+    metric_row,
     model_result,
     money_markdown,
     page_content,
@@ -30,17 +31,18 @@ def page() -> None:
     totals = result.tables["commitment_totals"]
 
     with section("the commitment figures"):
-        cols = st.columns(4)
-        cols[0].metric("Announced", fmt.usd_bn(totals["announced_usd_bn"].sum(), 0), border=True,
-                       help="The headline figures as announced, where there is one (GPU deals in gigawatts have none). "
-                            "They overlap: Stargate's $500B contains Oracle's sites.")
-        cols[1].metric("What OpenAI itself pays", fmt.usd_bn(totals["total_usd_bn"].sum(), 0), border=True,
-                       help="Whole contracts as rent, its own chips and its Stargate equity (derived).")
-        cols[2].metric("Funding gap, all years", fmt.usd_bn(metrics.total_funding_gap_usd_bn, 0), border=True,
-                       help=f"Committed bills OpenAI cannot pay. First gap: "
-                            f"{fmt.year(metrics.first_funding_gap_year, never='none')}.")
-        cols[3].metric("At-risk Azure revenue", fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn), border=True,
-                       help="Microsoft's part of the unpaid bills.")
+        metric_row([
+            ("Announced", fmt.headline_usd_bn(totals["announced_usd_bn"].sum()),
+             "The headline figures as announced, where there is one (GPU deals in gigawatts have none). "
+             "They overlap: Stargate's $500B contains Oracle's sites."),
+            ("What OpenAI itself pays", fmt.headline_usd_bn(totals["total_usd_bn"].sum()),
+             "Whole contracts as rent, its own chips and its Stargate equity (derived)."),
+            ("Funding gap, all years", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
+             "Committed bills OpenAI cannot pay. First gap: "
+             f"{fmt.year(metrics.first_funding_gap_year, never='never')}."),
+            ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+             "Microsoft's part of the unpaid bills: revenue, not value (its cost is the margin on it)."),
+        ])
         derived_note(
             "Cloud contracts are rent over their terms; GPU deals count only the chips OpenAI finances itself; "
             "Stargate counts OpenAI's equity, its sites being rent through Oracle. Where no schedule was reported, "

@@ -19,10 +19,25 @@ def page() -> None:
         base = data.calibration(Scenario())
         passed = int(base["within"].sum())
         message = f"The base case reproduces **{passed} of {len(base)}** reported figures within their band."
+        known = base[~base["within"] & (base["known_miss"] != "")]
         if passed == len(base):
             st.success(message, icon=":material/verified:")
+        elif passed + len(known) == len(base):
+            st.warning(message + " The model is known to miss the rows marked ✗, for the reason given:\n\n"
+                       + "\n".join(f"- **{row.label}**: {row.known_miss}" for row in known.itertuples()),
+                       icon=":material/warning:")
         else:
             st.warning(message + " The rows marked ✗ are outside.", icon=":material/warning:")
+        bounded = base.dropna(subset=["low", "high"])
+        bounded = bounded[(bounded["low"] > 0) & (bounded["high"] > 0)]
+        if not bounded.empty:
+            ratio = bounded["high"] / bounded["low"]
+            widest = bounded.loc[ratio.idxmax()]
+            st.caption(money_markdown(
+                "A band is as tight as what was reported allows, and no tighter: a filed figure gets a narrow one, "
+                "a leak, a plan or a figure the filings do not break out a wide one (the widest: "
+                f"{widest['label']}, {widest['band']}, its basis in the table). Passing a wide band shows the "
+                "model is in the right range, not that it hits the figure."))
         scenario = current_scenario()
         shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]])
         # The model's figure and its band next to the label: on a phone they are what fits on the first screen.

@@ -28,19 +28,20 @@ def scenario_name(scenario) -> str:
 def plain_words(result) -> str:
     """What the scenario means for Microsoft, in one sentence a shareholder can read."""
     metrics = result.metrics
-    stake = (f"Microsoft's {fmt.rough_usd_bn(metrics.invested_usd_bn)} has become a stake worth "
+    stake = (f"Microsoft's {fmt.headline_usd_bn(metrics.invested_usd_bn)} has become a stake worth "
              f"{fmt.headline_usd_bn(metrics.stake_value_usd_bn)} as this scenario values it")
-    gap = fmt.rough_usd_bn(metrics.total_funding_gap_usd_bn)
+    gap = fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn)
     if metrics.total_funding_gap_usd_bn < 0.05:  # under $0.1B as shown: every bill paid, to the rounding
         bills = ("OpenAI pays every bill it has signed, so none of the "
-                 f"{fmt.rough_usd_bn(metrics.azure_revenue_usd_bn)} of Azure revenue it brings Microsoft is at risk")
+                 f"{fmt.headline_usd_bn(metrics.azure_revenue_usd_bn)} of Azure revenue it brings Microsoft is at risk")
     elif metrics.claims_recovered_share > 0.9995:
         bills = (f"OpenAI defers {gap} of its bills from {fmt.year(metrics.first_funding_gap_year)} and pays them "
                  "back as its cash recovers, so no Azure revenue is lost, though the debts weigh on the stake's value")
     else:
         bills = (f"OpenAI defers {gap} of its bills from {fmt.year(metrics.first_funding_gap_year)} and its value "
-                 f"covers only {fmt.percent(metrics.claims_recovered_share, 0)} of them, so its equity is written off "
-                 f"and {fmt.rough_usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Microsoft's Azure revenue is lost")
+                 f"covers only {fmt.percent(metrics.claims_recovered_share, 0)} of them, so its equity is written "
+                 f"off and {fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Microsoft's Azure revenue "
+                 "is lost")
     return money_markdown(f"{scenario_name(result.scenario)}: **{stake}; {bills}.**")
 
 
@@ -253,7 +254,8 @@ def page() -> None:
         table(summary, "summary", shown=shown, title="Table: every figure, and how each was worked out",
               caption="Derived figures are marked in the `derived` column; "
               "`note` says how each was worked out. Values are shown in their unit; the CSV has them in full.",
-              column_config={"value": st.column_config.TextColumn("value")})
+              # The label names each figure; its code name (the CSV's `metric`) is left off the screen.
+              column_config={"value": st.column_config.TextColumn("value"), "metric": None})
         table(result.tables["msft_by_year"], "msft_by_year", title="Table: Microsoft's cash flow by year",
               caption="Microsoft's net cash flow by year (USD bn).")
 

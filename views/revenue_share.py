@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.page import assumption_note, chart, header, model_result, page_content, rate_path_text, section
+from ui.page import assumption_note, chart, header, metric_row, model_result, page_content, rate_path_text, section
 from ui.tables import table
 
 
@@ -18,12 +18,15 @@ def page() -> None:
 
     with section("the revenue share figures"):
         binding = revenue_share.loc[revenue_share["cap_binds"].astype(bool), "year"]
-        cols = st.columns(4)
-        cols[0].metric("Received so far", fmt.usd_bn(metrics.revenue_share_received_usd_bn), border=True)
-        cols[1].metric("To come", fmt.usd_bn(metrics.revenue_share_to_come_usd_bn), border=True)
-        cols[2].metric("Cap from 2026", fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0), border=True)
-        cols[3].metric("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
-                       border=True)
+        metric_row([
+            ("Received so far", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
+             "Derived from OpenAI's revenue; 2026 is modelled, so it follows the scenario."),
+            ("To come", fmt.headline_usd_bn(metrics.revenue_share_to_come_usd_bn), "Under the cap, to its end year."),
+            ("Cap from 2026", fmt.headline_usd_bn(scenario.revenue_share_cap_usd_bn),
+             "The total Microsoft can receive."),
+            ("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
+             "The first year the cap stops the payments."),
+        ])
         assumption_note(
             f"{rate_path_text(scenario)}; total from 2026 capped at "
             f"{fmt.usd_bn(scenario.revenue_share_cap_usd_bn, 0)}. "

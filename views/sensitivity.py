@@ -1,8 +1,10 @@
-"""Sensitivity: a tornado of every uncertain assumption, and a two-way table of any two."""
+"""Sensitivity: a tornado of every uncertain assumption over the ranges of the record (the ones
+Monte Carlo draws from), and a two-way table of any two."""
 
 import streamlit as st
 
-from model.analysis.sensitivity import DEFAULT_RELATIVE, OUTCOMES, uncertain_names
+from model.analysis.ranges import load_ranges
+from model.analysis.sensitivity import OUTCOMES, uncertain_names
 from model.scenario import SPECS
 from ui import analysis
 from ui import analysis_charts as charts
@@ -22,27 +24,34 @@ def sensitivity(scenario) -> None:
         key="sensitivity_outcome",
     )
     label, unit = OUTCOMES[outcome]
+    include_fixed = st.toggle(
+        "Move the reported terms too", key="sensitivity_reported",
+        help="The filed stake, the revenue share's rate, end and cap, the tax and discount rates and Stargate's "
+        "committed equity are held, as Monte Carlo holds them; switch on to see them on their recorded ranges.",
+    )
 
     with section("the tornado"):
-        tornado = analysis.tornado_table(scenario)
+        tornado = analysis.tornado_table(scenario, include_fixed)
         # An assumption that does not move this result gets no bar: it stays in the table below.
         idle = (tornado["outcome"] == outcome) & (tornado["swing"].abs() < 1e-9)
         chart(charts.tornado_chart(tornado[~idle], outcome, label, unit), width="stretch")
         if idle.any():
             st.caption(f"{int(idle.sum())} assumptions do not move this result at all and have no bar: "
                        + ", ".join(tornado.loc[idle, "label"]) + ".")
+        held = [SPECS[r.name].label for r in load_ranges().ranges if r.fixed and not include_fixed]
         st.caption(
-            f"Range rule: a quantity moves {DEFAULT_RELATIVE:.0%} of its current value either way (of its allowed "
-            f"span when it is zero); a number of years moves by whole years; a calendar year moves "
-            f"{DEFAULT_RELATIVE:.0%} of its allowed span in whole years; every end stays within the slider's "
-            "bounds. All variants run in one vectorised pass of the model."
+            "Ranges: the low and high of each assumption in data/ranges.yaml, the same ranges Monte Carlo draws "
+            "from, around the sidebar's value (stretched to hold it); the table gives each range's reason and "
+            "source. All variants run in one vectorised pass of the model."
+            + (" Held as reported terms: " + ", ".join(held) + "." if held else "")
         )
         rows = tornado[tornado["outcome"] == outcome]
         dataframe(
             rows[["rank", "label", "assumption_unit", "low", "value", "high",
-                  "outcome_at_low", "outcome_at_high", "swing"]],
+                  "outcome_at_low", "outcome_at_high", "swing", "basis", "reason", "source"]],
             column_config={
                 "label": st.column_config.TextColumn("Assumption", width="large"),
+                "reason": st.column_config.TextColumn("Why this range", width="large"),
                 "outcome_at_low": st.column_config.Column(f"At low ({unit})"),
                 "outcome_at_high": st.column_config.Column(f"At high ({unit})"),
                 "swing": st.column_config.Column(f"Swing ({unit})"),
@@ -87,7 +96,8 @@ def page() -> None:
     header(
         "Sensitivity",
         "Which assumptions matter most: each uncertain assumption alone moves to the low and high ends of "
-        "its range while every other stays as in the sidebar. Amounts in USD billions.",
+        "its range from the public record (the ranges Monte Carlo draws from) while every other stays as in "
+        "the sidebar. Amounts in USD billions.",
     )
     scenario = current_scenario()
 

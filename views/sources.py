@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.sources import records_table
 from ui import data
 from ui.glossary import glossary_markdown
 from ui.page import header, page_content, section
@@ -27,11 +28,23 @@ def glossary_and_sources() -> None:
         topics = sorted(sources["topic"].dropna().unique())
         chosen = st.multiselect("Topics", topics, key="_source_topics", placeholder="All topics")
         shown = sources[sources["topic"].isin(chosen)] if chosen else sources
-        derived_count = int(shown["derived"].astype(bool).sum())
-        st.caption(f"{len(shown)} facts shown, {derived_count} of them derived.")
-        table(shown, "sources", column_config={
-            "derived": st.column_config.CheckboxColumn("derived", help="Worked out by the model, not reported"),
-        }, height=600)
+        records = records_table(shown)
+        derived_count = int(records["derived"].sum())
+        st.caption(f"{len(records)} facts ({len(shown)} values) shown, {derived_count} of them derived. "
+                   "Each names its source document and the date it speaks for; a weak source says so first in "
+                   "its note.")
+        # One record a row, its values side by side: a reader looks a fact up, not a field.
+        st.dataframe(records, hide_index=True, height=600, column_config={
+            "topic": st.column_config.TextColumn("Topic", width="small"),
+            "record": st.column_config.TextColumn("Fact", width="medium", pinned=True),
+            "values": st.column_config.TextColumn("Values", width="large"),
+            "source": st.column_config.TextColumn("Source", width="large"),
+            "as_of": st.column_config.TextColumn("As of", width="small"),
+            "derived": st.column_config.CheckboxColumn("Derived", help="Worked out by the model, not reported"),
+            "note": st.column_config.TextColumn("Note", width="large"),
+        })
+        table(shown, "sources", title="Table: every value on its own row (as the CSV has it)",
+              caption="One row per reported value, with its unit, source and date.")
 
 
 page()

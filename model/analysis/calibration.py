@@ -34,6 +34,10 @@ class CalibrationTarget(Sourced):
     low: float | None = None
     high: float | None = None
     basis: str
+    # A figure the model is known not to reproduce yet, and why: shown as a miss on every screen and
+    # in the check, which does not fail on it; the tests fail once it lands in its band, so the note
+    # is removed with the fix.
+    known_miss: str | None = None
 
     @model_validator(mode="after")
     def _band(self) -> CalibrationTarget:
@@ -156,8 +160,9 @@ def _band(target: CalibrationTarget) -> str:
 
 def check(facts: Facts, today: date, scenario: Scenario | None = None,
           targets: list[CalibrationTarget] | None = None, result: Result | None = None) -> pd.DataFrame:
-    """One row per target: what was reported, the band, the model's figure, within or not.
-    ``result``, if given, is the scenario's run already made (the dashboard's cached one)."""
+    """One row per target: what was reported, the band, the model's figure, within or not, and for a
+    figure the model is known to miss, why (``known_miss``). ``result``, if given, is the scenario's
+    run already made (the dashboard's cached one)."""
     result = result if result is not None else run(scenario or Scenario(), facts, today)
     rows = []
     for target in targets if targets is not None else load_calibration():
@@ -171,6 +176,7 @@ def check(facts: Facts, today: date, scenario: Scenario | None = None,
             "high": target.high,
             "modelled": value,
             "within": bool(_within(value, target)),
+            "known_miss": target.known_miss or "",
             "basis": target.basis,
             "source": target.source,
             "as_of": target.as_of,
@@ -193,3 +199,8 @@ def calibrate_cost_of_equity(facts: Facts, today: date, scenario: Scenario | Non
     scenario = scenario or Scenario()
     return solve_rate(lambda rate: openai_value_at(rate, facts, today, scenario),
                       scenario.openai_valuation_usd_bn, low=0.01, high=0.60)
+
+
+def unexplained_misses(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows outside their band that are not known misses: what makes the check fail."""
+    return table[~table["within"] & (table["known_miss"] == "")]

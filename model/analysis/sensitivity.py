@@ -1,20 +1,17 @@
 """Sensitivity: how far each uncertain assumption moves a headline result (a tornado), and two-way
 tables of a result over a grid of two assumptions (Excel's data tables).
 
-The range rule, used by the tornado, the grid and (as the default) by Monte Carlo
-----------------------------------------------------------------------------------
-Each uncertain assumption (``SPECS[name].uncertain``) moves to a low and a high value around its
-current value:
+The ranges: the same declaration as Monte Carlo
+-----------------------------------------------
+The tornado moves each assumption to the low and high ends of its range in data/ranges.yaml
+(:mod:`model.analysis.ranges`), around the sidebar's value, so the tornado and the Monte Carlo
+agree about what matters. Reported terms (``fixed`` there) are left out unless asked for, as Monte
+Carlo holds them; an assumption with no record is not moved (a test keeps that list empty).
 
-- a quantity moves by ``relative`` (default 20%) of its current value either way; a quantity whose
-  current value is 0 (which has no 20% of itself) moves by ``relative`` of its declared span
-  (``high - low``) instead;
-- a whole-number quantity (a number of years) moves by the same amount rounded to whole steps, at
-  least one;
-- a calendar year (unit ``year``) has no size to take 20% of: it moves by ``relative`` of its
-  declared span, rounded to whole years, at least one;
-- every end is clipped to the field's declared bounds, so an assumption at a bound moves one way
-  only.
+The two-way table spreads its points over the same ranges. For an assumption without a record it
+falls back to the old rule (:func:`default_range`): ``relative`` (20%) of the current value either
+way, of the declared span for a zero or a calendar year, whole steps for whole numbers, clipped to
+the field's bounds.
 
 Every variant is evaluated in one vectorised :func:`model.simulate.simulate` call: one draw per
 variant (plus one for the current scenario), never a loop of runs.
@@ -29,6 +26,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from model.analysis.ranges import load_ranges, scenario_range, uncertain_names
 from model.facts import Facts
 from model.scenario import SPECS, FieldSpec, Scenario
 from model.simulate import Simulation, scenario_values, simulate, structure
@@ -44,8 +42,7 @@ OUTCOMES = {
 }
 
 
-def uncertain_names() -> list[str]:
-    return [name for name, spec in SPECS.items() if spec.uncertain and spec.value_type != "choice"]
+__all__ = ["uncertain_names"]
 
 
 def outcomes(sim: Simulation, facts: Facts) -> dict[str, np.ndarray]:
@@ -95,28 +92,38 @@ def default_range(spec: FieldSpec, value: float, relative: float = DEFAULT_RELAT
     return round(low, 10), round(high, 10)
 
 
-def ranges(scenario: Scenario, relative: float = DEFAULT_RELATIVE) -> pd.DataFrame:
-    """Each uncertain assumption's current value and its low and high ends, one row each."""
+def ranges(scenario: Scenario, width: float = 1.0, *, include_fixed: bool = False) -> pd.DataFrame:
+    """Each assumption the tornado moves: its current value and the low and high ends of its range
+    in data/ranges.yaml (reported terms only with ``include_fixed``), with the range's reason."""
     rows = []
-    for name in uncertain_names():
-        spec = SPECS[name]
-        value = getattr(scenario, name)
-        low, high = default_range(spec, value, relative)
-        rows.append({"name": name, "label": spec.label, "unit": spec.unit, "low": low, "value": value, "high": high})
+    for record in load_ranges().ranges:
+        if record.fixed and not include_fixed:
+            continue
+        spec = SPECS[record.name]
+        r = scenario_range(record, scenario, width)
+        value = getattr(scenario, record.name)
+        rows.append({"name": record.name, "label": spec.label, "unit": spec.unit, "low": r.low, "value": value,
+                     "high": r.high, "reported_term": record.fixed, "basis": record.basis, "reason": record.reason,
+                     "source": record.source})
+    order = {name: i for i, name in enumerate(SPECS)}
+    rows.sort(key=lambda row: order[row["name"]])
     return pd.DataFrame(rows)
 
 
 # -- tornado ---------------------------------------------------------------------------------------
 
 
-def tornado(scenario: Scenario, facts: Facts, today: date, relative: float = DEFAULT_RELATIVE) -> pd.DataFrame:
+def tornado(
+    scenario: Scenario, facts: Facts, today: date, width: float = 1.0, *, include_fixed: bool = False
+) -> pd.DataFrame:
     """One row per (outcome, assumption): the outcome at the low and high ends, sorted by swing.
 
     Columns: outcome, outcome_label, unit, name, label, assumption_unit, low, value, high,
-    outcome_at_low, outcome_now, outcome_at_high, change_at_low, change_at_high, swing (the
-    absolute difference between the outcome at the two ends), rank (1 = widest swing).
+    reported_term, basis, reason, source, outcome_at_low, outcome_now, outcome_at_high,
+    change_at_low, change_at_high, swing (the absolute difference between the outcome at the two
+    ends), rank (1 = widest swing).
     """
-    table = ranges(scenario, relative)
+    table = ranges(scenario, width, include_fixed=include_fixed)
     names = list(table["name"])
     base = scenario_values(scenario)
     k = len(names)
@@ -148,9 +155,16 @@ def tornado(scenario: Scenario, facts: Facts, today: date, relative: float = DEF
 # -- two-way grid ----------------------------------------------------------------------------------
 
 
-def grid_values(spec: FieldSpec, value: float, points: int = 5, relative: float = DEFAULT_RELATIVE) -> list[float]:
-    """``points`` values evenly over the assumption's range (whole numbers for whole-number fields)."""
-    low, high = default_range(spec, value, relative)
+def grid_values(spec: FieldSpec, value: float, points: int = 5, relative: float = DEFAULT_RELATIVE,
+                scenario: Scenario | None = None) -> list[float]:
+    """``points`` values evenly over the assumption's range in data/ranges.yaml around ``scenario``
+    (the ±``relative`` rule for one without a record); whole numbers for whole-number fields."""
+    record = load_ranges().by_name.get(spec.name)
+    if record is not None:
+        r = scenario_range(record, scenario if scenario is not None else Scenario(**{spec.name: value}))
+        low, high = r.low, r.high
+    else:
+        low, high = default_range(spec, value, relative)
     if spec.value_type == "int":
         return sorted({int(round(v)) for v in np.linspace(low, high, points)})
     return sorted({round(float(v), 10) for v in np.linspace(low, high, points)})
@@ -187,8 +201,9 @@ def two_way(
         raise ValueError("a two-way table needs two different assumptions")
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; allowed: {', '.join(OUTCOMES)}")
-    rows = row_values or grid_values(SPECS[row_name], getattr(scenario, row_name), points)
-    columns = column_values or grid_values(SPECS[column_name], getattr(scenario, column_name), points)
+    rows = row_values or grid_values(SPECS[row_name], getattr(scenario, row_name), points, scenario=scenario)
+    columns = column_values or grid_values(SPECS[column_name], getattr(scenario, column_name), points,
+                                           scenario=scenario)
     for name, chosen in ((row_name, rows), (column_name, columns)):
         spec = SPECS[name]
         bad = [v for v in chosen if not (math.isfinite(v) and spec.low <= v <= spec.high)]

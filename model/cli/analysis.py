@@ -17,8 +17,17 @@ from typing import Any
 import pandas as pd
 
 from model.analysis.compare import compare, preset_columns, wide
-from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, RangeError, default_ranges, run_monte_carlo
-from model.analysis.sensitivity import DEFAULT_RELATIVE, OUTCOMES, tornado, two_way
+from model.analysis.montecarlo import (
+    DEFAULT_DRAWS,
+    DEFAULT_METHOD,
+    DEFAULT_SEED,
+    DEFAULT_WIDTH,
+    METHODS,
+    RangeError,
+    default_ranges,
+    run_monte_carlo,
+)
+from model.analysis.sensitivity import OUTCOMES, tornado, two_way
 from model.cli.context import DEFAULT_OUT, EXIT_OK, Command, Context, UsageError
 from model.export.tables import csv_bytes
 
@@ -57,7 +66,7 @@ def _checked(cast: Callable[[str], Any], ok: Callable[[Any], bool], what: str) -
     return parse
 
 
-_relative = _checked(float, lambda v: 0 < v <= 1, "a range width; expected a fraction above 0, at most 1")
+_width = _checked(float, lambda v: 0.25 <= v <= 2, "a range width; expected 0.25 to 2 (1 = the record's ranges)")
 _positive_int = _checked(int, lambda v: v >= 1, "a whole number of at least 1")
 _seed = _checked(int, lambda v: v >= 0, "a seed; expected a whole number of at least 0")
 
@@ -102,14 +111,7 @@ def _run_compare(args: argparse.Namespace, context: Context) -> int:
 
 def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
     _add_out(parser)
-    parser.add_argument(
-        "--range",
-        dest="relative",
-        metavar="FRACTION",
-        type=_relative,
-        default=DEFAULT_RELATIVE,
-        help=f"how far each assumption moves either way (default {DEFAULT_RELATIVE})",
-    )
+    _add_range_arguments(parser)
     parser.add_argument(
         "--grid", nargs=2, metavar=("ROW", "COLUMN"), help="also write a two-way table of two assumptions"
     )
@@ -122,8 +124,28 @@ def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--points", type=_positive_int, default=5, help="values per side of the grid (default 5)")
 
 
+def _add_range_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--width",
+        metavar="FACTOR",
+        type=_width,
+        default=DEFAULT_WIDTH,
+        help="each range of data/ranges.yaml scaled around its most likely value (default 1: as recorded)",
+    )
+    parser.add_argument(
+        "--draw-reported-terms",
+        action="store_true",
+        help="also move the reported terms (the stake, the revenue share's rate, end and cap, the tax and "
+        "discount rates), which are otherwise held",
+    )
+
+
 def _run_sensitivity(args: argparse.Namespace, context: Context) -> int:
-    tables = {"sensitivity": tornado(context.scenario, context.facts, context.today, args.relative)}
+    tables = {
+        "sensitivity": tornado(
+            context.scenario, context.facts, context.today, args.width, include_fixed=args.draw_reported_terms
+        )
+    }
     if args.grid:
         try:
             grid = two_way(
@@ -152,13 +174,13 @@ def _add_montecarlo_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"random seed; the same seed gives the same draws (default {DEFAULT_SEED})",
     )
     parser.add_argument(
-        "--range",
-        dest="relative",
-        metavar="FRACTION",
-        type=_relative,
-        default=DEFAULT_RELATIVE,
-        help=f"width of each triangular range either way (default {DEFAULT_RELATIVE})",
+        "--method",
+        choices=METHODS,
+        default=DEFAULT_METHOD,
+        help=f"correlated (a Gaussian copula over the ranges, data/ranges.yaml) or independent draws "
+        f"(default {DEFAULT_METHOD})",
     )
+    _add_range_arguments(parser)
 
 
 def _run_montecarlo(args: argparse.Namespace, context: Context) -> int:
@@ -169,12 +191,14 @@ def _run_montecarlo(args: argparse.Namespace, context: Context) -> int:
             context.today,
             draws=args.draws,
             seed=args.seed,
-            chosen=default_ranges(context.scenario, args.relative),
+            chosen=default_ranges(context.scenario, args.width, draw_fixed=args.draw_reported_terms),
+            method=args.method,
         )
     except RangeError as error:
         raise UsageError(str(error)) from None
     out = args.out or DEFAULT_OUT["csv"]
-    _report(write_csv_tables(result.tables(), out), out, context, f"; {result.draws} draws, seed {result.seed}")
+    extra = f"; {result.draws} draws, seed {result.seed}, {result.method}"
+    _report(write_csv_tables(result.tables(), out), out, context, extra)
     return EXIT_OK
 
 

@@ -24,8 +24,16 @@ from typing import Any
 import pandas as pd
 
 from model.analysis.compare import compare, preset_columns
-from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, default_ranges, run_monte_carlo
-from model.analysis.sensitivity import DEFAULT_RELATIVE, tornado
+from model.analysis.montecarlo import (
+    DEFAULT_DRAWS,
+    DEFAULT_METHOD,
+    DEFAULT_SEED,
+    DEFAULT_WIDTH,
+    Range,
+    default_ranges,
+    run_monte_carlo,
+)
+from model.analysis.sensitivity import tornado
 from model.engine import Result
 from model.export.link import page_pairs, scenario_tag, share_url
 from model.export.workbook import Cover
@@ -48,19 +56,30 @@ MARKET_BENCHMARK = "SPY"
 
 @dataclass(frozen=True)
 class MonteCarloSettings:
-    """The Monte Carlo run the export's sheets hold: draws, seed and each range's width either way."""
+    """The Monte Carlo run the export's sheets hold (the Monte Carlo page's part of the link): draws,
+    seed, method, the width of the record's ranges and whether the reported terms are drawn."""
 
     draws: int = DEFAULT_DRAWS
     seed: int = DEFAULT_SEED
-    relative: float = DEFAULT_RELATIVE
+    method: str = DEFAULT_METHOD
+    width: float = DEFAULT_WIDTH
+    draw_reported_terms: bool = False
+
+    def ranges(self, scenario: Scenario) -> dict[str, Range]:
+        return default_ranges(scenario, self.width, draw_fixed=self.draw_reported_terms)
 
     def page(self) -> dict[str, str]:
         """The link's page parameters for these settings (only those off their default)."""
-        return page_pairs({"mc_draws": self.draws, "mc_seed": self.seed, "mc_range": self.relative})
+        return page_pairs({"mc_draws": self.draws, "mc_seed": self.seed, "mc_method": self.method,
+                           "mc_width": self.width, "mc_reported": "drawn" if self.draw_reported_terms else "fixed"})
+
+    def describe(self) -> str:
+        terms = "reported terms drawn too" if self.draw_reported_terms else "reported terms held"
+        return (f"{self.draws:,} draws, seed {self.seed}, {self.method} draws, ranges of data/ranges.yaml "
+                f"x {self.width:g}, {terms}")
 
     def note(self) -> str:
-        return (f"Monte Carlo sheets: {self.draws:,} draws, seed {self.seed}, each range "
-                f"{self.relative:.0%} either way.")
+        return f"Monte Carlo sheets: {self.describe()}."
 
 
 @dataclass(frozen=True)
@@ -121,7 +140,7 @@ def analysis_tables(
     monte_carlo = {name: df for name, df in given.items() if name.startswith("monte_carlo")}
     if not monte_carlo:
         run = run_monte_carlo(scenario, facts, today, draws=settings.draws, seed=settings.seed,
-                              chosen=default_ranges(scenario, settings.relative))
+                              chosen=settings.ranges(scenario), method=settings.method)
         monte_carlo = run.tables()
     out.update(monte_carlo)
     return out

@@ -2,9 +2,10 @@
 
 A link holds every assumption that differs from the reported terms, by its field name
 (``?discount_rate=0.12&horizon_year=2040``), a choice by its label as the dashboard's controls write
-it (its value is read too), and the settings of a page that its tables use (Monte Carlo's draws, seed
-and range width, :data:`PAGE_PARAMS`). The dashboard writes it to the address bar and the share box;
-exports write it on their cover; the dashboard reads it back on a session's first run.
+it (its value is read too), and the settings of a page that its tables use (Monte Carlo's draws,
+seed, method, range width and whether reported terms are drawn, :data:`PAGE_PARAMS`). The dashboard
+writes it to the address bar and the share box; exports write it on their cover; the dashboard
+reads it back on a session's first run.
 
 Reading never raises: each value is read on its own through :func:`model.scenario.lenient`, so one
 that cannot be used is named (:class:`~model.scenario.IgnoredValue`) and the others still apply.
@@ -25,8 +26,7 @@ from enum import Enum
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS
-from model.analysis.sensitivity import DEFAULT_RELATIVE
+from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_METHOD, DEFAULT_SEED, DEFAULT_WIDTH, MAX_DRAWS, METHODS
 from model.scenario import CHOICE_LABELS, SPECS, IgnoredValue, Scenario, lenient
 
 
@@ -41,18 +41,22 @@ class QueryParams(Protocol):
 
 @dataclass(frozen=True)
 class PageParam:
-    """A query parameter that a page binds to its own widget (not an assumption), with its bounds."""
+    """A query parameter that a page binds to its own widget (not an assumption), with its bounds
+    (a number) or its options (``kind`` str: one of ``choices``)."""
 
     name: str
     label: str
     kind: type
     low: float
     high: float
-    default: float
+    default: float | str
+    choices: tuple[str, ...] = ()
 
-    def parse(self, text: str) -> int | float | None:
+    def parse(self, text: str) -> int | float | str | None:
         """The value ``text`` holds, or None when the page's widget could not take it."""
         text = text.strip()
+        if self.kind is str:
+            return text if text in self.choices else None
         if self.kind is int:
             if not _WHOLE_NUMBER.fullmatch(text):
                 return None
@@ -67,19 +71,30 @@ class PageParam:
         return value if self.low <= value <= self.high else None
 
     def describe_range(self) -> str:
+        if self.kind is str:
+            return "one of " + ", ".join(self.choices)
         return f"{self.low:,} to {self.high:,}" if self.kind is int else f"{self.low:g} to {self.high:g}"
+
+    def show(self, value: int | float | str) -> str:
+        """A value as the link and its notes write it: 10,000, 0.5 or correlated."""
+        if self.kind is str:
+            return str(value)
+        return f"{value:,}" if self.kind is int else f"{float(value):g}"
 
 
 _WHOLE_NUMBER = re.compile(r"-?\d{1,12}(\.0*)?")
-# Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed and range width):
-# not assumptions, so the link check does not read them as such, but it checks them against the
-# same bounds as the page's widgets, which Streamlit would otherwise fail on (a 400-digit draws).
+# Query parameters that a page binds to its own widgets (Monte Carlo's draws, seed, method, range
+# width and whether reported terms are drawn): not assumptions, so the link check does not read them
+# as such, but it checks them against the same bounds as the page's widgets, which Streamlit would
+# otherwise fail on (a 400-digit draws).
 PAGE_PARAMS = {
     param.name: param
     for param in (
         PageParam("mc_draws", "Monte Carlo draws", int, 100, MAX_DRAWS, DEFAULT_DRAWS),
         PageParam("mc_seed", "Monte Carlo seed", int, 0, 2**32 - 1, DEFAULT_SEED),
-        PageParam("mc_range", "Monte Carlo range either way", float, 0.05, 0.5, DEFAULT_RELATIVE),
+        PageParam("mc_method", "Monte Carlo method", str, 0, 0, DEFAULT_METHOD, METHODS),
+        PageParam("mc_width", "Monte Carlo range width (x the record's)", float, 0.25, 2.0, DEFAULT_WIDTH),
+        PageParam("mc_reported", "Monte Carlo reported terms", str, 0, 0, "fixed", ("fixed", "drawn")),
     )
 }
 
@@ -193,5 +208,5 @@ def page_pairs(settings: Mapping[str, int | float]) -> dict[str, str]:
     for name, param in PAGE_PARAMS.items():
         value = settings.get(name, param.default)
         if value != param.default:
-            pairs[name] = str(int(value)) if param.kind is int else f"{float(value):g}"
+            pairs[name] = param.show(value).replace(",", "")
     return pairs

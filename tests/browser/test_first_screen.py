@@ -1,12 +1,13 @@
 """The first screen as its three kinds of readers meet it, at desktop and phone width: one value for
-the stake, the changed assumptions named in the page, a change on every headline card."""
+the stake, the changed assumptions named in the page, a change on every headline card; and no page
+wider than a phone, no chart whose title, axis title or legend is cut."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 import pytest
-from dashboard_ui import PAGE, expected, msft_price
+from dashboard_ui import PAGE, PAGES, expected, msft_price, open_page
 from streamlit_harness import Tab, install_page_clock, metric_value
 
 from model.export.link import query_pairs
@@ -27,6 +28,32 @@ CARD_DELTAS_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] 
     .slice(0, COUNT).map(card => ({label: card.querySelector("[data-testid='stMetricLabel']").innerText,
                                    delta: !!card.querySelector("[data-testid='stMetricDelta']")}))""".replace(
     "COUNT", str(HEADLINE_CARDS))
+OVERFLOW_JS = """() => {
+    const main = document.querySelector("[data-testid='stMain']");
+    return {main: main.scrollWidth - main.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+# Every chart's title, axis titles and legend text: inside its chart's box (3 px for the glyph box of a
+# rotated axis title, which overhangs its drawn letters), and not cut short with an ellipsis.
+CUT_TEXT_JS = """() => {
+    const cut = [];
+    for (const svg of document.querySelectorAll("[data-testid='stMain'] .vega-embed svg")) {
+        const box = svg.getBoundingClientRect();
+        const texts = svg.querySelectorAll(
+            ".role-title text, .role-axis-title text, .role-legend-title text, .role-legend-label text");
+        for (const text of texts) {
+            const r = text.getBoundingClientRect();
+            const words = text.textContent;
+            if (!words) continue;
+            if (words.endsWith("…") || r.left < box.left - 3 || r.right > box.right + 3) {
+                cut.push(words + " [" + Math.round(r.left - box.left) + ".." + Math.round(r.right - box.left)
+                         + " of " + Math.round(box.width) + "]");
+            }
+        }
+    }
+    return cut;
+}"""
+
+
 def scenarios() -> dict[str, Scenario]:
     presets = load_presets()
     return {"breakup": presets["breakup"].scenario, "bear": presets["bear"].scenario,
@@ -66,3 +93,19 @@ def test_the_first_screen_gives_one_stake_names_the_changes_and_moves_every_card
     cards = reader.page.evaluate(CARD_DELTAS_JS)
     assert len(cards) == HEADLINE_CARDS
     assert [card["label"] for card in cards if not card["delta"]] == []
+
+
+@pytest.fixture
+def phone(browser, dashboard):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    install_page_clock(context)
+    yield Tab(context.new_page(), dashboard.url)
+    context.close()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.title)
+def test_on_a_phone_no_page_is_wider_than_the_screen_and_no_chart_text_is_cut(phone, page):
+    open_page(phone, page)
+    phone.page.wait_for_timeout(1500)  # charts draw after the run's last message
+    assert phone.page.evaluate(OVERFLOW_JS) == {"main": 0, "page": 0}
+    assert phone.page.evaluate(CUT_TEXT_JS) == []
