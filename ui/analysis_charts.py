@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
-from ui.figure import SUBTITLE_CHARS, Figure, data, figure, wrap_lines
+from ui.figure import Figure, data, figure
 
 # One colour a scenario column (Okabe-Ito, colour-blind safe, readable on light and dark).
 SCENARIO_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
@@ -107,11 +107,11 @@ def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit:
         alt.Tooltip("value_usd_bn:Q", title=f"{outcome_label} ({unit})", format=",.2f"),
     ]
     # Values as the sidebar writes them (7.2%, not 0.072), in the order of the values themselves.
-    # An assumption's name as the axis title, in lines that fit a phone rather than cut short.
-    y = alt.Y("row_text:O", title=wrap_lines(row_label, 30),
-              sort=alt.EncodingSortField(field="row_value", order="ascending"))
-    x = alt.X("column_text:O", title=wrap_lines(column_label, SUBTITLE_CHARS),
-              sort=alt.EncodingSortField(field="column_value", order="ascending"), axis=alt.Axis(labelAngle=0))
+    # The two assumptions are named in the subtitle, which wraps: as axis titles, a long name ran past
+    # a phone's narrow plot and pushed the chart over its left edge.
+    y = alt.Y("row_text:O", title=None, sort=alt.EncodingSortField(field="row_value", order="ascending"))
+    x = alt.X("column_text:O", title=None, sort=alt.EncodingSortField(field="column_value", order="ascending"),
+              axis=alt.Axis(labelAngle=0))
     rects = base.mark_rect().encode(
         y=y,
         x=x,
@@ -128,7 +128,9 @@ def _grid_structure(row_label: str, column_label: str, outcome_label: str, unit:
         rects,
         text,
         title=_title(
-            f"{outcome_label} over two assumptions", f"Every other assumption as in the current scenario ({unit})"
+            f"{outcome_label} over two assumptions",
+            [f"Rows: {row_label}.", f"Columns: {column_label}.",
+             f"Every other assumption as in the current scenario ({unit})"],
         ),
     ).resolve_scale(color="independent").properties(height=300)
 

@@ -101,7 +101,7 @@ def bridge_frame(cash_flows: pd.DataFrame) -> pd.DataFrame:
     for flow in order:
         amount = float(totals[flow])
         # The stake is a value, not money received: its own colour, never the "money in" green.
-        kind = "stake (unrealised)" if flow == "stake_value" else "money in" if amount >= 0 else "money out"
+        kind = "stake" if flow == "stake_value" else "money in" if amount >= 0 else "money out"
         rows.append({"step": FLOW_LABELS.get(flow, flow), "start_usd_bn": running,
                      "end_usd_bn": running + amount, "amount_usd_bn": amount, "kind": kind})
         running += amount
@@ -118,7 +118,7 @@ def _bridge_structure(steps: tuple[str, ...]) -> alt.LayerChart:
         x=alt.X("start_usd_bn:Q", title="Cumulative position (USD bn)"),
         x2="end_usd_bn:Q",
         color=alt.Color("kind:N", title="Step",
-                        scale=alt.Scale(domain=["money out", "money in", "stake (unrealised)", "net position"],
+                        scale=alt.Scale(domain=["money out", "money in", "stake", "net position"],
                                         range=[OUT_COLOUR, IN_COLOUR, STAKE_COLOUR, TOTAL_COLOUR]),
                         legend=_legend()),
         tooltip=[alt.Tooltip("step:N", title="Step"),
@@ -138,7 +138,7 @@ def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> Figure:
     """A waterfall laid on its side, so that every step's name can be read in full."""
     return figure(
         _bridge_structure, (tuple(bridge["step"]),), bridge=bridge,
-        subtitle=f"2019–{horizon_year}, undiscounted, USD bn; stake as the NPV counts it",
+        subtitle=f"2019–{horizon_year}, undiscounted, USD bn; the stake as the NPV counts it (a value held, not cash)",
     )
 
 
