@@ -274,12 +274,10 @@ def _returns(sim: Simulation, today: date, stake_flow: np.ndarray, discount_rate
 
 
 def _irr_to_date(flows: np.ndarray) -> float | None:
-    """The IRR of the flows to date; -100% for a total loss (money paid in, nothing back, no value left),
-    where the rate is not defined but every investor writes it so. None when nothing was paid in."""
-    rate = finance.irr(flows)
-    if rate is None and (flows < 0).any() and not (flows > 0).any():
-        return -1.0
-    return rate
+    """The IRR of the flows to date (each year's money back less money paid in, the stake's value now
+    in this year's); None where no rate is defined: every year's net flow of one sign, as when money
+    came back but each year less than went in and no value is left (shown as not meaningful)."""
+    return finance.irr(flows)
 
 
 def _stake_band(sim: Simulation, facts: Facts, scenario: Scenario, now: int) -> tuple[float, float]:

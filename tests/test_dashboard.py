@@ -75,9 +75,9 @@ def test_overview_shows_the_models_numbers(facts, snapshot_close_usd):
     assert shown["Invested"] == fmt.headline_usd_bn(expected.invested_usd_bn)
     assert shown["NPV"] == fmt.headline_usd_bn(expected.npv_usd_bn)
     assert shown["Stake value"] == fmt.headline_usd_bn(expected.stake_value_usd_bn)
-    assert shown["NPV of forward contract flows"] == fmt.headline_usd_bn(expected.npv_forward_contracts_usd_bn)
-    assert shown["TVPI (investment)"] == fmt.multiple(expected.tvpi)
-    assert shown["IRR to date (per year)"] == fmt.percent(expected.irr_to_date)
+    assert shown["Contract NPV"] == fmt.headline_usd_bn(expected.npv_forward_contracts_usd_bn)
+    assert shown["TVPI"] == fmt.multiple(expected.tvpi)
+    assert shown["IRR to date"] == fmt.rate(expected.irr_to_date)
     assert shown["At-risk Azure revenue"] == fmt.headline_usd_bn(expected.at_risk_azure_revenue_usd_bn)
 
 
@@ -389,7 +389,7 @@ def test_the_sources_page_explains_the_terms_a_shareholder_meets():
     at = app()
     at.switch_page("views/sources.py").run()
     text = "\n".join(block.value for block in at.markdown)
-    for term in ("MOIC", "NPV", "IRR", "HHI", "At-risk Azure revenue", "x plan", "Market mark", "Funding gap"):
+    for term in ("TVPI", "DPI", "NPV", "IRR", "HHI", "At-risk Azure revenue", "x plan", "Market mark", "Funding gap"):
         assert any(term in name for name in GLOSSARY), term
         assert term in text, term
 

@@ -327,9 +327,11 @@ def test_one_engine_for_one_draw_and_many(facts, today):
         np.testing.assert_allclose(many.npv[k], single.npv[0])
 
 
-def test_a_total_loss_has_an_irr_to_date_of_minus_100_percent(facts, today):
-    # Breakup: the stake written off and Microsoft's net revenue share after its own payments below nil,
-    # so every flow to date is money out; numpy-financial's irr has no root (nan), investors write -100%.
-    m = run(load_presets()["breakup"].scenario, facts, today).metrics
-    assert m.stake_value_usd_bn == 0.0 and m.tvpi == pytest.approx(m.dpi)
-    assert m.irr_to_date == -1.0
+def test_an_irr_to_date_with_no_rate_is_not_made_up(facts, today):
+    # Breakup: the stake written off and, each year, less back than paid in, so every year's net flow
+    # is money out: no rate makes the NPV zero (numpy-financial's irr gives nan). It is not -100%, as
+    # money did come back (DPI above nil): the page shows "n/m".
+    result = run(load_presets()["breakup"].scenario, facts, today)
+    m = result.metrics
+    assert m.stake_value_usd_bn == 0.0 and m.tvpi == pytest.approx(m.dpi) and m.dpi > 0
+    assert m.irr_to_date is None

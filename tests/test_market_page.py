@@ -33,7 +33,7 @@ MARKET, OVERVIEW = "views/market.py", "views/overview.py"
 LIVE_LAST_SESSION = "2026-06-30"
 SNAPSHOT_AS_OF = "2026-09-28"
 OVERVIEW_PER_SHARE = {"stake_value_usd_bn": "Stake value", "npv_usd_bn": "NPV",
-                      "at_risk_azure_revenue_usd_bn": "At-risk Azure", "invested_usd_bn": "Invested"}
+                      "npv_forward_contracts_usd_bn": "Contract NPV", "invested_usd_bn": "Invested"}
 
 
 @pytest.fixture(scope="module")

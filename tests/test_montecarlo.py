@@ -223,19 +223,15 @@ def test_the_fan_subtitle_follows_the_valuation_method_and_says_why_it_differs_f
     from ui import analysis_charts as charts
 
     horizon = int(mc.fan["year"].max())
-    # Terminal multiple: the stake lands at the horizon as one flow that would flatten every other
-    # year's band, so that year is left off and the chart shows cash, as the Overview does.
-    spec = charts.fan_chart(mc.fan, mc.draws, "terminal_multiple").to_dict()
-    rows = [row for dataset in spec.get("datasets", {}).values() for row in dataset]
-    years = {row["year"] for row in rows if "year" in row}
-    assert years and max(years) == horizon - 1
-    assert str(horizon) in _subtitle(spec) and "as the Overview does" in _subtitle(spec)
-    # Market mark: the stake lands today; the subtitle names the step and the Overview's difference.
-    spec = charts.fan_chart(mc.fan, mc.draws, "market_mark", 2026).to_dict()
-    rows = [row for dataset in spec.get("datasets", {}).values() for row in dataset]
-    assert max(row["year"] for row in rows if "year" in row) == horizon
-    assert "in 2026: the step there is the stake" in _subtitle(spec)
-    assert "Overview's cumulative cash leaves out" in _subtitle(spec)
+    # Both methods count the stake today (issue 18): the subtitle names the step, the price it is
+    # counted at, and why the Overview's cumulative cash (stake left out) differs; every year is drawn.
+    for method, price in (("scenario_value", "the scenario's value of OpenAI"),
+                          ("market_mark", "the last round's price")):
+        spec = charts.fan_chart(mc.fan, mc.draws, method, 2026).to_dict()
+        rows = [row for dataset in spec.get("datasets", {}).values() for row in dataset]
+        assert max(row["year"] for row in rows if "year" in row) == horizon
+        assert f"in 2026 at {price}: the step there is the stake" in _subtitle(spec)
+        assert "Overview's cumulative cash leaves out" in _subtitle(spec)
 
 
 def test_drivers_and_correlation_charts_have_titles_axes_and_tooltips(mc):

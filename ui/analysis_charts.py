@@ -183,29 +183,21 @@ def _fan_structure() -> alt.LayerChart:
     ).properties(height=340)
 
 
-def fan_subtitle(draws: int, stake_valuation: str, stake_year: int, last_year: int) -> list[str]:
+def fan_subtitle(draws: int, stake_valuation: str, stake_year: int) -> list[str]:
     """What the fan draws, following the valuation method, and why it differs from the Overview's
     cumulative cash (which leaves the stake out); short lines, as Vega does not wrap a subtitle."""
     head = f"{draws:,} draws; line: median; band: 10th to 90th percentile; undiscounted (USD bn)."
-    if stake_valuation == "market_mark":
-        return [head, f"The stake counts at the last round's price in {stake_year}: the step there is the stake,",
-                "which the Overview's cumulative cash leaves out."]
-    return [head, f"The stake counts at the horizon ({stake_year}), left off here: cash to {last_year},",
-            "as the Overview does; the stake is in the NPV range below."]
+    price = "the last round's price" if stake_valuation == "market_mark" else "the scenario's value of OpenAI"
+    return [head, f"The stake counts in {stake_year} at {price}: the step there is the stake,",
+            "which the Overview's cumulative cash leaves out."]
 
 
-def fan_chart(fan: pd.DataFrame, draws: int, stake_valuation: str = "market_mark",
+def fan_chart(fan: pd.DataFrame, draws: int, stake_valuation: str = "scenario_value",
               stake_year: int | None = None) -> Figure:
-    """The cumulative position's fan. With the terminal multiple the stake's value lands in the horizon
-    year as one flow many times larger than any other and would flatten the band of every other year:
-    that year is left off (its spread is in the NPV percentiles and histogram). At the market mark it
-    lands in ``stake_year`` (today's), which the subtitle names."""
-    horizon = int(fan["year"].max())
-    terminal = stake_valuation != "market_mark"
-    before = fan[fan["year"] < horizon] if terminal and len(fan) > 1 else fan
-    landing = horizon if terminal else int(stake_year or before["year"].min())
-    return figure(_fan_structure, fan=before,
-                  subtitle=fan_subtitle(draws, stake_valuation, landing, int(before["year"].max())))
+    """The cumulative position's fan; the stake's value lands in ``stake_year`` (today's), by either
+    valuation method, which the subtitle names."""
+    landing = int(stake_year or fan["year"].min())
+    return figure(_fan_structure, fan=fan, subtitle=fan_subtitle(draws, stake_valuation, landing))
 
 
 def _gap_probability_structure() -> alt.Chart:

@@ -45,6 +45,15 @@ def percent(value: float | None, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
+def rate(value: float | None) -> str:
+    """A return per year, or "n/m" (not meaningful) where the flows define no rate.
+
+    >>> rate(0.971), rate(None)
+    ('97.1%', 'n/m')
+    """
+    return "n/m" if is_missing(value) else percent(value)
+
+
 def multiple(value: float | None, digits: int = 1) -> str:
     if is_missing(value):
         return "n/a"

@@ -7,17 +7,25 @@ GLOSSARY: dict[str, str] = {
     "back to today at the sidebar's discount rate, and added up. Positive: the deal is worth more than it cost.",
     "IRR (internal rate of return)": "The yearly return that would make the NPV exactly zero: what the "
     "investment earns per year, as a bank rate would be quoted.",
-    "MOIC (multiple on invested capital)": "What the investment returns (the stake's value plus the net revenue "
-    "share) divided by the money Microsoft has put in, both counted to when the stake is valued: today at the "
-    "market mark, the horizon at a terminal multiple. 2.0x means twice the money back, before any discounting.",
-    "Cash IRR": "The IRR of the cash alone (investment, revenue share, Azure margin), leaving out the stake, "
-    "whose value is not cash until it is sold.",
-    "Market mark": "Valuing Microsoft's stake at the price of OpenAI's last funding round, today, less the part "
-    "OpenAI's unpaid bills take away. The alternative values it at a multiple of revenue in the horizon year.",
-    "At-risk Azure revenue": "The part of OpenAI's bills to Microsoft's Azure cloud that OpenAI cannot pay when "
-    "its money runs short (its funding gap, shared among the companies it owes by the sidebar's rule).",
+    "TVPI (total value to paid-in)": "What the investment has returned and is worth (the net revenue share "
+    "received to date plus the stake's value now) divided by the money Microsoft has paid in. 2.0x means twice "
+    "the money, before any discounting.",
+    "DPI (distributions to paid-in)": "The cash part of TVPI: the net revenue share received to date over the "
+    "money paid in, leaving out the stake, whose value is not cash until it is sold.",
+    "IRR to date": "The IRR of the money paid in and received year by year to today, plus the stake's value now. "
+    "n/m (not meaningful) where no rate fits, as when every year's net flow is money out.",
+    "Contract NPV": "The NPV of the flows still to come under the contracts (revenue share, Azure margin, funding), "
+    "stake excluded: what the NPV rests on besides the stake.",
+    "Scenario's value of OpenAI": "OpenAI's equity worth as this scenario's own economics give it: its cash, its "
+    "free cash flows to the horizon and a horizon value, discounted at its cost of equity (calibrated so that the "
+    "base case gives the last round's $852B). The last round's price (the market mark) is shown beside it.",
+    "Market mark": "Valuing Microsoft's stake at the price of OpenAI's last funding round, today, whatever the "
+    "scenario says; the sidebar can choose it instead of the scenario's value.",
+    "At-risk Azure revenue": "The part of OpenAI's bills to Microsoft's Azure cloud that is never paid: bills "
+    "OpenAI defers are owed and paid back first as its cash recovers, and are lost only when its value no "
+    "longer covers them.",
     "Funding gap": "In a year, how much of the compute OpenAI has committed to buy it cannot pay from its "
-    "revenue, its cash and the money it can raise.",
+    "revenue, its cash and the money it can raise: deferred, not yet lost.",
     "HHI (Herfindahl-Hirschman index)": "How concentrated OpenAI's commitments are among the companies it "
     "owes: each one's share in percent, squared and summed. 10,000 means one company is owed everything; the "
     "lower the index, the more the commitments are spread.",

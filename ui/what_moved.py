@@ -63,11 +63,13 @@ def delta_text(kind: Kind, now: float | None, reported: float | None) -> str | N
 
     >>> delta_text("usd_bn", 231.2, 248.8), delta_text("percent", 0.25, 0.231), delta_text("year", 2027, 2026)
     ('-$17.6B', '+1.9 pp', '+1 yr')
-    >>> delta_text("usd_bn", 197.1, 197.1), delta_text("multiple", None, 2.0)
-    ('same', None)
+    >>> delta_text("usd_bn", 197.1, 197.1), delta_text("multiple", None, 2.0), delta_text("usd_bn", 1.0, None)
+    ('same', 'n/m', None)
     """
-    if is_missing(now) or is_missing(reported):
+    if is_missing(reported):
         return None
+    if is_missing(now):  # e.g. an IRR that has no rate in this scenario: the change is not meaningful
+        return "n/m"
     change = float(now) - float(reported)
     if abs(change) < _UNCHANGED.get(kind, 0.0):
         return "same"
@@ -93,7 +95,7 @@ def card(label: str, value: str, help_text: str, kind: Kind, now, reported, *, h
     """A headline card for ``ui.page.metric_row``: its delta against the reported terms, coloured
     green where Microsoft is better off (``higher_is_better``), red where worse, grey where equal."""
     delta = delta_text(kind, now, reported)
-    colour = "off" if delta in (None, "same") else ("normal" if higher_is_better else "inverse")
+    colour = "off" if delta in (None, "same", "n/m") else ("normal" if higher_is_better else "inverse")
     return label, value, help_text, delta, colour
 
 

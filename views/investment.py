@@ -46,7 +46,7 @@ def page() -> None:
         cols = st.columns(4)
         cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
                        help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
-        cols[1].metric("IRR to date (per year)", fmt.percent(metrics.irr_to_date), border=True,
+        cols[1].metric("IRR to date (per year)", fmt.rate(metrics.irr_to_date), border=True,
                        help="Money paid in and net revenue share received, year by year to today, plus the "
                             "stake's value now. Azure margin left out: the Azure business is its own line.")
         cols[2].metric("TVPI / DPI", f"{fmt.multiple(metrics.tvpi)} / {fmt.multiple(metrics.dpi)}", border=True,
@@ -62,7 +62,8 @@ def page() -> None:
                             "by Microsoft's unreported part of it), then diluted by each raise at the scenario's "
                             "value of OpenAI that year and by "
                             f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
-        derived_note("All returns include the stake as the sidebar's valuation method counts it: "
+        derived_note("TVPI, the IRR to date and the NPV include the stake (DPI, cash back only, does not) as the "
+                     "sidebar's valuation method counts it: "
                      f"{fmt.usd_bn(metrics.stake_value_usd_bn)} (the scenario's value of OpenAI, "
                      f"{fmt.usd_bn(metrics.openai_value_now_usd_bn, 0)}; the last round's mark, "
                      f"{fmt.usd_bn(metrics.openai_mark_usd_bn, 0)}, gives "

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from model.scenario import Scenario
+from model.simulate import UNPAID_BILLS_RULE, VALUATION_RULE
 from ui import charts, data
 from ui import format as fmt
 from ui.page import chart, header, money_markdown, page_content, section
@@ -74,15 +75,14 @@ def page() -> None:
         nine_months = quarters.loc[["Q1 FY26", "Q2 FY26", "Q3 FY26"], "modelled_pretax_usd_bn"].sum()
         st.markdown(money_markdown(f"""
     - **Microsoft's nine months to March 2026:** the model's three quarters add up to
-      {fmt.usd_bn(nine_months)} against a reported net gain of $5.9B (10-Q Q3 FY26). Each quarter has the
-      reported sign, but the recapitalization's own remeasurement gain, which Microsoft did not break out,
-      is not modelled: only the money that reached OpenAI makes a gain.
+      {fmt.usd_bn(nine_months)} against a reported net gain of $5.9B (10-Q Q3 FY26): the known miss named
+      above, with its reason.
     - **Q3 FY25:** {fmt.usd_bn(quarters.at["Q3 FY25", "modelled_pretax_usd_bn"])} modelled against
       {fmt.usd_bn(quarters.at["Q3 FY25", "reported_pretax_usd_bn"], 2)} reported. OpenAI's 2025 loss is spread
       evenly over the year; it was clearly heavier in the second half.
     - **Microsoft's OpenAI backlog:** about $281B at 2025-12-31, some $32B more than what remains of the
-      $250B commitment. The rest is an earlier, undisclosed commitment; its timing is unknown, so it is not
-      scheduled (scheduling it early would push OpenAI's 2026 burn above its plan).
+      $250B commitment. The rest is an earlier, undisclosed commitment whose timing is unknown; it is
+      scheduled in 2031-33 (derived), as scheduling it early would push OpenAI's 2026 burn above its plan.
     - **The calibration:** OpenAI's other costs (30% of revenue) and the compute floor (55%) are not reported;
       they are set together so that the base case follows OpenAI's burn plan. The Sensitivity page shows how
       far each moves the results.
@@ -105,13 +105,10 @@ def page() -> None:
       renewals keep compute at a share of revenue. The *As announced* preset shows the headline treatment.
     - **OpenAI's cash.** The account starts from the {fmt.usd_bn(cash.cash_usd_bn, 0)} OpenAI held on {cash.date}
       and pays each year's burn (compute, other costs and the revenue share, less revenue). When cash runs
-      out OpenAI raises equity, up to a yearly limit; what is still missing is a funding gap, shared among
-      the counterparties by the sidebar's rule. Microsoft's part of it is its at-risk Azure revenue.
-    - **Microsoft's stake.** The filings' 27% is diluted by every round since (the $122B of 2026 takes it to
-      23.1%), by each later raise at that year's valuation, and by employee equity. Each year OpenAI leaves
-      part of its committed bills unpaid, its equity keeps only the share it paid, so years of gaps take the
-      stake toward zero. The stake is valued at the last round's price (default) or at a revenue multiple at
-      the horizon.
+      out OpenAI raises equity, up to a yearly limit; what is still missing is a funding gap. {UNPAID_BILLS_RULE}
+    - **Microsoft's stake.** The filings' 27% is diluted by the $122B round of 2026 (less what Microsoft
+      put in, an assumption: the stake is shown with its band), by each later raise at that year's value of
+      OpenAI in the scenario, and by employee equity. {VALUATION_RULE} The last round's mark stays beside it.
     - **Microsoft's income statement (equity method).** Each quarter Microsoft books its stake times
       OpenAI's result (reported where reported, else the model's cash result), plus a dilution gain of its
       stake times the money each round brings in. The Investment page shows the quarters beside what

@@ -37,6 +37,10 @@ def plain_words(result) -> str:
     elif metrics.claims_recovered_share > 0.9995:
         bills = (f"OpenAI defers {gap} of its bills from {fmt.year(metrics.first_funding_gap_year)} and pays them "
                  "back as its cash recovers, so no Azure revenue is lost, though the debts weigh on the stake's value")
+    elif metrics.at_risk_azure_revenue_usd_bn < 0.05:
+        bills = (f"OpenAI defers {gap} of its bills from {fmt.year(metrics.first_funding_gap_year)}; its value "
+                 "does not cover them all, so its equity is written off, though none of the bills left unpaid "
+                 "is Microsoft's Azure revenue")
     else:
         bills = (f"OpenAI defers {gap} of its bills from {fmt.year(metrics.first_funding_gap_year)} and its value "
                  f"covers only {fmt.percent(metrics.claims_recovered_share, 0)} of them, so its equity is written "
@@ -162,8 +166,9 @@ def page() -> None:
                 card("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
                      f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year.",
                      "usd_bn", metrics.npv_usd_bn, reported.npv_usd_bn),
-                card("NPV of forward contract flows", fmt.headline_usd_bn(metrics.npv_forward_contracts_usd_bn),
-                     "Revenue share, Azure margin and funding still to come, stake excluded, in today's money. "
+                card("Contract NPV", fmt.headline_usd_bn(metrics.npv_forward_contracts_usd_bn),
+                     "The NPV of forward contract flows: revenue share, Azure margin and funding still to come, "
+                     "stake excluded, in today's money. "
                      f"The stake is {fmt.percent(metrics.stake_share_of_npv, 0)} of the NPV.",
                      "usd_bn", metrics.npv_forward_contracts_usd_bn, reported.npv_forward_contracts_usd_bn),
                 card("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
@@ -171,26 +176,26 @@ def page() -> None:
                      f"{fmt.percent(scenario.azure_margin, 0)} margin, "
                      f"{fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit.",
                      "usd_bn", metrics.azure_revenue_usd_bn, reported.azure_revenue_usd_bn),
-                card("TVPI (investment)", fmt.multiple(metrics.tvpi),
+                card("TVPI", fmt.multiple(metrics.tvpi),
                      "Total value to paid-in: the net revenue share received to date plus the stake as counted, over "
                      f"the {fmt.usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. DPI (cash back only): "
                      f"{fmt.multiple(metrics.dpi)}. The Azure business is counted apart.",
                      "multiple", metrics.tvpi, reported.tvpi),
             ],
             [
-                card("IRR to date (per year)", fmt.percent(metrics.irr_to_date),
+                card("IRR to date", fmt.rate(metrics.irr_to_date),
                      "Of the investment: money paid in and net revenue share received, year by year to today, plus "
                      "the stake's value now. Azure margin left out (it needs Microsoft's capex).",
                      "percent", metrics.irr_to_date, reported.irr_to_date),
-                card("Cash break-even (year)", fmt.year(metrics.break_even_year),
+                card("Break-even year", fmt.year(metrics.break_even_year),
                      "First year cumulative cash is back to zero, stake excluded.",
                      "year", metrics.break_even_year, reported.break_even_year, higher_is_better=False),
-                card("OpenAI funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
+                card("Funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
                      "Bills OpenAI defers (net of deferred bills repaid), all years; first: "
                      f"{fmt.year(metrics.first_funding_gap_year, never='never')}.",
                      "usd_bn", metrics.total_funding_gap_usd_bn, reported.total_funding_gap_usd_bn,
                      higher_is_better=False),
-                card("Stake at the horizon", fmt.percent(metrics.stake_at_horizon),
+                card("Stake at horizon", fmt.percent(metrics.stake_at_horizon),
                      "After every round OpenAI raises (at that year's value in this scenario) and employee equity.",
                      "percent", metrics.stake_at_horizon, reported.stake_at_horizon),
             ],
@@ -232,7 +237,7 @@ def page() -> None:
             ))
             per_share = summary.set_index("metric")
             picks = [("stake_value_usd_bn", "Stake value"), ("npv_usd_bn", "NPV"),
-                     ("at_risk_azure_revenue_usd_bn", "At-risk Azure"),
+                     ("npv_forward_contracts_usd_bn", "Contract NPV"),
                      ("invested_usd_bn", "Invested")]
             for column, (metric, label) in zip(st.columns(len(picks)), picks, strict=True):
                 row = per_share.loc[metric]

@@ -51,13 +51,13 @@ HEADLINES = {
     "At-risk Azure revenue": lambda m: fmt.headline_usd_bn(m.at_risk_azure_revenue_usd_bn),
     "Stake value": lambda m: fmt.headline_usd_bn(m.stake_value_usd_bn),
     "NPV": lambda m: fmt.headline_usd_bn(m.npv_usd_bn),
-    "NPV of forward contract flows": lambda m: fmt.headline_usd_bn(m.npv_forward_contracts_usd_bn),
+    "Contract NPV": lambda m: fmt.headline_usd_bn(m.npv_forward_contracts_usd_bn),
     "Azure revenue": lambda m: fmt.headline_usd_bn(m.azure_revenue_usd_bn),
-    "TVPI (investment)": lambda m: fmt.multiple(m.tvpi),
-    "IRR to date (per year)": lambda m: fmt.percent(m.irr_to_date),
-    "Cash break-even (year)": lambda m: fmt.year(m.break_even_year),
-    "OpenAI funding gap": lambda m: fmt.headline_usd_bn(m.total_funding_gap_usd_bn),
-    "Stake at the horizon": lambda m: fmt.percent(m.stake_at_horizon),
+    "TVPI": lambda m: fmt.multiple(m.tvpi),
+    "IRR to date": lambda m: fmt.rate(m.irr_to_date),
+    "Break-even year": lambda m: fmt.year(m.break_even_year),
+    "Funding gap": lambda m: fmt.headline_usd_bn(m.total_funding_gap_usd_bn),
+    "Stake at horizon": lambda m: fmt.percent(m.stake_at_horizon),
 }
 
 PRICE_BADGE = re.compile(r"MSFT \$([\d,]+\.\d+) · (live|cached|offline snapshot)")
