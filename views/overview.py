@@ -92,11 +92,13 @@ def what_microsoft_risks(result, reported) -> None:
     frame = risk_frame(result, reported)
     npv_loss, profit_loss, margin_at_risk = frame["loss_usd_bn"]
     per_share = npv_loss * 1e9 / metrics.msft_shares_outstanding
-    words = "loses" if npv_loss >= 0.05 else "gains" if npv_loss <= -0.05 else "neither loses nor gains"
-    amount = "" if words.startswith("neither") else f" {fmt.usd_bn(abs(npv_loss))}"
+    if abs(npv_loss) < 0.05:
+        verdict = "**neither loses nor gains value**"
+    else:
+        verdict = (f"**{'loses' if npv_loss > 0 else 'gains'} {fmt.usd_bn(abs(npv_loss))} of value**, "
+                   f"**{fmt.usd(abs(per_share))} per MSFT share**")
     st.markdown(money_markdown(
-        f"Against the reported terms, Microsoft **{words}{amount} of value** (NPV at "
-        f"{fmt.percent(scenario.discount_rate)} a year), **{fmt.usd(abs(per_share))} per MSFT share**."
+        f"Against the reported terms, Microsoft {verdict} (NPV at {fmt.percent(scenario.discount_rate)} a year)."
     ))
     metric_row([
         ("Value lost (NPV)", fmt.headline_usd_bn(npv_loss), "The reported terms' NPV less this scenario's."),
