@@ -145,6 +145,12 @@ def results(result: montecarlo.MonteCarlo, scenario) -> None:
                 "own draws (the 50th would mean no link)." if len(labels) > 1
                 else f"**The lower tail is driven by** {labels[0]}."
             )
+            st.caption(
+                "A driver here is an association across the draws (a rank correlation), not a cause: an "
+                "assumption drawn together with OpenAI's revenue (its price, Amazon's contingent money) ranks "
+                "high through that link even where, alone, it barely moves the NPV; the Sensitivity page moves "
+                "each one alone. Correlated draws are the default; the switch above shows them independent."
+            )
             chart(charts.drivers_chart(drivers), width="stretch")
             download_csv(drivers, "monte_carlo_drivers")
     with section("the fan chart"):

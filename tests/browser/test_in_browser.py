@@ -175,12 +175,13 @@ def test_switching_pages_keeps_the_scenario(tab):
     assert query_values(tab) == {name: str(value) for name, value in LINK_VALUES.items()}
     assert slider_value(tab, "discount_rate") == pytest.approx(0.12)
     assert metric_value(tab.page, "NPV") == fmt.usd_bn(result.metrics.npv_usd_bn)
-    assert metric_value(tab.page, "Stake at horizon") == fmt.percent(result.metrics.stake_at_horizon)
+    assert metric_value(tab.page, "Stake at the horizon") == fmt.percent(result.metrics.stake_at_horizon)
 
     navigate(tab, PAGE["Compute commitments"])
     assert url_path(tab) == "commitments"
     assert query_values(tab) == {name: str(value) for name, value in LINK_VALUES.items()}
-    assert metric_value(tab.page, "At-risk Azure revenue") == fmt.usd_bn(result.metrics.at_risk_azure_revenue_usd_bn)
+    assert metric_value(tab.page, "At-risk Azure revenue") == fmt.headline_usd_bn(
+        result.metrics.at_risk_azure_revenue_usd_bn)
 
     navigate(tab, OVERVIEW)
     assert shown_headlines(tab) == expected_headlines(LINK_SCENARIO, price)
