@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import dashboard_ui
 import pytest
 import streamlit_harness as harness
 from playwright.sync_api import sync_playwright
@@ -72,6 +73,15 @@ def tab(browser, dashboard, request) -> Iterator[harness.Tab]:
             tab.page.screenshot(path=str(SCREENSHOTS_DIR / f"FAILED-{request.node.name}.png"))
         except Exception:  # noqa: BLE001 - the failure itself is what matters
             pass
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, dashboard) -> Iterator[harness.Tab]:
+    """A fresh context the size of a phone (390 px), touch and mobile layout."""
+    context = browser.new_context(viewport=dashboard_ui.PHONE, is_mobile=True, has_touch=True)
+    harness.install_page_clock(context)
+    yield harness.Tab(context.new_page(), dashboard.url)
     context.close()
 
 

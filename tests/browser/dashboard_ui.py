@@ -43,6 +43,7 @@ PAGES = (
     Page("Market and data", "Sources", "sources"),
 )
 PAGE = {page.title: page for page in PAGES}
+PHONE = {"width": 390, "height": 844}  # a phone's screen, in CSS pixels
 
 # Overview's headline metrics: label -> the figure from a run, formatted as the page formats it.
 HEADLINES = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from dashboard_ui import PAGE, PAGES, expected, msft_price, open_page
+from dashboard_ui import PAGE, PAGES, PHONE, expected, msft_price, open_page
 from streamlit_harness import Tab, install_page_clock, metric_value
 
 from model.export.link import query_pairs
@@ -16,7 +16,6 @@ from model.scenario import SPECS, Scenario, with_values
 from ui import format as fmt
 
 DESKTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
 THREE_CHANGES = {"openai_revenue_vs_plan": 0.6, "revenue_share_cap_usd_bn": 20.0, "discount_rate": 0.12}
 HEADLINE_CARDS = 12  # the Overview's three rows of four
 
@@ -94,13 +93,6 @@ def test_the_first_screen_gives_one_stake_names_the_changes_and_moves_every_card
     assert len(cards) == HEADLINE_CARDS
     assert [card["label"] for card in cards if not card["delta"]] == []
 
-
-@pytest.fixture
-def phone(browser, dashboard):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    install_page_clock(context)
-    yield Tab(context.new_page(), dashboard.url)
-    context.close()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.title)

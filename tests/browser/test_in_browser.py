@@ -13,6 +13,7 @@ from dashboard_ui import (
     HEADLINES,
     PAGE,
     PAGES,
+    PHONE,
     control,
     expected,
     failures_shown,
@@ -28,7 +29,7 @@ from dashboard_ui import (
     warning_text,
 )
 from playwright.sync_api import expect
-from streamlit_harness import Tab, choice_option, install_page_clock, metric_value
+from streamlit_harness import choice_option, metric_value
 
 from model.export.link import read_link, scenario_tag
 from model.presets import load_presets
@@ -260,15 +261,7 @@ def test_the_copy_link_button_copies_the_link_that_opens_this_scenario(tab, dash
     assert tab.page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip() == copied
 
 
-PHONE = {"width": 390, "height": 844}
 
-
-@pytest.fixture
-def phone(browser, dashboard):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    install_page_clock(context)
-    yield Tab(context.new_page(), dashboard.url)
-    context.close()
 
 
 OVERFLOW_JS = """() => {
