@@ -127,7 +127,9 @@ def page() -> None:
     scenario = result.scenario
     summary = result.tables["summary"]
 
-    reported = data.result(Scenario()).metrics
+    # The reported terms' run (cached): what every card's change and the risk section are against.
+    reported_result = data.result(Scenario())
+    reported = reported_result.metrics
 
     with section("the scenario in a sentence"):
         st.markdown(plain_words(result))
@@ -222,7 +224,7 @@ def page() -> None:
             why_it_moved(scenario)
 
     with section("what Microsoft risks"):
-        what_microsoft_risks(result, data.result(Scenario()))
+        what_microsoft_risks(result, reported_result)
 
     with section("the exposure per MSFT share"):
         quote = data.msft_quote()

@@ -122,10 +122,9 @@ class Attribution:
         return self.names[index], float(self.parts[outcome][index])
 
 
-def attribute(scenario: Scenario, facts: Facts, today: date, msft_price_usd: float | None = None) -> Attribution:
+def attribute(scenario: Scenario, facts: Facts, today: date) -> Attribution:
     """Share the change in every outcome of :data:`OUTCOMES` among the assumptions ``scenario``
-    changes from the reported terms (:class:`Attribution`)."""
-    del msft_price_usd  # no outcome attributed here depends on the share price
+    changes from the reported terms (:class:`Attribution`). No outcome here depends on the share price."""
     reported = Scenario()
     names = tuple(spec.name for spec in changed_specs(scenario))
     k = len(names)

@@ -8,8 +8,6 @@ conventions as ``export`` (model/export/), and takes the same scenario flags (``
 from __future__ import annotations
 
 import argparse
-import os
-import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,25 +27,19 @@ from model.analysis.montecarlo import (
 )
 from model.analysis.sensitivity import OUTCOMES, tornado, two_way
 from model.cli.context import DEFAULT_OUT, EXIT_OK, Command, Context, UsageError
+from model.export.files import write_atomically
 from model.export.tables import csv_bytes
 
 
 def write_csv_tables(tables: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
     """Each table as ``<name>.csv`` in the folder ``out``; all are rendered before any is written,
-    and each lands through a rename, so a failure never leaves a half-written file."""
-
+    and each lands through a rename (model.export.files), so a failure never leaves a half-written file."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out: {out} is a file; CSV output goes to a folder")
     files = {out / f"{name}.csv": csv_bytes(df) for name, df in tables.items()}
     out.mkdir(parents=True, exist_ok=True)
     for path, data in files.items():
-        temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
     return list(files)
 
 

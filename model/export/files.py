@@ -38,7 +38,7 @@ def _file_name(name: str) -> str:
     return cleaned or "table"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """``data`` to ``path`` through a temporary file in the same folder and a rename."""
     temporary = _temporary_sibling(path)
     try:
@@ -161,7 +161,7 @@ def _write_file(out: Path, render, example: str) -> list[Path]:
         raise ExportError(f"{out} is a folder; give a file name such as {out / example}")
     data = render()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(out, data)
+    write_atomically(out, data)
     return [out]
 
 
@@ -170,7 +170,7 @@ def _write_folder(out: Path, files: Mapping[str, bytes]) -> list[Path]:
         raise ExportError(f"{out} is a file; CSV export writes a folder of files")
     if out.is_dir():
         for file_name, data in files.items():
-            _write_atomically(out / file_name, data)
+            write_atomically(out / file_name, data)
         return [out / file_name for file_name in files]
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = _temporary_sibling(out)

@@ -19,7 +19,7 @@ A CSV read back with pandas (or a spreadsheet's filter) then sees a text column.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -46,7 +46,7 @@ def full_date(text: Any) -> date | None:
     >>> full_date("2023-01-23"), full_date("2024-10"), full_date("2021")
     (datetime.date(2023, 1, 23), None, None)
     """
-    if isinstance(text, pd.Timestamp):
+    if isinstance(text, datetime):  # a pandas Timestamp too
         return text.date()
     if isinstance(text, date):
         return text

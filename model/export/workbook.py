@@ -39,7 +39,7 @@ import pandas as pd
 from model.engine import Result
 from model.export import flex
 from model.export.columns import column_kind, column_title
-from model.export.shape import dated_text, is_date_column
+from model.export.shape import dated_text, full_date, is_date_column
 from model.export.tables import SOURCES_TABLE, all_tables, safe_cell, sheet_name, tidy, workbook_cell
 from model.numbers import Kind, is_missing, unit_kind
 from model.scenario import SPECS, Scenario, changed_specs
@@ -78,7 +78,6 @@ DATES_NOTE = (
     "beside holds the calendar date wherever a full date was reported."
 )
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?\Z")
 # Columns whose numbers take their unit from the assumption's unit in the tornado table.
 _ASSUMPTION_VALUE_COLUMNS = ("low", "value", "high")
@@ -102,24 +101,6 @@ class Cover:
 # -- cells ---------------------------------------------------------------------------------------------
 
 
-def reported_date(text: Any) -> date | None:
-    """The calendar date in ``text`` when it is a full ISO date; None for "2021", "2024-10" or "".
-
-    >>> reported_date("2023-01-23"), reported_date("2024-10"), reported_date("2021")
-    (datetime.date(2023, 1, 23), None, None)
-    """
-    if isinstance(text, datetime):
-        return text.date()
-    if isinstance(text, date):
-        return text
-    if not isinstance(text, str) or not _ISO_DATE.match(text.strip()):
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
 def typed_value(text: Any) -> Any:
     """Reported text as what it is: a number, a date, a boolean, or the text itself.
 
@@ -139,7 +120,7 @@ def typed_value(text: Any) -> Any:
             return int(number) if re.fullmatch(r"-?\d+", stripped) else number
     if stripped in ("True", "False"):
         return stripped == "True"
-    return reported_date(stripped) or text
+    return full_date(stripped) or text
 
 
 def _is_number(value: Any) -> bool:
@@ -209,11 +190,11 @@ def _columns(table: str, df: pd.DataFrame) -> list[_Column]:
                    for kind, cell in zip(kinds, cells, strict=True)]
         precision = _date_text_column(name, series)
         if precision == "day":
-            dates = [reported_date(v) for v in raw]
+            dates = [full_date(v) for v in raw]
             out.append(_Column(column_title(name), dates, [DATE_FORMAT if d else None for d in dates]))
         elif precision == "mixed":
             out.append(_Column(f"{column_title(name)} as reported", cells, formats))
-            dates = [reported_date(v) for v in raw]
+            dates = [full_date(v) for v in raw]
             out.append(_Column(column_title(name), dates, [DATE_FORMAT if d else None for d in dates]))
         else:
             out.append(_Column(column_title(name), cells, formats, is_unit=name in ("unit", "assumption_unit")))
