@@ -148,7 +148,8 @@ def run(scenario: Scenario, facts: Facts, today: date, msft_price_usd: float | N
         "commitment_totals": _commitment_totals(sim, facts, scenario),
         "openai_funding": _openai_funding(sim, facts, today),
         "equity_method": equity_method_table(
-            facts, scenario, years, sim.stake[0], sim.openai_net_income[0], sim.equity_raised[0]),
+            facts, scenario, years, sim.stake[0], sim.openai_net_income[0], sim.equity_raised[0],
+            sim.openai_value[0]),
     }
     metrics = _metrics(sim, facts, scenario, today, msft_price_usd)
     tables = {"summary": _summary(metrics, scenario, facts, today), **tables}

@@ -260,6 +260,8 @@ class PeriodResult(Sourced):
     start: Month
     months: int = Field(ge=1, le=12)
     usd_bn: float
+    # The part of ``usd_bn`` that is a non-cash charge below the operating result (a loss: negative).
+    noncash_charge_usd_bn: float = Field(default=0.0, le=0)
 
 
 class Item(Sourced):
@@ -327,9 +329,17 @@ class Backlog(Sourced):
     usd_bn: float = Field(gt=0)
 
 
+class CarryingBound(Sourced):
+    """The most the OpenAI investment can have been carried at on ``date``."""
+
+    date: PartialDate
+    usd_bn: float = Field(gt=0)
+
+
 class MicrosoftFile(Record):
     shares_outstanding: SharesOutstanding
     equity_method: list[EquityMethodQuarter]
+    equity_method_carrying_at_most: CarryingBound
     azure_backlog_from_openai: Backlog
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from model.engine import run
-from model.equity_method import fiscal_quarter, stake_on
+from model.equity_method import equity_method_table, fiscal_quarter, stake_on
 from model.scenario import Scenario
 
 
@@ -38,31 +39,97 @@ def quarters(facts):
     return run(Scenario(), facts, TODAY).tables["equity_method"].set_index("period")
 
 
-def test_q1_fy26_is_the_share_of_openais_reported_loss(quarters):
-    # The Information (via TTM): 2025 net loss about $39B, spread evenly: $9.75B a quarter at 32.5%.
-    row = quarters.loc["Q1 FY26"]
-    assert row["modelled_loss_share_usd_bn"] == pytest.approx(-0.325 * 39 / 4)
-    assert row["modelled_dilution_gain_usd_bn"] == 0.0
-    assert row["reported_pretax_usd_bn"] == -4.1
+# OpenAI's 2025 loss (The Information via TTM: about $39B) takes the shape of Microsoft's quarters:
+# Q3 FY25 (-$0.768B) and Q1 FY26 (-$4.1B) were booked at 32.5% with no round's money in them, so
+# they fix January-March and July-September 2025; the rest is spread over the other six months.
+JAN_MAR_2025 = -0.768 / 0.325
+JUL_SEP_2025 = -4.1 / 0.325
+OTHER_MONTH_2025 = (-39.0 - JAN_MAR_2025 - JUL_SEP_2025) / 6
 
 
-def test_q2_fy26_books_softbanks_money_as_a_dilution_gain_at_the_recapitalization(quarters):
-    # Benzinga 2025-10-26 (The Information): SoftBank's $10B of April 2025 converted only at the recap
-    # (2025-10-28), and its $30B came in December 2025, both at the 27% Microsoft held after it.
+def test_2025_loss_takes_the_shape_of_microsofts_quarters(quarters):
+    assert quarters.at["Q3 FY25", "modelled_pretax_usd_bn"] == pytest.approx(-0.768)
+    assert quarters.at["Q1 FY26", "modelled_pretax_usd_bn"] == pytest.approx(-4.1)
+    assert quarters.at["Q4 FY25", "modelled_loss_share_usd_bn"] == pytest.approx(0.325 * 3 * OTHER_MONTH_2025)
+    # The year still adds up to OpenAI's reported loss.
+    assert JAN_MAR_2025 + JUL_SEP_2025 + 6 * OTHER_MONTH_2025 == pytest.approx(-39.0)
+
+
+def test_q2_fy26_books_the_money_that_converted_at_the_recapitalization(quarters):
+    # October: 32.5% (the recapitalization was on the 28th); November and December: 27%.
     row = quarters.loc["Q2 FY26"]
-    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(0.27 * 10 + 0.27 * 30)
-    assert row["modelled_pretax_usd_bn"] > 0 and row["reported_pretax_usd_bn"] > 0
+    assert row["modelled_loss_share_usd_bn"] == pytest.approx(OTHER_MONTH_2025 * (0.325 + 0.27 + 0.27))
+    # Converted only at the recapitalization (2025-10-28), at the 27% Microsoft held after it: the
+    # October 2024 convertible notes less Microsoft's own $0.75B (its money buys shares, no gain);
+    # SoftBank's $10B of April 2025; its $30B of December 2025.
+    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(0.27 * ((6.6 - 0.75) + 10 + 30))
+    assert 5.0 <= row["modelled_pretax_usd_bn"] <= 15.0  # reported +10.0, +-50%
     # Nothing is booked for that money before the recapitalization.
-    assert quarters.loc["Q4 FY25", "modelled_dilution_gain_usd_bn"] == 0.0
+    assert quarters.at["Q4 FY25", "modelled_dilution_gain_usd_bn"] == 0.0
 
 
-def test_q3_fy26_loss_share_and_amazons_upfront_money(quarters):
-    # Q1 2026 net loss $21.3B at 27% (the round closed on its last day); Amazon's $15B paid up front
-    # gains at the stake after the round, 27% x (1 - 87/817) + 5/817.
+def test_q3_fy26_leaves_out_the_non_cash_charge_and_gains_on_amazons_upfront_money(quarters):
+    # Q1 2026 net loss $21.3B of which a $12.4B non-cash charge below the operating result, at 27%
+    # (the round closed on the quarter's last day); Amazon's $15B paid up front gains at the stake
+    # after the round, 27% x (1 - 87/817) + 5/817.
     row = quarters.loc["Q3 FY26"]
-    assert row["modelled_loss_share_usd_bn"] == pytest.approx(-0.27 * 21.3)
+    assert row["modelled_loss_share_usd_bn"] == pytest.approx(-0.27 * (21.3 - 12.4))
     assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(15 * (0.27 * (1 - 87 / 817) + 5 / 817))
     assert abs(row["modelled_pretax_usd_bn"]) < 3
+
+
+def test_nine_months_add_up_and_land_near_the_10q(quarters):
+    row = quarters.loc["9M FY26"]
+    parts = quarters.loc[["Q1 FY26", "Q2 FY26", "Q3 FY26"]]
+    assert row["modelled_pretax_usd_bn"] == pytest.approx(parts["modelled_pretax_usd_bn"].sum())
+    assert row["reported_pretax_usd_bn"] == pytest.approx(5.9, abs=0.05)  # 10-Q Q3 FY26: $5.9B net gain
+    assert 2.95 <= row["modelled_pretax_usd_bn"] <= 8.85
+
+
+def test_carrying_amount_starts_from_its_bound_and_follows_what_is_booked(quarters):
+    # At most $6B on 2025-06-30 (all equity-method investments); Q1 FY26 books -4.1; Q2 its result;
+    # Q3 its result and the $0.2B funded between 2025-09-30 ($11.6B) and 2026-03-31 ($11.8B).
+    assert np.isnan(quarters.at["Q3 FY25", "modelled_carrying_amount_usd_bn"])  # before the bound
+    assert quarters.at["Q1 FY26", "modelled_carrying_amount_usd_bn"] == pytest.approx(6.0 - 4.1)
+    booked = quarters.loc[["Q2 FY26", "Q3 FY26"], "modelled_pretax_usd_bn"].sum()
+    expected = 6.0 - 4.1 + booked + 0.2
+    assert quarters.at["Q3 FY26", "modelled_carrying_amount_usd_bn"] == pytest.approx(expected)
+
+
+def _projected(facts, net_income, openai_value):
+    """The table for made-up yearly results from 2027, after the base case's reported quarters."""
+    years = np.arange(2025, 2025 + len(net_income))
+    base = run(Scenario(), facts, date(2026, 11, 21))
+    sim = base.simulation
+    net = np.array([sim.openai_net_income[0][list(sim.years).index(y)] if y < 2027 else v
+                    for y, v in zip(years, net_income, strict=True)])
+    frame = equity_method_table(facts, Scenario(), years, np.full(len(years), 0.25), net,
+                                np.zeros(len(years)), np.asarray(openai_value, dtype=float))
+    return frame.set_index("period")
+
+
+def test_losses_stop_at_zero_less_the_unfunded_commitment_and_are_made_up_first(facts):
+    frame = _projected(facts, [0.0, 0.0, -200.0, 40.0, 40.0], [np.inf] * 5)
+    before = frame.at["Q4 FY26", "modelled_carrying_amount_usd_bn"]
+    # 2027: the $1.2B still unfunded is paid by the default year (2027), so the floor is zero.
+    assert frame.at["CY2027", "modelled_pretax_usd_bn"] == pytest.approx(-(before + 1.2))
+    assert frame.at["CY2027", "modelled_loss_not_booked_usd_bn"] == pytest.approx(-50.0 + before + 1.2)
+    assert frame.at["CY2027", "modelled_carrying_amount_usd_bn"] == pytest.approx(0.0)
+    # 2028: 25% of +40 = +10 goes to make up the loss not booked; 2029 likewise, until it is made up.
+    suspended = 50.0 - before - 1.2
+    assert frame.at["CY2028", "modelled_pretax_usd_bn"] == pytest.approx(max(10.0 - suspended, 0.0))
+    assert frame.at["CY2029", "modelled_pretax_usd_bn"] == pytest.approx(
+        min(10.0, max(20.0 - suspended, 0.0)))
+
+
+def test_a_stake_worth_less_than_its_carrying_amount_is_written_down(facts):
+    frame = _projected(facts, [0.0, 0.0, -1.0, -1.0], [np.inf, np.inf, np.inf, 0.0])
+    before = frame.at["CY2027", "modelled_carrying_amount_usd_bn"]
+    assert before > 0
+    row = frame.loc["CY2028"]
+    assert row["modelled_impairment_usd_bn"] == pytest.approx(-(before - 0.25))
+    assert row["modelled_carrying_amount_usd_bn"] == pytest.approx(0.0)
+    assert row["modelled_pretax_usd_bn"] == pytest.approx(-0.25 - (before - 0.25))
 
 
 def test_quarters_with_nothing_reported_say_so(quarters):

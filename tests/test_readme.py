@@ -65,7 +65,7 @@ def _commitment(facts: Facts, key: str):
 
 
 def _round_2026(facts: Facts):
-    return next(round_ for round_ in facts.openai.funding_rounds if round_.date == "2026-03-31")
+    return _round(facts, "2026-03-31")
 
 
 def _oracle_per_year(facts: Facts) -> float:
@@ -110,7 +110,29 @@ FACTS: list[tuple[str, Callable[[Facts], float]]] = [
     (rf"default {NUMBER}%: Azure's share", lambda f: Scenario().azure_share_of_renewals * 100),
     (rf"default {NUMBER}%\) and bears", lambda f: Scenario().azure_relet_share * 100),
     (rf"part of the round, \${NUMBER}B by default", lambda f: Scenario().msft_round_2026_usd_bn),
+    # Microsoft's income statement (model/equity_method.py).
+    (rf"OpenAI's 2025 loss of about \${NUMBER}B", lambda f: -_openai_result(f, "2025").usd_bn),
+    (rf"booked at {NUMBER}% with no round's money", lambda f: f.recapitalization.prior_msft_share_of_for_profit * 100),
+    (rf"The \${NUMBER}B non-cash charge", lambda f: -_openai_result(f, "Q1 2026").noncash_charge_usd_bn),
+    (rf"the \${NUMBER}B convertible notes", lambda f: _round(f, "2024-10-02").raised_usd_bn),
+    (rf"the most it can have been \(\${NUMBER}B", lambda f: f.microsoft.equity_method_carrying_at_most.usd_bn),
+    (rf"\+\${NUMBER}B for the nine months", lambda f: _nine_months(f, "modelled_pretax_usd_bn")),
+    (rf"nine months to March 2026 against\s+\+\${NUMBER}B", lambda f: _nine_months(f, "reported_pretax_usd_bn")),
 ]
+
+
+def _openai_result(facts: Facts, period: str):
+    return next(result for result in facts.openai.net_income if result.period == period)
+
+
+def _round(facts: Facts, day: str):
+    return next(round_ for round_ in facts.openai.funding_rounds if round_.date == day)
+
+
+def _nine_months(facts: Facts, column: str) -> float:
+    """The nine months of FY26 in the equity-method table (reported, or modelled at the reported terms)."""
+    table = run(Scenario(), facts, readme_today()).tables["equity_method"].set_index("period")
+    return float(table.at["9M FY26", column])
 
 
 def _horizon_band(facts: Facts) -> tuple[float, float]:

@@ -72,9 +72,10 @@ def page() -> None:
 
     with section("Microsoft's OpenAI result by quarter"):
         chart(charts.equity_method_chart(result.tables["equity_method"]), width="stretch")
-        derived_note("Modelled: Microsoft's stake times OpenAI's reported result (a year spread evenly over its "
-                     "quarters), plus its stake times the money each round brought in. The rule and how well it "
-                     "matches are on the Model check page.")
+        derived_note("Modelled: Microsoft's stake times OpenAI's reported result (2025 shaped by the quarters "
+                     "Microsoft reported on their own), plus its stake times the money other investors brought in; "
+                     "losses stop at a carrying amount of zero. The rule and how well it matches are on the Model "
+                     "check page.")
 
     with section("the tables"):
         table(result.tables["tranches"], "tranches", title="Table: tranches",
@@ -83,8 +84,10 @@ def page() -> None:
               caption="Funding by year (USD bn).")
         table(result.tables["equity_method"], "equity_method", title="Table: Microsoft's OpenAI result by quarter",
               caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
-                      "(its share of OpenAI's result plus dilution gains on money OpenAI raised), then projected "
-                      "by calendar year. The rule is on the Model check page.")
+                      "(its share of OpenAI's result plus dilution gains on money OpenAI raised), the nine months "
+                      "the 10-Q reports as one figure, then projected by calendar year with the carrying amount "
+                      "(from its $6B bound), any loss not booked and any write-down. The rule is on the Model "
+                      "check page.")
 
 
 page()

@@ -72,14 +72,14 @@ def page() -> None:
     with section("where the model falls short"):
         st.subheader("Where the model falls short")
         quarters = data.result(Scenario()).tables["equity_method"].set_index("period")
-        nine_months = quarters.loc[["Q1 FY26", "Q2 FY26", "Q3 FY26"], "modelled_pretax_usd_bn"].sum()
         st.markdown(money_markdown(f"""
-    - **Microsoft's nine months to March 2026:** the model's three quarters add up to
-      {fmt.usd_bn(nine_months)} against a reported net gain of $5.9B (10-Q Q3 FY26): the known miss named
-      above, with its reason.
-    - **Q3 FY25:** {fmt.usd_bn(quarters.at["Q3 FY25", "modelled_pretax_usd_bn"])} modelled against
-      {fmt.usd_bn(quarters.at["Q3 FY25", "reported_pretax_usd_bn"], 2)} reported. OpenAI's 2025 loss is spread
-      evenly over the year; it was clearly heavier in the second half.
+    - **Microsoft's OpenAI result:** the nine months to March 2026 come out at
+      {fmt.usd_bn(quarters.at["9M FY26", "modelled_pretax_usd_bn"])} against $5.9B reported (10-Q Q3 FY26), but
+      not quarter by quarter: Q2 FY26 {fmt.usd_bn(quarters.at["Q2 FY26", "modelled_pretax_usd_bn"])} against
+      $10.0B, Q3 FY26 {fmt.usd_bn(quarters.at["Q3 FY26", "modelled_pretax_usd_bn"])} against about nil. Two of
+      its inputs are not public: the carrying amount (only its $6B bound is) and what the $12.4B non-cash
+      charge in OpenAI's first quarter of 2026 was (taken as a remeasurement, an assumption). Q3 FY25 and
+      Q1 FY26 fix the shape of OpenAI's 2025 loss, so their rows check arithmetic, not the model.
     - **Microsoft's OpenAI backlog:** about $281B at 2025-12-31, some $32B more than what remains of the
       $250B commitment. The rest is an earlier, undisclosed commitment whose timing is unknown; it is
       scheduled in 2031-33 (derived), as scheduling it early would push OpenAI's 2026 burn above its plan.
@@ -111,8 +111,13 @@ def page() -> None:
       OpenAI in the scenario, and by employee equity. {VALUATION_RULE} The last round's mark stays beside it.
     - **Microsoft's income statement (equity method).** Each quarter Microsoft books its stake times
       OpenAI's result (reported where reported, else the model's cash result), plus a dilution gain of its
-      stake times the money each round brings in. The Investment page shows the quarters beside what
-      Microsoft reported.
+      stake times the money other investors bring in. OpenAI's 2025 loss takes the shape of the quarters
+      Microsoft reported on their own; the $12.4B non-cash charge in OpenAI's Q1-2026 loss is left out (an
+      assumption: a remeasurement of instruments that become equity, whose money the gain already counts);
+      money that became equity only at the recapitalization (the $6.6B notes of 2024, SoftBank's 2025
+      money) is booked then. Losses stop at a carrying amount of zero, less the commitment still to fund,
+      tracked from its $6B bound of 2025-06-30; a stake the scenario values below its carrying amount is
+      written down. The Investment page shows the quarters beside what Microsoft reported.
     - **Where the record is thin.** Figures reported only in secondary summaries (OpenAI's $30B and $62B
       revenue plan for 2026 and 2027) are used and marked so on the Sources page; the repeated "$14B loss
       in 2026" is not used (its basis is unclear). What happened after early July 2026 is not in the data.

@@ -121,6 +121,7 @@ def measure(name: str, result: Result, facts: Facts) -> float:
         "funding_gap_2026": lambda: float(funding("funding_gap_usd_bn").loc[2026]),
         "stake_now": lambda: result.metrics.stake_now,
         "stake_value_now": lambda: result.metrics.stake_value_now_usd_bn,
+        "equity_method_q3_fy25": lambda: _equity_quarter(result, "Q3 FY25"),
         "equity_method_q1_fy26": lambda: _equity_quarter(result, "Q1 FY26"),
         "equity_method_q2_fy26": lambda: _equity_quarter(result, "Q2 FY26"),
         "equity_method_q3_fy26": lambda: _equity_quarter(result, "Q3 FY26"),
@@ -133,7 +134,7 @@ def measure(name: str, result: Result, facts: Facts) -> float:
         "horizon_price_to_fcf": lambda: result.metrics.horizon_price_to_fcf,
         "horizon_revenue_multiple": lambda: result.metrics.horizon_revenue_multiple,
         "min_preset_revenue_2026": lambda: _lowest_preset_revenue(result, facts, 2026),
-        "equity_method_9m_fy26": lambda: sum(_equity_quarter(result, q) for q in ("Q1 FY26", "Q2 FY26", "Q3 FY26")),
+        "equity_method_9m_fy26": lambda: _equity_quarter(result, "9M FY26"),
         "azure_backlog_2025": lambda: _azure_scheduled_from(result, 2026),
         "revenue_share_uncapped_2026_2030": lambda: float(
             _by_year(result, "revenue_share", "owed_usd_bn").loc[2026:2030].sum()),
