@@ -110,7 +110,7 @@ def _projected(facts, net_income, openai_value):
 
 def test_losses_stop_at_zero_less_the_unfunded_commitment_and_are_made_up_first(facts):
     frame = _projected(facts, [0.0, 0.0, -200.0, 40.0, 40.0], [np.inf] * 5)
-    before = frame.at["Q4 FY26", "modelled_carrying_amount_usd_bn"]
+    before = frame["modelled_carrying_amount_usd_bn"].iloc[frame.index.get_loc("CY2027") - 1]  # end of 2026
     # 2027: the $1.2B still unfunded is paid by the default year (2027), so the floor is zero.
     assert frame.at["CY2027", "modelled_pretax_usd_bn"] == pytest.approx(-(before + 1.2))
     assert frame.at["CY2027", "modelled_loss_not_booked_usd_bn"] == pytest.approx(-50.0 + before + 1.2)
