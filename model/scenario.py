@@ -27,6 +27,9 @@ from model.numbers import Kind
 GROUPS = (
     "OpenAI growth", "OpenAI funding", "Revenue share", "Azure", "Compute commitments", "Equity", "Valuation",
 )
+# The group of the reader's own yardsticks (Microsoft's discount rate, the horizon): they change how a
+# result is measured, not what happens to Microsoft's business.
+VALUATION_GROUP = "Valuation"
 
 
 class ShortfallRule(StrEnum):

@@ -95,3 +95,18 @@ def test_no_change_has_nothing_to_attribute(facts, today):
     result = attribute(Scenario(), facts, today)
     assert result.names == () and result.largest("npv_usd_bn") is None
     assert result.table().empty
+
+
+def test_the_valuation_part_is_the_discount_rate_and_horizon_share_alone(facts, today):
+    # Microsoft's own discount rate changes how the NPV measures the flows, not the flows: the whole
+    # change when it alone moves, its own Shapley part beside a change of business.
+    alone = attribute(Scenario(discount_rate=0.12), facts, today)
+    assert alone.valuation_names() == ("discount_rate",)
+    assert math.isclose(alone.valuation_part("npv_usd_bn"), alone.total("npv_usd_bn"))
+    mixed = attribute(Scenario(openai_revenue_vs_plan=0.6, discount_rate=0.12), facts, today)
+    assert mixed.valuation_names() == ("discount_rate",)
+    rate_part = float(mixed.parts["npv_usd_bn"][mixed.names.index("discount_rate")])
+    assert mixed.valuation_part("npv_usd_bn") == pytest.approx(rate_part)
+    assert rate_part < 0 and abs(rate_part) < abs(mixed.total("npv_usd_bn"))
+    business = attribute(Scenario(openai_revenue_vs_plan=0.6), facts, today)
+    assert business.valuation_names() == () and business.valuation_part("npv_usd_bn") == 0.0

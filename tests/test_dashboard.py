@@ -13,7 +13,7 @@ import model.market.prices as price_feed
 import ui.data
 import ui.state
 from model.engine import run
-from model.export.link import link_values, share_url
+from model.export.link import link_values, query_pairs, share_url
 from model.export.tables import csv_bytes
 from model.presets import load_presets
 from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule, lenient
@@ -291,9 +291,24 @@ def test_model_check_page_adds_the_sidebars_scenario_when_it_differs():
     assert "your scenario" in shown.columns
     # The multiple of plan applies from 2027 (2026 stays at the reported pace): half of the $62B plan.
     revenue_2027 = shown.set_index("label").loc["OpenAI revenue 2027"]
-    assert revenue_2027["your scenario"] == pytest.approx(31.0)
+    assert revenue_2027["your scenario"] == "$31.0B"
     assert revenue_2027["in band (yours)"] == "✗"
-    assert shown.set_index("label").loc["OpenAI revenue 2026", "your scenario"] == pytest.approx(30.0)
+    assert shown.set_index("label").loc["OpenAI revenue 2026", "your scenario"] == "$30.0B"
+
+
+def test_model_check_page_writes_each_figure_in_its_declared_kind(facts):
+    # A stake is held as a fraction (0.247) but declared `kind: percent`: the page writes 24.7%.
+    from model.analysis.calibration import check
+
+    at = app()
+    at.switch_page("views/model_check.py").run()
+    shown = at.dataframe[0].value.set_index("label")
+    stake = check(facts, TODAY).set_index("measure").loc["stake_now"]
+    assert shown.at["Microsoft's stake now", "modelled"] == fmt.percent(stake["modelled"])
+    assert shown.at["Microsoft's stake now", "modelled"].endswith("%")
+    assert shown.at["Microsoft's stake now", "band"] == "23% to 27%"
+    assert shown.at["OpenAI revenue 2025", "band"] == "$13.05B to $13.15B"
+    assert shown.at["Horizon value: price to free cash flow", "band"] == "25x to 40x"
 
 
 def test_a_link_sets_the_choices_the_model_added(facts, snapshot_close_usd):
@@ -471,3 +486,95 @@ def test_monte_carlo_says_so_when_every_draw_gives_the_same_amount():
     assert note == "At-risk Azure revenue: every one of the 10,000 draws gives $0.0B."
     at.selectbox(key="mc_outcome").set_value("npv_usd_bn").run()  # a spread: the histogram
     assert not [info for info in at.info if "every one of the" in info.value]
+
+
+def cards(at: AppTest) -> dict[str, tuple[str, str | None]]:
+    return {metric.label: (metric.value, metric.delta or None) for metric in at.metric}
+
+
+def test_the_investment_page_shows_headline_cards_with_their_change(facts, snapshot_close_usd):
+    from ui.what_moved import HEADLINES, delta_text
+
+    at = app({"discount_rate": "0.12"})
+    at.switch_page("views/investment.py").run()
+    assert not at.exception
+    now = run(Scenario(discount_rate=0.12), facts, TODAY, snapshot_close_usd).metrics
+    reported = run(Scenario(), facts, TODAY, snapshot_close_usd).metrics
+    shown = cards(at)
+    names = ("invested_usd_bn", "funded_to_date_usd_bn", "invested_cash_usd_bn", "invested_cost_to_msft_usd_bn",
+             "npv_usd_bn", "irr_to_date", "tvpi", "dpi")
+    assert list(shown)[:8] == [HEADLINES[name][0] for name in names]
+    for name in names:
+        label, kind, _ = HEADLINES[name]
+        assert shown[label] == (fmt.headline(kind, getattr(now, name)),
+                                delta_text(kind, getattr(now, name), getattr(reported, name))), label
+    assert shown["NPV"][1].startswith("-$")  # a higher discount rate lowers the NPV
+
+
+def test_a_metric_has_one_label_and_one_figure_on_every_page():
+    at = app({"openai_revenue_vs_plan": "0.6"})
+    overview = cards(at)
+    at.switch_page("views/investment.py").run()
+    investment = cards(at)
+    shared = set(overview) & set(investment)
+    assert {"Invested", "NPV", "TVPI", "IRR to date"} <= shared
+    assert {label: investment[label] for label in shared} == {label: overview[label] for label in shared}
+    assert not {"Committed", "TVPI / DPI", "IRR to date (per year)", "Stake at the horizon"} & set(investment)
+
+
+def test_a_cards_change_is_written_to_its_values_rounding(facts, snapshot_close_usd):
+    # The breakup preset moves every figure far: a change of $235B reads "$235B" as a value of $235B
+    # would, not "$234.9B" beside a value of "$46B"; a multiple's change to 0.1x like the multiple.
+    from ui.what_moved import HEADLINES
+
+    breakup = load_presets()["breakup"].scenario
+    at = app(query_pairs(breakup))
+    shown = cards(at)
+    now = run(breakup, facts, TODAY, snapshot_close_usd).metrics
+    reported = run(Scenario(), facts, TODAY, snapshot_close_usd).metrics
+    checked = 0
+    for name, (label, kind, _) in HEADLINES.items():
+        if label not in shown or kind not in ("usd_bn", "multiple") or shown[label][1] in (None, "same", "n/m"):
+            continue
+        change = abs(getattr(now, name) - getattr(reported, name))
+        assert shown[label][1][1:] == fmt.headline(kind, change), label
+        checked += 1
+    assert checked >= 6
+
+
+def test_what_microsoft_risks_leaves_the_discount_rate_out_of_the_value_lost():
+    # A higher discount rate lowers the NPV by some $25B, but no business is lost: the value lost is
+    # nil and a sentence says where the NPV's change came from.
+    at = app({"discount_rate": "0.12"})
+    shown = cards(at)
+    assert shown["NPV"][1].startswith("-$")
+    assert shown["Value lost (NPV)"][0] == "$0.0B"
+    text = " ".join(markdown.value for markdown in at.markdown).replace("\\$", "$")
+    assert "neither loses nor gains value" in text and "discount rate you chose moves the NPV by -$" in text
+
+
+def test_what_microsoft_risks_counts_a_business_change_with_the_discount_rate_apart(facts):
+    from model.analysis.attribution import attribute
+
+    scenario = Scenario(openai_revenue_vs_plan=0.6, discount_rate=0.12)
+    at = app({"openai_revenue_vs_plan": "0.6", "discount_rate": "0.12"})
+    parts = attribute(scenario, facts, TODAY)
+    business_loss = -(parts.total("npv_usd_bn") - parts.valuation_part("npv_usd_bn"))
+    assert cards(at)["Value lost (NPV)"][0] == fmt.headline_usd_bn(business_loss)
+
+
+def test_compare_writes_a_rule_by_its_label():
+    at = app()
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    cells = {str(cell) for table in at.table for cell in table.value.to_numpy().ravel()}
+    assert SHORTFALL_RULE_LABELS[ShortfallRule.azure_paid_last] in cells  # the breakup preset's rule
+    assert "azure paid last" not in cells
+
+
+def test_money_assumptions_read_as_money():
+    from model.scenario import SPECS
+
+    assert fmt.readable_value(SPECS["outside_funding_usd_bn_per_year"], 10.0) == "$10B per year"
+    assert fmt.readable_value(SPECS["revenue_share_cap_usd_bn"], 38.0) == "$38B"
+    assert fmt.readable_value(SPECS["gpu_usd_bn_per_gw"], 15.5) == "$15.5B per GW"

@@ -13,6 +13,8 @@ analysis and market pages have their own modules (ui.analysis_charts, ui.market_
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -493,7 +495,7 @@ def burn_check_frame(check: pd.DataFrame) -> pd.DataFrame:
         name, _, year = measure.rpartition("_")
         if name not in ("burn", "cash_flow") or not year.isdigit():
             continue
-        planned = float(str(record["reported"]).split(" ")[0].replace("+", ""))
+        planned = float(re.search(r"\d[\d.]*", str(record["reported"]))[0])  # "$57B (±35%)", "+$39B"
         rows.append({"year": int(year), "series": "OpenAI's plan", "burn_usd_bn": sign * planned})
         rows.append({"year": int(year), "series": "Model", "burn_usd_bn": sign * float(record["modelled"])})
     return pd.DataFrame(rows, columns=["year", "series", "burn_usd_bn"])

@@ -31,6 +31,24 @@ def headline_usd_bn(value: float | None) -> str:
     return usd_bn(value, 0 if abs(value) >= 100 else 1)
 
 
+def headline(kind: Kind, value: Any) -> str:
+    """A figure on a headline card or in a sentence, by its kind: money by :func:`headline_usd_bn`, a
+    percentage or a rate to 0.1% ("n/m" where there is no rate), a multiple to 0.1x, a year whole.
+
+    >>> headline("usd_bn", 281.3), headline("percent", 0.2062), headline("multiple", 12.64), headline("year", None)
+    ('$281B', '20.6%', '12.6x', 'not within the horizon')
+    """
+    if kind == "usd_bn":
+        return headline_usd_bn(value)
+    if kind == "percent":
+        return rate(value)
+    if kind == "multiple":
+        return multiple(value)
+    if kind == "year":
+        return year(value)
+    return by_kind(kind, value)
+
+
 def usd(value: float | None, digits: int = 2) -> str:
     if is_missing(value):
         return "n/a"
@@ -92,23 +110,42 @@ def _short_percent(value: float) -> str:
     return f"{text}%"
 
 
-def by_kind(kind: Kind, value: Any) -> str:
-    """A model figure written by its kind: USD bn, USD, percent, x, year, count."""
+def by_kind(kind: Kind, value: Any, digits: int | None = None) -> str:
+    """A model figure written by its kind: USD bn, USD, percent, x, year, count; ``digits`` after
+    the point where the default (1 for money and percent, 2 for a multiple) is not enough."""
     if isinstance(value, str):
         return value.replace("_", " ")
     if is_missing(value):
         return ""
     if kind == "usd_bn":
-        return usd_bn(value)
+        return usd_bn(value, 1 if digits is None else digits)
     if kind == "percent":
-        return percent(value)
+        return percent(value, 1 if digits is None else digits)
     if kind == "multiple":
-        return multiple(value, 2)
+        return multiple(value, 2 if digits is None else digits)
     if kind == "year":
         return str(int(value))
     if kind == "usd":
         return usd(value)
     return number(value)
+
+
+def band(kind: Kind, low: float | None, high: float | None) -> str:
+    """A band of a figure's kind, each end to the digits it was declared with.
+
+    >>> band("percent", 0.241, 0.253), band("usd_bn", 13.05, 13.15), band("multiple", 25.0, None)
+    ('24.1% to 25.3%', '$13.05B to $13.15B', 'at least 25x')
+    """
+    def end(value: float) -> str:
+        shown = value * 100 if kind == "percent" else value
+        declared = f"{shown:g}"
+        return by_kind(kind, value, len(declared.partition(".")[2]) if "e" not in declared else 2)
+
+    if is_missing(low):
+        return f"at most {end(high)}"
+    if is_missing(high):
+        return f"at least {end(low)}"
+    return end(low) if low == high else f"{end(low)} to {end(high)}"
 
 
 def by_unit(unit: str, value: Any) -> str:
@@ -117,20 +154,21 @@ def by_unit(unit: str, value: Any) -> str:
 
 
 def readable_value(spec: FieldSpec, value: Any) -> str:
-    """An assumption's value as the sidebar says it: 12%, 2040, 1.2 x plan, a rule by its label."""
+    """An assumption's value as the sidebar says it: 12%, 2040, 1.2 x plan, $38B, $100B per year, a
+    rule by its label."""
     if spec.value_type == "choice":
         return choice_label(spec.name, value)
     text = assumption_value(spec, value)
+    if spec.kind == "usd_bn" and text:  # money as money: "$100B per year", not "100 USD bn per year"
+        return f"${text}B{spec.unit.removeprefix('USD bn')}"
     return text if spec.kind in ("percent", "year") or spec.unit == "years" else f"{text} {spec.unit}"
 
 
 def row_value(name: str, unit: str, value: Any) -> str:
-    """A row of a table that mixes assumptions and results (the comparison): an assumption with its
-    unit (a rule in its value's few words, to fit a column), a result by its unit."""
+    """A row of a table that mixes assumptions and results (the comparison): an assumption as the
+    sidebar writes it (a rule by its label), a result by its unit."""
     spec = SPECS.get(name)
-    if spec is None:
-        return by_unit(unit, value)
-    return assumption_value(spec, value) if spec.value_type == "choice" else readable_value(spec, value)
+    return by_unit(unit, value) if spec is None else readable_value(spec, value)
 
 
 def row_kind(name: str, unit: str) -> Kind:

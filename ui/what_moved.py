@@ -21,11 +21,41 @@ from ui.format import readable_value
 from ui.link import markdown_text
 from ui.page import money_markdown
 
+# A chip's text may shrink below its natural width and wrap inside the column, with a margin on the
+# right: Streamlit sizes an element in a horizontal container to its content, which on a 390 px phone
+# pushes a long chip's text past the screen's edge.
+_CHIP_STYLE = """<style>
+[class*="st-key-_chip_box_"] { max-width: 100%; padding-right: 0.5rem; }
+[class*="st-key-_chip_box_"] > .stElementContainer:has(.stMarkdown) { flex: 0 1 auto; min-width: 0; }
+[class*="st-key-_chip_box_"] .stMarkdown span { padding: 0.1rem 0.4rem; border-radius: 0.4rem;
+  overflow-wrap: anywhere; }
+</style>"""
 LAST_VIEW_STATE = "_last_view"
 LAST_CHANGE_STATE = "_last_change"
 # Below this a change is the arithmetic's rounding, not a movement worth a delta.
-_UNCHANGED = {"usd_bn": 0.05, "usd": 0.005, "percent": 0.0005, "multiple": 0.005, "year": 0.5, "count": 0.5,
+_UNCHANGED = {"usd_bn": 0.05, "usd": 0.005, "percent": 0.0005, "multiple": 0.05, "year": 0.5, "count": 0.5,
               "number": 0.5}
+
+# Each headline figure's one wording on every page's card, its kind, and whether more is better for
+# Microsoft (a delta's colour). The tables keep the summary's longer labels (model.engine).
+HEADLINES: dict[str, tuple[str, Kind, bool]] = {
+    "invested_usd_bn": ("Invested", "usd_bn", False),
+    "funded_to_date_usd_bn": ("Funded to date", "usd_bn", False),
+    "invested_cash_usd_bn": ("Paid as cash", "usd_bn", False),
+    "invested_cost_to_msft_usd_bn": ("Cost to Microsoft", "usd_bn", False),
+    "revenue_share_received_usd_bn": ("Revenue share received", "usd_bn", True),
+    "at_risk_azure_revenue_usd_bn": ("At-risk Azure revenue", "usd_bn", False),
+    "stake_value_usd_bn": ("Stake value", "usd_bn", True),
+    "npv_usd_bn": ("NPV", "usd_bn", True),
+    "npv_forward_contracts_usd_bn": ("Contract NPV", "usd_bn", True),
+    "azure_revenue_usd_bn": ("Azure revenue", "usd_bn", True),
+    "tvpi": ("TVPI", "multiple", True),
+    "dpi": ("DPI", "multiple", True),
+    "irr_to_date": ("IRR to date", "percent", True),
+    "break_even_year": ("Break-even year", "year", False),
+    "total_funding_gap_usd_bn": ("Funding gap", "usd_bn", False),
+    "stake_at_horizon": ("Stake at horizon", "percent", True),
+}
 
 
 # -- the changed assumptions, in the page ------------------------------------------------------------
@@ -40,6 +70,7 @@ def changed_chips(scenario: Scenario) -> None:
         return
     st.caption(f"**{len(changed)} assumption{'s' if len(changed) != 1 else ''} changed from the reported "
                "terms**; :material/undo: puts one back:")
+    st.html(_CHIP_STYLE)
     with st.container(horizontal=True, key="_changed_chips", gap="small"):
         for spec in changed:
             now = readable_value(spec, getattr(scenario, spec.name))
@@ -61,8 +92,13 @@ def delta_text(kind: Kind, now: float | None, reported: float | None) -> str | N
     """The change from the reported terms as a card's delta, in the figure's own unit; None where
     there is nothing to compare (a missing figure on either side).
 
+    Written to the precision of the card's value (:func:`ui.format.headline`): money to the $1B from
+    $100B, to $0.1B below; a multiple to 0.1x; a percentage to 0.1 point.
+
     >>> delta_text("usd_bn", 231.2, 248.8), delta_text("percent", 0.25, 0.231), delta_text("year", 2027, 2026)
     ('-$17.6B', '+1.9 pp', '+1 yr')
+    >>> delta_text("usd_bn", 46.4, 281.3), delta_text("usd_bn", 0.06, 0.0), delta_text("multiple", 0.42, 12.64)
+    ('-$235B', '+$0.1B', '-12.2x')
     >>> delta_text("usd_bn", 197.1, 197.1), delta_text("multiple", None, 2.0), delta_text("usd_bn", 1.0, None)
     ('same', 'n/m', None)
     """
@@ -75,14 +111,12 @@ def delta_text(kind: Kind, now: float | None, reported: float | None) -> str | N
         return "same"
     sign = "+" if change > 0 else "-"
     size = abs(change)
-    if kind == "usd_bn":
-        text = fmt.usd_bn(size) if size >= 0.1 else "$0.1B" if size >= 0.05 else f"${size:.2f}B"
+    if kind in ("usd_bn", "multiple"):
+        text = fmt.headline(kind, size)
     elif kind == "usd":
         text = fmt.usd(size)
     elif kind == "percent":
         text = f"{size * 100:.1f} pp"
-    elif kind == "multiple":
-        text = fmt.multiple(size, 2)
     elif kind == "year":
         text = f"{size:.0f} yr"
     else:
@@ -97,6 +131,15 @@ def card(label: str, value: str, help_text: str, kind: Kind, now, reported, *, h
     delta = delta_text(kind, now, reported)
     colour = "off" if delta in (None, "same", "n/m") else ("normal" if higher_is_better else "inverse")
     return label, value, help_text, delta, colour
+
+
+def headline_card(name: str, metrics, reported, help_text: str) -> tuple[str, str, str, str | None, str]:
+    """The card of headline figure ``name`` (:data:`HEADLINES`): its one label, its value by its kind,
+    and its change from the ``reported`` terms' metrics."""
+    label, kind, higher_is_better = HEADLINES[name]
+    now = getattr(metrics, name)
+    return card(label, fmt.headline(kind, now), help_text, kind, now, getattr(reported, name),
+                higher_is_better=higher_is_better)
 
 
 # -- the last change a reader made --------------------------------------------------------------------
@@ -185,15 +228,15 @@ def largest_sentence(attribution: Attribution, outcome: str) -> str:
     total = attribution.total(outcome)
     largest = attribution.largest(outcome)
     if largest is None:
-        return f"{label} is at the reported terms' {fmt.usd_bn(attribution.reported[outcome])}."
+        return f"{label} is at the reported terms' {fmt.headline_usd_bn(attribution.reported[outcome])}."
     name, part = largest
     spec = SPECS[name]
     several = abs(total) >= 0.05 and len(attribution.names) > 1
     share = f" ({abs(part) / abs(total):.0%} of the change)" if several else ""
     return money_markdown(
-        f"{label} moves by **{'+' if total >= 0 else '-'}{fmt.usd_bn(abs(total))}** from the reported terms' "
-        f"{fmt.usd_bn(attribution.reported[outcome])}; the largest part, "
-        f"**{'+' if part >= 0 else '-'}{fmt.usd_bn(abs(part))}**{share}, comes from *{spec.label}* "
+        f"{label} moves by **{'+' if total >= 0 else '-'}{fmt.headline_usd_bn(abs(total))}** from the reported terms' "
+        f"{fmt.headline_usd_bn(attribution.reported[outcome])}; the largest part, "
+        f"**{'+' if part >= 0 else '-'}{fmt.headline_usd_bn(abs(part))}**{share}, comes from *{spec.label}* "
         f"at {readable_value(spec, getattr(attribution.scenario, name))} "
         f"(reported {readable_value(spec, spec.default)})."
     )

@@ -2,10 +2,20 @@
 
 import streamlit as st
 
+from model.scenario import Scenario
 from model.simulate import UNPAID_BILLS_RULE
-from ui import charts
+from ui import charts, data, what_moved
 from ui import format as fmt
-from ui.page import assumption_note, chart, derived_note, header, model_result, page_content, section
+from ui.page import (
+    assumption_note,
+    chart,
+    derived_note,
+    header,
+    metric_row,
+    model_result,
+    page_content,
+    section,
+)
 from ui.tables import table
 
 
@@ -16,16 +26,20 @@ def page() -> None:
     result = model_result()
     metrics, scenario = result.metrics, result.scenario
 
+    # The reported terms' run (cached): what every card's change is against, as on the Overview.
+    reported = data.result(Scenario()).metrics
+    card = what_moved.headline_card
+
     with section("the investment figures"):
-        cols = st.columns(4)
-        cols[0].metric("Committed", fmt.usd_bn(metrics.invested_usd_bn), border=True,
-                       help="Microsoft's filed funding commitment.")
-        cols[1].metric("Funded to date", fmt.usd_bn(metrics.funded_to_date_usd_bn), border=True,
-                       help="From the filings' cumulative figures; between and after them, derived.")
-        cols[2].metric("Paid as cash", fmt.usd_bn(metrics.invested_cash_usd_bn), border=True,
-                       help="Assumption: the cash/credit split was never disclosed.")
-        cols[3].metric("Cost to Microsoft", fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn), border=True,
-                       help="Cash plus what the Azure credits cost Microsoft to run (derived).")
+        st.caption("Each card's change is against the reported terms (every assumption at its default).")
+        metric_row([
+            card("invested_usd_bn", metrics, reported, "Microsoft's filed funding commitment."),
+            card("funded_to_date_usd_bn", metrics, reported,
+                 "From the filings' cumulative figures; between and after them, derived."),
+            card("invested_cash_usd_bn", metrics, reported, "Assumption: the cash/credit split was never disclosed."),
+            card("invested_cost_to_msft_usd_bn", metrics, reported,
+                 "Cash plus what the Azure credits cost Microsoft to run (derived)."),
+        ])
         assumption_note(
             f"{fmt.percent(scenario.azure_credit_share, 0)} of each tranche is taken as Azure credits, which "
             f"cost Microsoft {fmt.percent(1 - scenario.azure_margin, 0)} of their face value "
@@ -43,31 +57,32 @@ def page() -> None:
 
     with section("the returns"):
         st.subheader("Returns on the investment")
-        cols = st.columns(4)
-        cols[0].metric("NPV", fmt.usd_bn(metrics.npv_usd_bn), border=True,
-                       help=f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year.")
-        cols[1].metric("IRR to date (per year)", fmt.rate(metrics.irr_to_date), border=True,
-                       help="Money paid in and net revenue share received, year by year to today, plus the "
-                            "stake's value now. Azure margin left out: the Azure business is its own line.")
-        cols[2].metric("TVPI / DPI", f"{fmt.multiple(metrics.tvpi)} / {fmt.multiple(metrics.dpi)}", border=True,
-                       help="TVPI: net revenue share received to date plus the stake as counted, over the "
-                            f"{fmt.usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. DPI: the cash back alone. "
-                            "The Azure business is not in them: see the Overview's Azure line.")
-        cols[3].metric("Stake at the horizon", fmt.percent(metrics.stake_at_horizon), border=True,
-                       help=f"Microsoft's share of OpenAI in {scenario.horizon_year}: "
-                            f"{fmt.percent(metrics.stake_filed)} at the recapitalization, "
-                            f"{fmt.percent(metrics.stake_now)} "
-                            "after the $122B round (band "
-                            f"{fmt.percent(metrics.stake_low_now)}-{fmt.percent(metrics.stake_high_now)}, "
-                            "by Microsoft's unreported part of it), then diluted by each raise at the scenario's "
-                            "value of OpenAI that year and by "
-                            f"employee equity ({fmt.percent(scenario.annual_dilution)} a year, derived).")
+        metric_row([
+            card("npv_usd_bn", metrics, reported,
+                 f"At a discount rate of {fmt.percent(scenario.discount_rate)} a year."),
+            card("irr_to_date", metrics, reported,
+                 "Per year: money paid in and net revenue share received, year by year to today, plus the stake's "
+                 "value now. Azure margin left out: the Azure business is its own line."),
+            card("tvpi", metrics, reported,
+                 "Total value to paid-in: net revenue share received to date plus the stake as counted, over the "
+                 f"{fmt.headline_usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. The Azure business is not in it: "
+                 "see the Overview's Azure line."),
+            card("dpi", metrics, reported, "Distributions to paid-in: the cash back alone (net revenue share "
+                 "received to date) over what was paid in."),
+        ])
+        derived_note(
+            f"Microsoft's share of OpenAI: {fmt.percent(metrics.stake_filed)} at the recapitalization, "
+            f"{fmt.percent(metrics.stake_now)} after the $122B round (band {fmt.percent(metrics.stake_low_now)}-"
+            f"{fmt.percent(metrics.stake_high_now)}, by Microsoft's unreported part of it), "
+            f"{fmt.percent(metrics.stake_at_horizon)} in {scenario.horizon_year}, diluted by each raise at the "
+            "scenario's value of OpenAI that year and by employee equity "
+            f"({fmt.percent(scenario.annual_dilution)} a year).")
         derived_note("TVPI, the IRR to date and the NPV include the stake (DPI, cash back only, does not) as the "
                      "sidebar's valuation method counts it: "
-                     f"{fmt.usd_bn(metrics.stake_value_usd_bn)} (the scenario's value of OpenAI, "
-                     f"{fmt.usd_bn(metrics.openai_value_now_usd_bn, 0)}; the last round's mark, "
-                     f"{fmt.usd_bn(metrics.openai_mark_usd_bn, 0)}, gives "
-                     f"{fmt.usd_bn(metrics.stake_value_at_mark_usd_bn)}). "
+                     f"{fmt.headline_usd_bn(metrics.stake_value_usd_bn)} (the scenario's value of OpenAI, "
+                     f"{fmt.headline_usd_bn(metrics.openai_value_now_usd_bn)}; the last round's mark, "
+                     f"{fmt.headline_usd_bn(metrics.openai_mark_usd_bn)}, gives "
+                     f"{fmt.headline_usd_bn(metrics.stake_value_at_mark_usd_bn)}). "
                      f"{UNPAID_BILLS_RULE}")
 
     with section("Microsoft's OpenAI result by quarter"):

@@ -34,18 +34,23 @@ def page() -> None:
         if not bounded.empty:
             ratio = bounded["high"] / bounded["low"]
             widest = bounded.loc[ratio.idxmax()]
+            widest_band = fmt.band(widest["kind"], widest["low"], widest["high"])
             st.caption(money_markdown(
                 "A band is as tight as what was reported allows, and no tighter: a filed figure gets a narrow one, "
                 "a leak, a plan or a figure the filings do not break out a wide one (the widest: "
-                f"{widest['label']}, {widest['band']}, its basis in the table). Passing a wide band shows the "
+                f"{widest['label']}, {widest_band}, its basis in the table). Passing a wide band shows the "
                 "model is in the right range, not that it hits the figure."))
         scenario = current_scenario()
-        shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]])
+        # Each figure written by its target's declared kind: 24.7% and 23% to 27% for a stake, $13.1B for money.
+        shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]],
+                            modelled=[fmt.by_kind(k, v) for k, v in zip(base["kind"], base["modelled"], strict=True)],
+                            band=[fmt.band(k, lo, hi) for k, lo, hi in zip(base["kind"], base["low"], base["high"],
+                                                                        strict=True)])
         # The model's figure and its band next to the label: on a phone they are what fits on the first screen.
         columns = ["result", "label", "modelled", "band", "reported"]
         if scenario != Scenario():
             mine = data.calibration(scenario)
-            shown["your scenario"] = mine["modelled"].to_numpy()
+            shown["your scenario"] = [fmt.by_kind(k, v) for k, v in zip(mine["kind"], mine["modelled"], strict=True)]
             shown["in band (yours)"] = ["✓" if ok else "✗" for ok in mine["within"]]
             columns += ["your scenario", "in band (yours)"]
             st.caption("Your scenario differs from the reported terms: its figures are shown beside the base case's. "
@@ -59,14 +64,15 @@ def page() -> None:
                 "label": st.column_config.TextColumn("Reported figure", width="medium"),
                 "reported": st.column_config.TextColumn("Reported"),
                 "band": st.column_config.TextColumn("Band the model must hit"),
-                "modelled": st.column_config.NumberColumn("Model (base)", format="%.3g"),
-                "your scenario": st.column_config.NumberColumn("Model (yours)", format="%.3g"),
+                "modelled": st.column_config.TextColumn("Model (base)"),
+                "your scenario": st.column_config.TextColumn("Model (yours)"),
                 "basis": st.column_config.TextColumn("Basis", width="large"),
                 "source": st.column_config.TextColumn("Source", width="large"),
             },
         )
-        st.caption("Stakes are fractions (0.231 = 23.1%); the Monte Carlo row is a probability. The same table "
-                   "prints with `python -m model check`, which exits non-zero when a figure is missed.")
+        st.caption("Each row is written in its own unit: money in USD billions, a stake or a chance as a percentage, "
+                   "a multiple with an x. The same table prints with `python -m model check`, which exits non-zero "
+                   "when a figure is missed; the CSV keeps the plain numbers (a stake as a fraction).")
         download_csv(base, "model_check")
 
     with section("where the model falls short"):

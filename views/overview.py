@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from model.scenario import Scenario, changed_specs
+from model.scenario import SPECS, Scenario, changed_specs
 from model.simulate import UNPAID_BILLS_RULE, VALUATION_RULE
 from ui import analysis, charts, data, what_moved
 from ui import format as fmt
@@ -71,44 +71,69 @@ def why_it_moved(scenario) -> None:
 OUTCOME_WORDS = {"npv_usd_bn": "NPV", "stake_value_usd_bn": "stake value"}
 
 
-def risk_frame(result, reported) -> pd.DataFrame:
+def risk_frame(result, reported, measured_usd_bn: float = 0.0) -> pd.DataFrame:
     """What Microsoft stands to lose against the reported terms, in three measures (USD bn, a loss
-    positive): value (NPV), after-tax profit from OpenAI, and the Azure margin on unpaid bills."""
+    positive): value (NPV), after-tax profit from OpenAI, and the Azure margin on unpaid bills.
+
+    ``measured_usd_bn`` is the part of the NPV's change that comes from the reader's own discount rate or horizon
+    (:meth:`model.analysis.attribution.Attribution.valuation_part`: a higher discount rate lowers the
+    NPV without any business being lost), left out of the value lost."""
     metrics, base, scenario = result.metrics, reported.metrics, result.scenario
     keep = 1 - scenario.msft_tax_rate
     profit = (metrics.azure_margin_usd_bn + metrics.revenue_share_net_usd_bn) * keep
     base_profit = (base.azure_margin_usd_bn + base.revenue_share_net_usd_bn) * (1 - reported.scenario.msft_tax_rate)
     margin_at_risk = metrics.at_risk_azure_revenue_usd_bn * scenario.azure_margin
     return pd.DataFrame([
-        {"measure": "NPV of Microsoft's flows", "loss_usd_bn": base.npv_usd_bn - metrics.npv_usd_bn},
+        {"measure": "Value (NPV), discount rate aside",
+         "loss_usd_bn": base.npv_usd_bn - metrics.npv_usd_bn + measured_usd_bn},
         {"measure": "After-tax profit from OpenAI", "loss_usd_bn": base_profit - profit},
         {"measure": "Azure margin on unpaid bills", "loss_usd_bn": margin_at_risk},
     ])
 
 
-def what_microsoft_risks(result, reported) -> None:
+def yardstick_sentence(attribution) -> str | None:
+    """The part of the NPV's change that comes from the reader's discount rate or horizon, in words;
+    None when they are at the reported terms."""
+    names = attribution.valuation_names()
+    if not names:
+        return None
+    measured = attribution.valuation_part("npv_usd_bn")
+    which = " and ".join(SPECS[name].label.lower() for name in names)
+    moves = ("does not move the NPV" if abs(measured) < 0.05 else
+             f"moves the NPV by {'+' if measured > 0 else '-'}{fmt.headline_usd_bn(abs(measured))}")
+    return (f"The {which} you chose {moves}: that changes how future money is valued today, not what Microsoft "
+            "earns, so it is left out of the value lost.")
+
+
+def what_microsoft_risks(result, reported, attribution) -> None:
     metrics, scenario = result.metrics, result.scenario
     st.subheader("What Microsoft risks")
-    frame = risk_frame(result, reported)
+    measured = attribution.valuation_part("npv_usd_bn") if attribution is not None else 0.0
+    frame = risk_frame(result, reported, measured)
     npv_loss, profit_loss, margin_at_risk = frame["loss_usd_bn"]
     per_share = npv_loss * 1e9 / metrics.msft_shares_outstanding
     if abs(npv_loss) < 0.05:
         verdict = "**neither loses nor gains value**"
     else:
-        verdict = (f"**{'loses' if npv_loss > 0 else 'gains'} {fmt.usd_bn(abs(npv_loss))} of value**, "
+        verdict = (f"**{'loses' if npv_loss > 0 else 'gains'} {fmt.headline_usd_bn(abs(npv_loss))} of value**, "
                    f"**{fmt.usd(abs(per_share))} per MSFT share**")
+    yardstick = yardstick_sentence(attribution) if attribution is not None else None
     st.markdown(money_markdown(
-        f"Against the reported terms, Microsoft {verdict} (NPV at {fmt.percent(scenario.discount_rate)} a year)."
+        f"Against the reported terms, Microsoft {verdict} (NPV at the reported "
+        f"{fmt.percent(reported.scenario.discount_rate)} a year to {reported.scenario.horizon_year})."
+        + (f" {yardstick}" if yardstick else "")
     ))
     metric_row([
-        ("Value lost (NPV)", fmt.headline_usd_bn(npv_loss), "The reported terms' NPV less this scenario's."),
+        ("Value lost (NPV)", fmt.headline_usd_bn(npv_loss),
+         "The reported terms' NPV less this scenario's, leaving out the part that comes from a different "
+         "discount rate or horizon (a way of valuing, not a loss)."),
         ("After-tax profit lost", fmt.headline_usd_bn(profit_loss),
          f"Azure margin and net revenue share to {scenario.horizon_year}, undiscounted, after Microsoft's "
          f"{fmt.percent(scenario.msft_tax_rate, 0)} tax rate (an assumption), reported terms less this scenario."),
         ("Value lost per MSFT share", fmt.usd(per_share),
          "The value lost divided by Microsoft's shares outstanding."),
         ("Azure margin at risk", fmt.headline_usd_bn(margin_at_risk),
-         f"The margin on the {fmt.usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Azure revenue OpenAI "
+         f"The margin on the {fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Azure revenue OpenAI "
          f"cannot pay, at the assumed {fmt.percent(scenario.azure_margin, 0)} margin: revenue at risk is not "
          "value at risk."),
     ])
@@ -139,69 +164,56 @@ def page() -> None:
         st.caption("Each card's change is against the reported terms (every assumption at its default).")
         valued = ("at the last round's price, counted today" if scenario.stake_valuation.value == "market_mark"
                   else "at the scenario's value of OpenAI, counted today")
-        card = what_moved.card
+        card = what_moved.headline_card
         rows = [
             [
-                card("Invested", fmt.headline_usd_bn(metrics.invested_usd_bn),
-                     f"What Microsoft has in: its filed commitment; {fmt.usd_bn(metrics.funded_to_date_usd_bn)} "
-                     f"funded to date (derived), costing it {fmt.usd_bn(metrics.invested_cost_to_msft_usd_bn)} once "
-                     "the Azure credits are counted at cost.",
-                     "usd_bn", metrics.invested_usd_bn, reported.invested_usd_bn, higher_is_better=False),
-                card("Revenue share received", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
+                card("invested_usd_bn", metrics, reported,
+                     "What Microsoft has in: its filed commitment; "
+                     f"{fmt.headline_usd_bn(metrics.funded_to_date_usd_bn)} funded to date (derived), costing it "
+                     f"{fmt.headline_usd_bn(metrics.invested_cost_to_msft_usd_bn)} once the Azure credits are counted "
+                     "at cost."),
+                card("revenue_share_received_usd_bn", metrics, reported,
                      "What Microsoft has received so far from OpenAI's revenue share (derived from OpenAI's revenue; "
                      "2026 is modelled, so it follows the scenario); "
-                     f"{fmt.usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap.",
-                     "usd_bn", metrics.revenue_share_received_usd_bn, reported.revenue_share_received_usd_bn),
-                card("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
+                     f"{fmt.headline_usd_bn(metrics.revenue_share_to_come_usd_bn)} more to come under the cap."),
+                card("at_risk_azure_revenue_usd_bn", metrics, reported,
                      "Microsoft's share of what OpenAI cannot pay on its commitments (derived): revenue, not value; "
-                     "what it costs Microsoft is the margin on it, in \"What Microsoft risks\" below.",
-                     "usd_bn", metrics.at_risk_azure_revenue_usd_bn, reported.at_risk_azure_revenue_usd_bn,
-                     higher_is_better=False),
-                card("Stake value", fmt.headline_usd_bn(metrics.stake_value_usd_bn),
+                     "what it costs Microsoft is the margin on it, in \"What Microsoft risks\" below."),
+                card("stake_value_usd_bn", metrics, reported,
                      f"As this scenario counts it ({valued}): {fmt.percent(metrics.stake_now)} of OpenAI (band "
                      f"{fmt.percent(metrics.stake_low_now)}-{fmt.percent(metrics.stake_high_now)}, by Microsoft's "
                      f"unreported part of the 2026 round) at the scenario's value of OpenAI, "
-                     f"{fmt.usd_bn(metrics.openai_value_now_usd_bn, 0)} (derived). At the last round's "
-                     f"{fmt.usd_bn(metrics.openai_mark_usd_bn, 0)} it would be "
-                     f"{fmt.usd_bn(metrics.stake_value_at_mark_usd_bn, 0)}.",
-                     "usd_bn", metrics.stake_value_usd_bn, reported.stake_value_usd_bn),
+                     f"{fmt.headline_usd_bn(metrics.openai_value_now_usd_bn)} (derived). At the last round's "
+                     f"{fmt.headline_usd_bn(metrics.openai_mark_usd_bn)} it would be "
+                     f"{fmt.headline_usd_bn(metrics.stake_value_at_mark_usd_bn)}."),
             ],
             [
-                card("NPV", fmt.headline_usd_bn(metrics.npv_usd_bn),
-                     f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year.",
-                     "usd_bn", metrics.npv_usd_bn, reported.npv_usd_bn),
-                card("Contract NPV", fmt.headline_usd_bn(metrics.npv_forward_contracts_usd_bn),
+                card("npv_usd_bn", metrics, reported,
+                     f"Microsoft's flows incl. the stake ({valued}), at {fmt.percent(scenario.discount_rate)} a year."),
+                card("npv_forward_contracts_usd_bn", metrics, reported,
                      "The NPV of forward contract flows: revenue share, Azure margin and funding still to come, "
                      "stake excluded, in today's money. "
-                     f"The stake is {fmt.percent(metrics.stake_share_of_npv, 0)} of the NPV.",
-                     "usd_bn", metrics.npv_forward_contracts_usd_bn, reported.npv_forward_contracts_usd_bn),
-                card("Azure revenue", fmt.headline_usd_bn(metrics.azure_revenue_usd_bn),
+                     f"The stake is {fmt.percent(metrics.stake_share_of_npv, 0)} of the NPV."),
+                card("azure_revenue_usd_bn", metrics, reported,
                      f"What OpenAI pays Microsoft for compute to {scenario.horizon_year}; at an assumed "
                      f"{fmt.percent(scenario.azure_margin, 0)} margin, "
-                     f"{fmt.usd_bn(metrics.azure_margin_usd_bn)} of profit.",
-                     "usd_bn", metrics.azure_revenue_usd_bn, reported.azure_revenue_usd_bn),
-                card("TVPI", fmt.multiple(metrics.tvpi),
+                     f"{fmt.headline_usd_bn(metrics.azure_margin_usd_bn)} of profit."),
+                card("tvpi", metrics, reported,
                      "Total value to paid-in: the net revenue share received to date plus the stake as counted, over "
-                     f"the {fmt.usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. DPI (cash back only): "
-                     f"{fmt.multiple(metrics.dpi)}. The Azure business is counted apart.",
-                     "multiple", metrics.tvpi, reported.tvpi),
+                     f"the {fmt.headline_usd_bn(metrics.paid_in_to_date_usd_bn)} paid in. DPI (cash back only): "
+                     f"{fmt.multiple(metrics.dpi)}. The Azure business is counted apart."),
             ],
             [
-                card("IRR to date", fmt.rate(metrics.irr_to_date),
+                card("irr_to_date", metrics, reported,
                      "Of the investment: money paid in and net revenue share received, year by year to today, plus "
-                     "the stake's value now. Azure margin left out (it needs Microsoft's capex).",
-                     "percent", metrics.irr_to_date, reported.irr_to_date),
-                card("Break-even year", fmt.year(metrics.break_even_year),
-                     "First year cumulative cash is back to zero, stake excluded.",
-                     "year", metrics.break_even_year, reported.break_even_year, higher_is_better=False),
-                card("Funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
+                     "the stake's value now. Azure margin left out (it needs Microsoft's capex)."),
+                card("break_even_year", metrics, reported,
+                     "First year cumulative cash is back to zero, stake excluded."),
+                card("total_funding_gap_usd_bn", metrics, reported,
                      "Bills OpenAI defers (net of deferred bills repaid), all years; first: "
-                     f"{fmt.year(metrics.first_funding_gap_year, never='never')}.",
-                     "usd_bn", metrics.total_funding_gap_usd_bn, reported.total_funding_gap_usd_bn,
-                     higher_is_better=False),
-                card("Stake at horizon", fmt.percent(metrics.stake_at_horizon),
-                     "After every round OpenAI raises (at that year's value in this scenario) and employee equity.",
-                     "percent", metrics.stake_at_horizon, reported.stake_at_horizon),
+                     f"{fmt.year(metrics.first_funding_gap_year, never='never')}."),
+                card("stake_at_horizon", metrics, reported,
+                     "After every round OpenAI raises (at that year's value in this scenario) and employee equity."),
             ],
         ]
         for row in rows:
@@ -224,7 +236,8 @@ def page() -> None:
             why_it_moved(scenario)
 
     with section("what Microsoft risks"):
-        what_microsoft_risks(result, reported_result)
+        what_microsoft_risks(result, reported_result,
+                             analysis.attribution(scenario) if changed_specs(scenario) else None)
 
     with section("the exposure per MSFT share"):
         quote = data.msft_quote()
@@ -237,7 +250,7 @@ def page() -> None:
             st.markdown(money_markdown(
                 f"**Per MSFT share** at **{fmt.usd(quote.close_usd)}** (close of {quote.close_date}); "
                 f"{fmt.number(metrics.msft_shares_outstanding / 1e9, 2)} bn shares, "
-                f"market value {fmt.usd_bn(metrics.msft_market_value_usd_bn, 0)}."
+                f"market value {fmt.headline_usd_bn(metrics.msft_market_value_usd_bn)}."
             ))
             per_share = summary.set_index("metric")
             picks = [("stake_value_usd_bn", "Stake value"), ("npv_usd_bn", "NPV"),

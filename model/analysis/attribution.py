@@ -29,7 +29,7 @@ import pandas as pd
 
 from model.analysis.sensitivity import OUTCOMES, outcomes
 from model.facts import Facts
-from model.scenario import SPECS, Scenario, changed_specs
+from model.scenario import SPECS, VALUATION_GROUP, Scenario, changed_specs
 from model.simulate import scenario_values, simulate, structure
 
 EXACT_MAX_CHANGES = 12
@@ -113,6 +113,16 @@ class Attribution:
                     "method": f"Shapley value ({self.method})",
                 })
         return pd.DataFrame(rows)
+
+    def valuation_names(self) -> tuple[str, ...]:
+        """The changed assumptions that only change how a result is measured (:data:`VALUATION_GROUP`)."""
+        return tuple(name for name in self.names if SPECS[name].group == VALUATION_GROUP)
+
+    def valuation_part(self, outcome: str) -> float:
+        """The part of the change in ``outcome`` that comes from :meth:`valuation_names`: a change of
+        yardstick (a higher discount rate), not a loss or gain of business."""
+        return float(sum(part for name, part in zip(self.names, self.parts[outcome], strict=True)
+                         if name in self.valuation_names()))
 
     def largest(self, outcome: str) -> tuple[str, float] | None:
         """The changed assumption that moved ``outcome`` most, and by how much."""

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,9 @@ class CalibrationTarget(Sourced):
 
     measure: str
     label: str
+    # How the figure, its band and the model's value are written (model.numbers.Kind): USD billions,
+    # a fraction shown as a percentage (a stake, a chance), or a multiple.
+    kind: Literal["usd_bn", "percent", "multiple"]
     target: str
     low: float | None = None
     high: float | None = None
@@ -151,12 +155,27 @@ def _within(value: float, target: CalibrationTarget) -> bool:
             and (target.high is None or value <= target.high + tolerance))
 
 
+def figure_text(value: float, kind: str, digits: int = 6) -> str:
+    """A calibration figure as plain text in its kind, to ``digits`` significant figures: the command
+    line's and the CSV's words (the dashboard writes them with ui.format).
+
+    >>> figure_text(0.247, "percent", 3), figure_text(25.0, "multiple"), figure_text(-6.15, "usd_bn")
+    ('24.7%', '25x', '-$6.15B')
+    """
+    if kind == "percent":
+        return f"{value * 100:.{digits}g}%"
+    if kind == "multiple":
+        return f"{value:,.{digits}g}x"
+    return f"{'-' if value < 0 else ''}${abs(value):,.{digits}g}B"
+
+
 def _band(target: CalibrationTarget) -> str:
-    if target.low is None:
-        return f"at most {target.high:g}"
-    if target.high is None:
-        return f"at least {target.low:g}"
-    return f"{target.low:g} to {target.high:g}"
+    low, high = (None if bound is None else figure_text(bound, target.kind) for bound in (target.low, target.high))
+    if low is None:
+        return f"at most {high}"
+    if high is None:
+        return f"at least {low}"
+    return f"{low} to {high}"
 
 
 def check(facts: Facts, today: date, scenario: Scenario | None = None,
@@ -171,6 +190,7 @@ def check(facts: Facts, today: date, scenario: Scenario | None = None,
         rows.append({
             "measure": target.measure,
             "label": target.label,
+            "kind": target.kind,
             "reported": target.target,
             "band": _band(target),
             "low": target.low,

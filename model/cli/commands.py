@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from model.analysis.calibration import check, unexplained_misses
+from model.analysis.calibration import check, figure_text, unexplained_misses
 from model.cli.context import DEFAULT_OUT, EXIT_FAILURE, EXIT_OK, Command, Context, UsageError
 from model.cli.market import all_prices
 from model.export.bundle import ExportBundle, MonteCarloSettings, PriceUsed, make_bundle
@@ -148,7 +148,8 @@ def check_text(table: Any) -> str:
     rows = [("", "figure", "reported", "band", "modelled")]
     for record in table.to_dict("records"):
         mark = "ok" if record["within"] else "OUT (known)" if record["known_miss"] else "OUT"
-        rows.append((mark, record["label"], record["reported"], record["band"], f"{record['modelled']:,.3g}"))
+        rows.append((mark, record["label"], record["reported"], record["band"],
+                     figure_text(record["modelled"], record["kind"], 3)))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in rows]

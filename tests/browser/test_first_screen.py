@@ -23,6 +23,15 @@ SENTENCE_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [da
     .map(e => e.innerText).find(t => t.includes('has become a stake worth')) || null"""
 CHIPS_JS = """() => { const box = document.querySelector("[data-testid='stMain'] .st-key-_changed_chips");
     return box ? box.innerText : ''; }"""
+# How far the furthest chip's text reaches past the page's right margin (the main block's padding): a
+# positive number is text drawn in the margin or off the screen.
+CHIP_OVERHANG_JS = """() => {
+    const block = document.querySelector("[data-testid='stMainBlockContainer']");
+    const inner = block.getBoundingClientRect().right - parseFloat(getComputedStyle(block).paddingRight);
+    const texts = [...document.querySelectorAll(
+        "[data-testid='stMain'] [class*='st-key-_chip_box_'] .stMarkdown span")];
+    return texts.length ? Math.max(...texts.map(t => t.getBoundingClientRect().right)) - inner : null;
+}"""
 CARD_DELTAS_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stMetric']")]
     .slice(0, COUNT).map(card => ({label: card.querySelector("[data-testid='stMetricLabel']").innerText,
                                    delta: !!card.querySelector("[data-testid='stMetricDelta']")}))""".replace(
@@ -88,6 +97,7 @@ def test_the_first_screen_gives_one_stake_names_the_changes_and_moves_every_card
     chips = reader.page.evaluate(CHIPS_JS)
     changed = [spec for spec in SPECS.values() if getattr(scenario, spec.name) != spec.default]
     assert changed and all(spec.label in chips for spec in changed), chips
+    assert reader.page.evaluate(CHIP_OVERHANG_JS) <= 0  # every chip's text wraps inside the column
 
     cards = reader.page.evaluate(CARD_DELTAS_JS)
     assert len(cards) == HEADLINE_CARDS

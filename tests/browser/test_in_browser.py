@@ -175,8 +175,8 @@ def test_switching_pages_keeps_the_scenario(tab):
     assert url_path(tab) == "investment"
     assert query_values(tab) == {name: str(value) for name, value in LINK_VALUES.items()}
     assert slider_value(tab, "discount_rate") == pytest.approx(0.12)
-    assert metric_value(tab.page, "NPV") == fmt.usd_bn(result.metrics.npv_usd_bn)
-    assert metric_value(tab.page, "Stake at the horizon") == fmt.percent(result.metrics.stake_at_horizon)
+    assert metric_value(tab.page, "NPV") == fmt.headline_usd_bn(result.metrics.npv_usd_bn)
+    assert metric_value(tab.page, "DPI") == fmt.multiple(result.metrics.dpi)
 
     navigate(tab, PAGE["Compute commitments"])
     assert url_path(tab) == "commitments"
