@@ -4,28 +4,35 @@ The rule, stated once (the Model check page and the README say it in words). Eac
 books
 
 * its **share of OpenAI's result**: the stake it held that month times OpenAI's net income for the
-  month. OpenAI's reported results are used where there are any; inside a reported period, a
-  quarter that Microsoft reported on its own (no money booked in it, one stake all through) fixes
-  that quarter's part, Microsoft's figure over its stake, and the rest of the period is spread
-  evenly over the other months. That is how OpenAI's 2025 loss of about $39B takes the shape of
-  Microsoft's quarters. Elsewhere the model's cash result is used. A non-cash charge below OpenAI's
-  operating result (the $12.4B of Q1 2026) is left out. This is an assumption: the charge is taken
-  to be the remeasurement of instruments that become equity. The dilution gain below counts the
-  money those instruments bring, so counting the charge as well would count it twice.
-* a **dilution gain** each time other investors' money reaches OpenAI: Microsoft's share after the
-  round times that money, because Microsoft's part of OpenAI's net assets grows by that much.
-  OpenAI's own book equity before each round is taken as nil (its losses have used up what it
-  raised before), so nothing is given up against the gain. Microsoft's own money buys shares: it
-  raises the carrying amount and is no gain. Money paid before the recapitalization that became
-  equity only at it is booked then, in Q2 FY26: the $6.6B convertible notes of October 2024 and
-  SoftBank's $10B of April 2025.
+  month, as OpenAI reports it (its non-cash remeasurement charges included, as ASC 323 takes the
+  investee's net income). OpenAI's reported results are used where there are any; inside a
+  reported period, a quarter that Microsoft reported on its own (no money booked in it, one stake
+  all through) fixes that quarter's part, Microsoft's figure over its stake, and the rest of the
+  period is spread evenly over the other months. That is how OpenAI's 2025 loss of about $39B takes
+  the shape of Microsoft's quarters; it assumes Microsoft books OpenAI's result without a lag and
+  at its plain share (before the recapitalization its interest was a profit share). Elsewhere the
+  model's cash result is used.
+* a **dilution gain** when OpenAI issues shares for other investors' money: Microsoft's share after
+  the round times that money, because Microsoft's part of OpenAI's net assets grows by that much.
+  OpenAI's own book equity before each round is taken as nil (its losses had used up what it
+  raised before), so nothing is given up against the gain; for the 2026 round, after the 2025
+  money, that makes the gain an upper bound. Microsoft's own money buys shares: it raises the
+  carrying amount and is no gain. Money paid before the recapitalization that became equity only
+  at it is booked then, in Q2 FY26: the $6.6B of October 2024 (reported as convertible notes; that
+  they converted at the recapitalization is inferred) and SoftBank's $10B of April 2025. The 2026
+  round's money is booked as it arrives: Amazon's $15B on 27 February, the rest of what came by
+  31 March at the close, the rest in the June quarter. How much came by 31 March was not reported;
+  the assumption ``round_2026_after_march_usd_bn`` is calibrated so that Q3 FY26 comes out at
+  Microsoft's reported nil (:func:`model.analysis.calibration.calibrate_round_after_march`).
 * nothing past a **carrying amount** of zero, less what Microsoft has still to fund of its
   commitment (ASC 323-10-35-20). The carrying amount is tracked from the most it can have been: all
   of Microsoft's equity-method investments together were carried at under $6B on 2025-06-30. It
   rises by what is booked and by Microsoft's money. A loss beyond it is not booked, and later income
-  makes up for it before anything is booked again (ASC 323-10-35-22). At each projected year end a
-  carrying amount above the stake's value in the scenario is written down to it, an impairment
-  (ASC 323-10-35-32): that is how a write-off of OpenAI's equity reaches the income statement.
+  makes up for it before anything is booked again (ASC 323-10-35-22; here any later result,
+  dilution gains included, makes it up). At each projected year end a carrying amount above the
+  stake's value in the scenario is written down to it, an impairment (ASC 323-10-35-32 asks for a
+  decline that is other than temporary; the model takes any such year end as one, the stricter
+  reading): that is how a write-off of OpenAI's equity reaches the income statement.
 
 Microsoft's stake is 32.5% of the for-profit before the recapitalization, the scenario's stake
 after it, diluted by each later round from its closing date. Pre-tax amounts in USD billions;
@@ -113,6 +120,9 @@ def _receipts(facts: Facts, scenario: Scenario) -> list[tuple[date, float, float
             if r.converted_at_recapitalization and day < recap:
                 day = recap  # the money became equity at the recapitalization: the gain is booked then
             out.append((day, receipt.usd_bn * others, stake_on(max(day, closed), facts, scenario)))
+        if closed.year == facts.openai.cash_year:
+            # What the cash count of 31 March holds besides the dated payments comes at the close.
+            out.append((closed, r.undated_usd_bn - undated, stake_on(closed, facts, scenario)))
         if undated > 0:
             out.append((ROUND_AFTER_MARCH_DATE, max(undated - msft, 0.0),
                         stake_on(ROUND_AFTER_MARCH_DATE, facts, scenario)))
@@ -139,9 +149,8 @@ def _pinned_months(facts: Facts, scenario: Scenario, receipts: list[tuple[date, 
 
 def _monthly_result(facts: Facts, cash_result_by_year: dict[int, float],
                     pinned: dict[int, float]) -> dict[int, tuple[float, bool]]:
-    """OpenAI's net income by month index, as Microsoft's share is taken of it: (amount, reported?).
-    A reported period keeps its total (less its non-cash charge); the months Microsoft's own
-    quarters fix keep their part and the rest is spread evenly."""
+    """OpenAI's net income by month index: (amount, reported?). A reported period keeps its total;
+    the months Microsoft's own quarters fix keep their part and the rest is spread evenly."""
     months: dict[int, tuple[float, bool]] = {}
     for year, amount in cash_result_by_year.items():
         for m in range(12):
@@ -152,7 +161,7 @@ def _monthly_result(facts: Facts, cash_result_by_year: dict[int, float],
         fixed = {m: pinned[m] for m in span if m in pinned}
         if len(fixed) == result.months:
             fixed = {}  # Microsoft's quarters cover the whole period: OpenAI's own figure decides
-        rest = (result.usd_bn - result.noncash_charge_usd_bn - sum(fixed.values())) / (result.months - len(fixed))
+        rest = (result.usd_bn - sum(fixed.values())) / (result.months - len(fixed))
         months.update({m: (fixed.get(m, rest), True) for m in span})
     return months
 
@@ -170,6 +179,15 @@ def modelled_quarter(quarter: Quarter, facts: Facts, scenario: Scenario,
         reported = reported and known
     gain = sum(money * stake for day, money, stake in receipts if quarter.start <= day <= quarter.end)
     return {"loss_share": share, "gain": gain, "pretax": share + gain, "openai_result_reported": reported}
+
+
+def reported_quarter_modelled(period: str, facts: Facts, scenario: Scenario) -> float:
+    """The model's pre-tax figure for a fiscal quarter in which OpenAI's result is reported (before
+    any floor of the carrying amount): what the calibration of the round's timing solves on."""
+    reported = next(q for q in facts.microsoft.equity_method if q.period == period)
+    receipts = _receipts(facts, scenario)
+    months = _monthly_result(facts, {}, _pinned_months(facts, scenario, receipts))
+    return modelled_quarter(fiscal_quarter(to_date(reported.quarter_end)), facts, scenario, months, receipts)["pretax"]
 
 
 def _microsoft_cash_in(facts: Facts, scenario: Scenario) -> tuple[list[tuple[date, float]], float]:
@@ -276,17 +294,18 @@ def _floored(modelled: dict, carrying: _Carrying, start: date, end: date, fair_v
 
 
 def _nine_months(rows: list[dict], scenario: Scenario, facts: Facts) -> dict:
-    """The three quarters to 2026-03-31 added up, as the 10-Q Q3 FY26 reports them ($5.9B)."""
+    """The three quarters to 2026-03-31 added up, beside the one figure the 10-Q Q3 FY26 gives them.
+    A subtotal: the quarters are in the table too."""
     period, quarters = NINE_MONTHS
+    reported = facts.microsoft.equity_method_nine_months
     parts = [row for row in rows if row["period"] in quarters]
-    reported = sum(row["reported_pretax_usd_bn"] for row in parts)
     modelled = sum(row["modelled_pretax_usd_bn"] for row in parts)
     net, eps = eps_effect(modelled, scenario, facts)
     return {
         **parts[-1],
         "period": period,
-        "status": "reported (sum)",
-        "reported_pretax_usd_bn": reported,
+        "status": "subtotal of the three quarters above",
+        "reported_pretax_usd_bn": reported.openai_pretax_usd_bn,
         "modelled_pretax_usd_bn": modelled,
         "modelled_loss_share_usd_bn": sum(row["modelled_loss_share_usd_bn"] for row in parts),
         "modelled_dilution_gain_usd_bn": sum(row["modelled_dilution_gain_usd_bn"] for row in parts),
@@ -296,8 +315,7 @@ def _nine_months(rows: list[dict], scenario: Scenario, facts: Facts) -> dict:
         "modelled_eps_usd": eps,
         "reported_net_income_usd_bn": None,
         "reported_eps_usd": None,
-        "source": "Microsoft 10-Q Q3 FY26 Note 3: $5.9B of net gains for the nine months; "
-                  "the three quarters above added up",
+        "source": reported.source,
     }
 
 

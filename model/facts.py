@@ -260,8 +260,6 @@ class PeriodResult(Sourced):
     start: Month
     months: int = Field(ge=1, le=12)
     usd_bn: float
-    # The part of ``usd_bn`` that is a non-cash charge below the operating result (a loss: negative).
-    noncash_charge_usd_bn: float = Field(default=0.0, le=0)
 
 
 class Item(Sourced):
@@ -339,6 +337,7 @@ class CarryingBound(Sourced):
 class MicrosoftFile(Record):
     shares_outstanding: SharesOutstanding
     equity_method: list[EquityMethodQuarter]
+    equity_method_nine_months: EquityMethodQuarter
     equity_method_carrying_at_most: CarryingBound
     azure_backlog_from_openai: Backlog
 

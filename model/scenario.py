@@ -128,6 +128,10 @@ def choice(default: StrEnum, *, group: str, label: str, help: str) -> Any:
 # worked out by model.analysis.calibration.calibrate_cost_of_equity and checked by
 # tests/test_valuation.py; change the base case's economics and the test says to update it.
 COST_OF_EQUITY_CALIBRATED = 0.1266
+# The 2026 round's money that came after 31 March, at which Microsoft's Q3 FY26 OpenAI result is its
+# reported nil: worked out by model.analysis.calibration.calibrate_round_after_march ($63.8B, to the
+# slider's $1B) and checked by tests/test_calibration.py.
+ROUND_AFTER_MARCH_CALIBRATED = 64.0
 
 
 class Scenario(BaseModel):
@@ -177,11 +181,13 @@ class Scenario(BaseModel):
         "(assumption; it raised $40B in 2025 and $122B in 2026).", fmt="%.0f",
     )
     round_2026_after_march_usd_bn: float = assumption(
-        36.0, low=0.0, high=72.0, step=1.0, unit="USD bn", kind="usd_bn", group="OpenAI funding",
-        label="2026 round money after 31 March",
+        ROUND_AFTER_MARCH_CALIBRATED, low=0.0, high=72.0, step=1.0, unit="USD bn", kind="usd_bn",
+        group="OpenAI funding", label="2026 round money after 31 March",
         help="Money from the $122B round that reached OpenAI after its $73B cash count of 31 March "
-        "2026. At most $72B (the round less Amazon's $15B up front and $35B contingent); the payment "
-        "dates were not found, so the default takes half (assumption).", fmt="%.0f",
+        "2026. At most $72B (the round less Amazon's $15B up front and $35B contingent). The payment "
+        "dates were not found (the money comes 'in instalments during 2026'). Calibrated: with $64B "
+        "after March, the gain on what came by then offsets Microsoft's share of OpenAI's Q1-2026 "
+        "loss, as Microsoft's reported nil for Q3 FY26 says it did.", fmt="%.0f",
     )
     amazon_contingent_share: float = assumption(
         0.0, low=0.0, high=1.0, step=0.05, unit="of $35B", kind="percent", group="OpenAI funding",

@@ -89,6 +89,7 @@ def sources_table(facts: Facts) -> pd.DataFrame:
     _walk("Microsoft", "shares outstanding", m.shares_outstanding, rows)
     for quarter in m.equity_method:
         _walk("Microsoft", f"OpenAI result {quarter.period}", quarter, rows)
+    _walk("Microsoft", "OpenAI result 9M FY26", m.equity_method_nine_months, rows)
     _walk("Microsoft", "OpenAI investment carried at most", m.equity_method_carrying_at_most, rows)
     _walk("Microsoft", "Azure backlog from OpenAI", m.azure_backlog_from_openai, rows)
     for fact in facts.context.context:

@@ -121,3 +121,16 @@ def test_the_round_value_row_is_the_summarys_value(facts):
         summary = result.tables["summary"].set_index("metric")
         assert measure("openai_value_cash_point", result, facts) == summary.at["openai_value_now_usd_bn", "value"]
     assert run(Scenario(), facts, TODAY).metrics.openai_value_now_usd_bn == pytest.approx(851.78, abs=0.01)
+
+
+def test_the_2026_rounds_timing_is_calibrated_to_microsofts_q3_fy26(facts):
+    # Microsoft reported about nil from OpenAI for Q3 FY26 (-$0.019B, 10-Q Q3 FY26): the gain on the
+    # round's money that came by 31 March offsets its share of OpenAI's Q1-2026 loss. By hand:
+    # 0.27 x 21.3 = 5.751 of loss against (15 + 72 - x) x 0.2474 of gain, nil at x = 63.8.
+    from model.analysis.calibration import calibrate_round_after_march
+
+    stake_after = 0.27 * (1 - 87 / 817) + 5 / 817
+    by_hand = 15 + 72 - (0.27 * 21.3 - 0.019) / stake_after
+    calibrated = calibrate_round_after_march(facts)
+    assert calibrated == pytest.approx(by_hand, abs=1e-6)
+    assert Scenario().round_2026_after_march_usd_bn == round(calibrated)  # the default, to the slider's $1B

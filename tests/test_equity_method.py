@@ -63,26 +63,52 @@ def test_q2_fy26_books_the_money_that_converted_at_the_recapitalization(quarters
     # October 2024 convertible notes less Microsoft's own $0.75B (its money buys shares, no gain);
     # SoftBank's $10B of April 2025; its $30B of December 2025.
     assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(0.27 * ((6.6 - 0.75) + 10 + 30))
+    assert row["modelled_pretax_usd_bn"] == pytest.approx(8.9164, abs=1e-4)  # 12.3795 - 3.4631
     assert 5.0 <= row["modelled_pretax_usd_bn"] <= 15.0  # reported +10.0, +-50%
     # Nothing is booked for that money before the recapitalization.
     assert quarters.at["Q4 FY25", "modelled_dilution_gain_usd_bn"] == 0.0
 
 
-def test_q3_fy26_leaves_out_the_non_cash_charge_and_gains_on_amazons_upfront_money(quarters):
-    # Q1 2026 net loss $21.3B of which a $12.4B non-cash charge below the operating result, at 27%
-    # (the round closed on the quarter's last day); Amazon's $15B paid up front gains at the stake
-    # after the round, 27% x (1 - 87/817) + 5/817.
+# Microsoft's share of OpenAI after the 2026 round (as the simulation counts it), and of the round's
+# $72B undated money, what came by the close on 31 March: the $72B less the calibrated $64B after it.
+STAKE_AFTER_2026_ROUND = 0.27 * (1 - 87 / 817) + 5 / 817
+BY_THE_CLOSE = 72.0 - 64.0
+
+
+def test_q3_fy26_books_the_loss_and_the_money_that_came_by_the_close(quarters):
+    # Q1 2026 net loss $21.3B (its $12.4B non-cash charge included, as ASC 323 takes net income) at
+    # 27% (the round closed on the quarter's last day); gains on Amazon's $15B paid on 27 February
+    # and on the $8B that came by the close, at the stake after the round.
     row = quarters.loc["Q3 FY26"]
-    assert row["modelled_loss_share_usd_bn"] == pytest.approx(-0.27 * (21.3 - 12.4))
-    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx(15 * (0.27 * (1 - 87 / 817) + 5 / 817))
-    assert abs(row["modelled_pretax_usd_bn"]) < 3
+    assert row["modelled_loss_share_usd_bn"] == pytest.approx(-0.27 * 21.3)
+    assert row["modelled_dilution_gain_usd_bn"] == pytest.approx((15 + BY_THE_CLOSE) * STAKE_AFTER_2026_ROUND)
+    assert row["modelled_pretax_usd_bn"] == pytest.approx(-0.0615, abs=5e-4)  # reported -0.019
+
+
+def test_money_that_came_before_the_close_is_booked_in_q3_fy26(facts):
+    # Had half of the $72B come by 31 March (the old default), Q3 FY26 would have booked a gain on
+    # $15B + $36B: +$6.9B, where Microsoft reported nil. Nothing is lost or counted twice: the rest
+    # comes in the June quarter, less Microsoft's own $5B.
+    frame = run(Scenario(round_2026_after_march_usd_bn=36.0), facts, date(2026, 11, 21)).tables["equity_method"]
+    frame = frame.set_index("period")
+    assert frame.at["Q3 FY26", "modelled_dilution_gain_usd_bn"] == pytest.approx(51 * STAKE_AFTER_2026_ROUND)
+    assert frame.at["Q3 FY26", "modelled_pretax_usd_bn"] == pytest.approx(6.865, abs=5e-3)
+    assert frame.at["Q4 FY26", "modelled_dilution_gain_usd_bn"] == pytest.approx(
+        (36 - 5) * STAKE_AFTER_2026_ROUND)
+
+
+def test_q4_fy26_gains_on_the_rest_of_the_round_less_microsofts_own_money(quarters):
+    # $64B after March, of it Microsoft's assumed $5B (its own money buys shares: no gain).
+    assert quarters.at["Q4 FY26", "modelled_dilution_gain_usd_bn"] == pytest.approx(
+        (64 - 5) * STAKE_AFTER_2026_ROUND)
 
 
 def test_nine_months_add_up_and_land_near_the_10q(quarters):
     row = quarters.loc["9M FY26"]
-    parts = quarters.loc[["Q1 FY26", "Q2 FY26", "Q3 FY26"]]
-    assert row["modelled_pretax_usd_bn"] == pytest.approx(parts["modelled_pretax_usd_bn"].sum())
-    assert row["reported_pretax_usd_bn"] == pytest.approx(5.9, abs=0.05)  # 10-Q Q3 FY26: $5.9B net gain
+    # By hand: -4.1 (Q1 FY26, fixed) + 8.916 (Q2) - 0.062 (Q3, calibrated).
+    assert row["modelled_pretax_usd_bn"] == pytest.approx(-4.1 + 8.9164 - 0.0615, abs=1e-3)
+    assert row["reported_pretax_usd_bn"] == 5.9  # 10-Q Q3 FY26, as one figure
+    assert row["status"].startswith("subtotal")
     assert 2.95 <= row["modelled_pretax_usd_bn"] <= 8.85
 
 

@@ -113,11 +113,12 @@ FACTS: list[tuple[str, Callable[[Facts], float]]] = [
     # Microsoft's income statement (model/equity_method.py).
     (rf"OpenAI's 2025 loss of about \${NUMBER}B", lambda f: -_openai_result(f, "2025").usd_bn),
     (rf"booked at {NUMBER}% with no round's money", lambda f: f.recapitalization.prior_msft_share_of_for_profit * 100),
-    (rf"The \${NUMBER}B non-cash charge", lambda f: -_openai_result(f, "Q1 2026").noncash_charge_usd_bn),
-    (rf"the \${NUMBER}B convertible notes", lambda f: _round(f, "2024-10-02").raised_usd_bn),
-    (rf"the most it can have been \(\${NUMBER}B", lambda f: f.microsoft.equity_method_carrying_at_most.usd_bn),
+    (rf"\${NUMBER}B of the \$72B", lambda f: Scenario().round_2026_after_march_usd_bn),
+    (rf"of the \${NUMBER}B\. The carrying", lambda f: _round_2026(f).undated_usd_bn),
+    (rf"the \${NUMBER}B of October 2024", lambda f: _round(f, "2024-10-02").raised_usd_bn),
+    (rf"the most it can have been\s+\(\${NUMBER}B", lambda f: f.microsoft.equity_method_carrying_at_most.usd_bn),
     (rf"\+\${NUMBER}B for the nine months", lambda f: _nine_months(f, "modelled_pretax_usd_bn")),
-    (rf"nine months to March 2026 against\s+\+\${NUMBER}B", lambda f: _nine_months(f, "reported_pretax_usd_bn")),
+    (rf"nine months to March\s+2026 against \+\${NUMBER}B", lambda f: _nine_months(f, "reported_pretax_usd_bn")),
 ]
 
 

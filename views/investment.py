@@ -100,9 +100,9 @@ def page() -> None:
         table(result.tables["equity_method"], "equity_method", title="Table: Microsoft's OpenAI result by quarter",
               caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
                       "(its share of OpenAI's result plus dilution gains on money OpenAI raised), the nine months "
-                      "the 10-Q reports as one figure, then projected by calendar year with the carrying amount "
-                      "(from its $6B bound), any loss not booked and any write-down. The rule is on the Model "
-                      "check page.")
+                      "the 10-Q reports as one figure (a subtotal), then projected by calendar year. The carrying "
+                      "amount is modelled from an upper bound ($6B on 2025-06-30), not disclosed; with it, any "
+                      "loss not booked and any write-down. The rule is on the Model check page.")
 
 
 page()

@@ -79,13 +79,14 @@ def page() -> None:
         st.subheader("Where the model falls short")
         quarters = data.result(Scenario()).tables["equity_method"].set_index("period")
         st.markdown(money_markdown(f"""
-    - **Microsoft's OpenAI result:** the nine months to March 2026 come out at
-      {fmt.usd_bn(quarters.at["9M FY26", "modelled_pretax_usd_bn"])} against $5.9B reported (10-Q Q3 FY26), but
-      not quarter by quarter: Q2 FY26 {fmt.usd_bn(quarters.at["Q2 FY26", "modelled_pretax_usd_bn"])} against
-      $10.0B, Q3 FY26 {fmt.usd_bn(quarters.at["Q3 FY26", "modelled_pretax_usd_bn"])} against about nil. Two of
-      its inputs are not public: the carrying amount (only its $6B bound is) and what the $12.4B non-cash
-      charge in OpenAI's first quarter of 2026 was (taken as a remeasurement, an assumption). Q3 FY25 and
-      Q1 FY26 fix the shape of OpenAI's 2025 loss, so their rows check arithmetic, not the model.
+    - **Microsoft's OpenAI result:** of the nine months to March 2026
+      ({fmt.usd_bn(quarters.at["9M FY26", "modelled_pretax_usd_bn"])} modelled, $5.9B reported), only Q2 FY26 is a
+      test: {fmt.usd_bn(quarters.at["Q2 FY26", "modelled_pretax_usd_bn"])} against about $10.0B. Q3 FY25 and
+      Q1 FY26 fix the shape of OpenAI's 2025 loss, and Q3 FY26 fixes when the 2026 round's money came
+      (calibrated), so those rows check arithmetic. The modelled Q4 FY25
+      ({fmt.usd_bn(quarters.at["Q4 FY25", "modelled_pretax_usd_bn"])}) makes FY25's OpenAI line larger than the
+      whole "other, net" of -$4.7B in Microsoft's FY25 10-K: the model's 2025 shape puts too much of the year's
+      loss in April-June. The carrying amount is not disclosed; the model starts it from a $6B bound.
     - **Microsoft's OpenAI backlog:** about $281B at 2025-12-31, some $32B more than what remains of the
       $250B commitment. The rest is an earlier, undisclosed commitment whose timing is unknown; it is
       scheduled in 2031-33 (derived), as scheduling it early would push OpenAI's 2026 burn above its plan.
@@ -116,14 +117,17 @@ def page() -> None:
       put in, an assumption: the stake is shown with its band), by each later raise at that year's value of
       OpenAI in the scenario, and by employee equity. {VALUATION_RULE} The last round's mark stays beside it.
     - **Microsoft's income statement (equity method).** Each quarter Microsoft books its stake times
-      OpenAI's result (reported where reported, else the model's cash result), plus a dilution gain of its
-      stake times the money other investors bring in. OpenAI's 2025 loss takes the shape of the quarters
-      Microsoft reported on their own; the $12.4B non-cash charge in OpenAI's Q1-2026 loss is left out (an
-      assumption: a remeasurement of instruments that become equity, whose money the gain already counts);
-      money that became equity only at the recapitalization (the $6.6B notes of 2024, SoftBank's 2025
-      money) is booked then. Losses stop at a carrying amount of zero, less the commitment still to fund,
-      tracked from its $6B bound of 2025-06-30; a stake the scenario values below its carrying amount is
-      written down. The Investment page shows the quarters beside what Microsoft reported.
+      OpenAI's net income (reported where reported, else the model's cash result), plus a dilution gain of
+      its stake times the money other investors bring in when shares are issued for it. OpenAI's 2025 loss
+      takes the shape of the quarters Microsoft reported on their own (this assumes no reporting lag and a
+      plain 32.5% share before the recapitalization); money that became equity only at the
+      recapitalization (the $6.6B of 2024, reported as convertible notes; SoftBank's 2025 money) is booked
+      then. How much of the 2026 round came after 31 March is calibrated to Microsoft's reported nil for
+      Q3 FY26. OpenAI's book equity before a round is taken as nil, so the 2026 round's gain is an upper
+      bound. Losses stop at a carrying amount of zero, less the commitment still to fund, tracked from its
+      $6B bound of 2025-06-30, and later results make them up first; a stake the scenario values below its
+      carrying amount at a year end is written down (any such year end taken as other than temporary). The
+      Investment page shows the quarters beside what Microsoft reported.
     - **Where the record is thin.** Figures reported only in secondary summaries (OpenAI's $30B and $62B
       revenue plan for 2026 and 2027) are used and marked so on the Sources page; the repeated "$14B loss
       in 2026" is not used (its basis is unclear). What happened after early July 2026 is not in the data.

@@ -17,8 +17,9 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from model.analysis.montecarlo import run_monte_carlo
-from model.datafiles import DATA_DIR, load_file
+from model.datafiles import DATA_DIR, load_file, to_date
 from model.engine import Result, run
+from model.equity_method import reported_quarter_modelled
 from model.facts import Facts, Record, Sourced
 from model.finance import solve_rate
 from model.presets import load_presets
@@ -220,6 +221,24 @@ def calibrate_cost_of_equity(facts: Facts, today: date, scenario: Scenario | Non
     scenario = scenario or Scenario()
     return solve_rate(lambda rate: openai_value_at(rate, facts, today, scenario),
                       scenario.openai_valuation_usd_bn, low=0.01, high=0.60)
+
+
+# The quarter whose reported OpenAI result fixes when the 2026 round's money came (10-Q Q3 FY26).
+ROUND_TIMING_QUARTER = "Q3 FY26"
+
+
+def calibrate_round_after_march(facts: Facts, scenario: Scenario | None = None) -> float:
+    """How much of the 2026 round's undated money reached OpenAI after 31 March, solved so that
+    Microsoft's Q3 FY26 OpenAI result comes out at what it reported (about nil): the gain on the
+    money that came by the close is what offsets Microsoft's share of OpenAI's Q1-2026 loss. The
+    default of ``round_2026_after_march_usd_bn`` is this amount, rounded to its slider's step."""
+    scenario = scenario or Scenario()
+    reported = next(q for q in facts.microsoft.equity_method if q.period == ROUND_TIMING_QUARTER)
+    round_ = next(r for r in facts.openai.funding_rounds if to_date(r.date).year == facts.openai.cash_year)
+    return solve_rate(
+        lambda after: reported_quarter_modelled(
+            ROUND_TIMING_QUARTER, facts, scenario.model_copy(update={"round_2026_after_march_usd_bn": after})),
+        reported.openai_pretax_usd_bn, low=0.0, high=round_.undated_usd_bn)
 
 
 def unexplained_misses(table: pd.DataFrame) -> pd.DataFrame:
