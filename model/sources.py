@@ -2,9 +2,13 @@
 
 Walks the validated :class:`~model.facts.Facts` record by record, so a fact added to a data file
 appears here without another edit; how sure a source is (``confidence``) comes first in its note.
+No data file holds an address: a source is cited by publication and date, and only a Microsoft
+filing gets a link, to the SEC's own index of Microsoft's filings of that form (a stable address).
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -13,6 +17,24 @@ from model.facts import Facts, Record
 _SOURCE_KEYS = {"source", "as_of", "derived", "note", "confidence"}
 _UNITS = {"_usd_bn": "USD bn", "_usd": "USD", "rate": "fraction", "stake": "fraction",
           "gigawatts": "GW", "count": "shares"}
+
+# Microsoft's filings on EDGAR, by form (CIK 0000789019 is Microsoft's).
+MSFT_FILINGS_URL = "https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&CIK=0000789019&type={form}"
+_MSFT_FILING = re.compile(r"Microsoft[^;]*?\b(10-K|10-Q|8-K)\b")
+
+
+def filing_index_url(source: str) -> str | None:
+    """The EDGAR index of Microsoft's filings of the form a source names (10-K, 10-Q, 8-K), when the
+    source is a Microsoft filing; None otherwise. The form must follow "Microsoft" in the same part of
+    the citation (parts are separated by ";").
+
+    >>> filing_index_url("Microsoft 10-Q Q1 FY26 Note 3")
+    'https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&CIK=0000789019&type=10-Q'
+    >>> filing_index_url("Microsoft blog; Oracle 10-K FY2025") is None
+    True
+    """
+    found = _MSFT_FILING.search(source or "")
+    return MSFT_FILINGS_URL.format(form=found.group(1)) if found else None
 
 
 def _unit(field: str) -> str:
@@ -104,7 +126,8 @@ def sources_table(facts: Facts) -> pd.DataFrame:
 
 def records_table(sources: pd.DataFrame) -> pd.DataFrame:
     """The Sources table one record a row, as a reader looks a fact up: its values side by side
-    (``field: value unit``), then its source, as-of date, whether it is derived, and its note.
+    (``field: value unit``), then its source, as-of date, whether it is derived, its note, and the
+    index of Microsoft's filings of its form where the source is one (:func:`filing_index_url`).
 
     >>> rows = pd.DataFrame([
     ...     {"topic": "Investment", "record": "t2019", "field": "date", "value": "2019-07-22", "unit": "",
@@ -125,6 +148,6 @@ def records_table(sources: pd.DataFrame) -> pd.DataFrame:
             "topic": topic, "record": record,
             "values": "; ".join(value_text(row) for _, row in group.iterrows() if str(row["value"]) != ""),
             "source": first["source"], "as_of": first["as_of"], "derived": bool(group["derived"].astype(bool).any()),
-            "note": first["note"],
+            "note": first["note"], "filing_index": filing_index_url(first["source"]),
         })
     return pd.DataFrame(rows)

@@ -347,6 +347,30 @@ def test_tables_on_screen_show_no_none_nor_negative_zero_and_read_their_units():
     assert shown["ratio"].tolist() == ["1.235", "2"]
 
 
+def test_a_wide_table_on_a_phone_is_one_card_a_row_with_every_column_written_as_the_table_writes_it():
+    import pandas as pd
+    import streamlit as st
+
+    from ui.tables import cards_html
+
+    frame = pd.DataFrame({"event": [f"event {n}" for n in range(12)], "close_usd": [411.744] * 12,
+                          "share": [0.2051] * 12, "note": ["<b>not bold</b>"] + [""] * 11,
+                          "filing": ["https://www.sec.gov/cgi-bin/browse-edgar?type=10-Q"] + [None] * 11})
+    config = {"close_usd": st.column_config.NumberColumn("Close (USD)", format="%.2f"),
+              "share": st.column_config.NumberColumn("Share", format="percent", step=0.001),
+              "filing": st.column_config.LinkColumn("Filing index", display_text=r"type=(.+)$")}
+    cards = cards_html(frame, ("event",), config, first_cards=8)
+    first = cards.split("</section>")[0]
+    assert 'title="Event">event 0<' in first  # the heading names its column
+    assert "Close (USD):</span> 411.74<" in first and "Share:</span> 20.5%<" in first
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in first  # text is shown, never run as HTML
+    assert '<a href="https://www.sec.gov/cgi-bin/browse-edgar?type=10-Q"' in first and ">10-Q</a>" in first
+    assert cards.count('class="table-card"') == 12 and "Note:</span> –<" in cards and "Filing index:</span> –<" in cards
+    # Past eight, the rest wait behind one tap; a table one or two rows longer shows whole.
+    assert cards.index("<details><summary>Show 4 more</summary>") > cards.index("event 7<") > 0
+    assert "<details>" not in cards_html(frame.head(10), ("event",), config, first_cards=8)
+
+
 def test_supporting_tables_are_sent_only_while_open_with_their_csv_always_offered():
     at = app()
     assert not at.exception

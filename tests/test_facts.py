@@ -2,11 +2,12 @@
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from model.datafiles import DataFileError, to_date
 from model.facts import DATA_DIR, load_facts
-from model.sources import sources_table
+from model.sources import MSFT_FILINGS_URL, records_table, sources_table
 
 
 def test_facts_load_with_sources(facts):
@@ -39,6 +40,17 @@ def test_derived_facts_are_marked(facts):
     assert len(earlier) == 1 and earlier["derived"].all()
     q2 = table[(table["record"] == "OpenAI result Q2 FY25") & (table["field"] == "openai_pretax_usd_bn")]
     assert q2["derived"].all()
+
+
+def test_a_microsoft_filing_links_to_the_sec_index_of_its_form_and_nothing_else_gets_an_address(facts):
+    records = records_table(sources_table(facts)).set_index("record")
+    linked = records[records["filing_index"].notna()]
+    assert records.loc["funded at 2025-09-30", "filing_index"] == MSFT_FILINGS_URL.format(form="10-Q")
+    assert linked["filing_index"].str.startswith("https://www.sec.gov/cgi-bin/browse-edgar?").all()
+    assert linked["source"].str.contains("Microsoft").all()
+    # A press release, an article or a leak names no filing: no address is made up for it.
+    assert pd.isna(records.loc["t2019", "filing_index"])
+    assert not records.loc[~records["source"].str.contains(r"10-Q|10-K|8-K"), "filing_index"].notna().any()
 
 
 @pytest.mark.parametrize("text, expected", [("2021", (2021, 1, 1)), ("2024-10", (2024, 10, 1)),

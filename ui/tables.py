@@ -5,12 +5,18 @@ for CSV or Excel writing. What each button would send is also kept in session st
 ``DOWNLOADS_STATE`` (name -> function returning bytes), so tests can check it. Tables that support a
 page rather than make it open on demand (``table`` with a title), so a slider change does not
 redraw them unseen.
+
+A wide table (:func:`wide_table`) is drawn twice: as the sortable table on a screen wider than a
+phone, and as one card per row on a phone, where a table's columns past the second or third would
+only scroll sideways. CSS picks which one shows, by the screen's width.
 """
 
 from __future__ import annotations
 
+import html
+import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -152,11 +158,119 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
 
-def dataframe(df: pd.DataFrame, *, column_config: Mapping | None = None, height: int | str = "auto") -> None:
-    """A table on screen: readable headers, numbers in their units, a dash for an empty cell."""
+def dataframe(df: pd.DataFrame, *, column_config: Mapping | None = None, height: int | str = "auto",
+              key: str | None = None, heading: Sequence[str] = ()) -> None:
+    """A table on screen: readable headers, numbers in their units, a dash for an empty cell.
+    With a ``key``, a :func:`wide_table` (cards on a phone, each headed by its ``heading`` columns)."""
     shown, config = screen_table(df)
-    st.dataframe(shown, hide_index=True, column_config={**config, **(column_config or {})}, height=height,
-                 width="stretch", placeholder=MISSING)
+    config = {**config, **(column_config or {})}
+    if key is None:
+        st.dataframe(shown, hide_index=True, column_config=config, height=height, width="stretch",
+                     placeholder=MISSING)
+    else:
+        wide_table(shown, key=key, heading=heading, column_config=config, height=height)
+
+
+# Streamlit's own phone breakpoint (its columns stack below it). The sortable table shows above it,
+# the cards below. What is hidden is the keyed block's wrapper, so it leaves no gap in the page either.
+PHONE_WIDTH_PX = 640
+WIDE_PREFIX, CARDS_PREFIX = "table_wide_", "table_cards_"
+FIRST_CARDS = 8  # cards shown at once; the rest of a long table opens below them
+_CARDS_CSS = f"""<style>
+@media (width <= {PHONE_WIDTH_PX}px) {{ div:has(> [class*="st-key-{WIDE_PREFIX}"]) {{ display: none; }} }}
+@media (width > {PHONE_WIDTH_PX}px) {{ div:has(> [class*="st-key-{CARDS_PREFIX}"]) {{ display: none; }} }}
+.table-cards {{ display: flex; flex-direction: column; gap: 0.5rem; overflow-wrap: anywhere; }}
+.table-card {{ border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.5rem; padding: 0.5rem 0.75rem;
+  line-height: 1.45; font-size: 0.9rem; }}
+.table-card-heading {{ font-weight: 600; font-size: 1rem; margin-bottom: 0.25rem; }}
+.table-card-key {{ opacity: 0.7; }}
+.table-cards details > summary {{ cursor: pointer; padding: 0.5rem 0; font-weight: 600; }}
+.table-cards details[open] > summary {{ margin-bottom: 0.5rem; }}
+.table-cards details {{ display: flex; flex-direction: column; gap: 0.5rem; }}
+</style>"""
+
+
+def wide_table(shown: pd.DataFrame, *, key: str, heading: Sequence[str], column_config: Mapping,
+               height: int | str = "auto", first_cards: int = FIRST_CARDS) -> None:
+    """A table too wide for a phone: on a wider screen the sortable ``st.dataframe`` (its
+    ``column_config`` as given, a readable title for any column without one); on a phone one card a
+    row, headed by the row's ``heading`` columns, then every other column as "Title: value" written as
+    the table writes it (:func:`card_text`). Past ``first_cards`` rows, the rest wait in a closed
+    "Show n more" below, so a long table does not make an endless page."""
+    config = {**column_labels(shown), **column_config}
+    with st.container(key=f"{WIDE_PREFIX}{key}"):
+        st.dataframe(shown, hide_index=True, column_config=config, height=height, width="stretch",
+                     placeholder=MISSING, key=key)
+    with st.container(key=f"{CARDS_PREFIX}{key}"):
+        st.html(_CARDS_CSS + cards_html(shown, heading, config, first_cards))
+
+
+def _title(column: str, config: Mapping) -> str:
+    return (config.get(column) or {}).get("label") or column_title(column)
+
+
+def cards_html(shown: pd.DataFrame, heading: Sequence[str], config: Mapping, first_cards: int = FIRST_CARDS) -> str:
+    """The rows of ``shown`` as cards (see :func:`wide_table`); the heading's title names its columns."""
+    heading_title = " · ".join(_title(column, config) for column in heading)
+    lines = [column for column in shown.columns if column not in heading]
+
+    def card(row: Mapping) -> str:
+        head = " ".join(card_text(row[column], column, config.get(column), link=False) for column in heading)
+        body = "".join(f'<div><span class="table-card-key">{html.escape(_title(column, config))}:</span> '
+                       f"{card_text(row[column], column, config.get(column))}</div>" for column in lines)
+        return (f'<section class="table-card"><div class="table-card-heading" title="{html.escape(heading_title)}">'
+                f"{head}</div>{body}</section>")
+
+    cards = [card(row) for row in shown.to_dict("records")]
+    # One or two rows behind a tap would save nothing: a table that short shows whole.
+    more = cards[first_cards:] if len(cards) > first_cards + 2 else []
+    rest = f"<details><summary>Show {len(more)} more</summary>{''.join(more)}</details>" if more else ""
+    return f'<div class="table-cards">{"".join(cards[:len(cards) - len(more)])}{rest}</div>'
+
+
+def card_text(value: Any, column: str, config: Mapping | None, *, link: bool = True) -> str:
+    """One cell as HTML for a card, written as the desktop table writes it: by the column's number
+    format (localized to its step, percent, or a printf format), else by the column's kind
+    (:func:`cell_text`); a link as a link, its text by the column's ``display_text``; an empty cell as
+    ``MISSING`` (an empty text too: a card line needs a value); a tick box as yes or no.
+
+    >>> card_text(0.2051, "share", {"type_config": {"type": "number", "format": "percent", "step": 0.001}})
+    '20.5%'
+    >>> card_text(1234.5, "amount_usd_bn", None), card_text(None, "note", None)
+    ('1,234.50', '–')
+    """
+    type_config = (config or {}).get("type_config") or {}
+    if type_config.get("type") == "link" and isinstance(value, str) and value:
+        shown = _link_text(value, type_config.get("display_text"))
+        if not link:
+            return html.escape(shown)
+        return f'<a href="{html.escape(value)}" target="_blank" rel="noopener noreferrer">{html.escape(shown)}</a>'
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if not _is_number(value) or is_missing(value):
+        return html.escape(cell_text(None, value) or MISSING)
+    form, step = type_config.get("format"), type_config.get("step")
+    decimals = max(0, -math.floor(math.log10(step))) if step else None
+    if form == "localized" and decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    elif form == "percent" and decimals is not None:
+        text = f"{value * 100:.{max(decimals - 2, 0)}f}%"
+    elif isinstance(form, str) and form.startswith("%"):
+        text = form % (int(value) if form.endswith("d") else value)
+    else:
+        text = cell_text(column_kind(column), value)
+    return html.escape(_NEGATIVE_ZERO.sub(r"\1", text))
+
+
+def _link_text(url: str, display_text: str | None) -> str:
+    """What a link column shows: its display text, or a regular expression's first group of the URL."""
+    if not display_text:
+        return url
+    try:
+        found = re.search(display_text, url)
+    except re.error:
+        return display_text
+    return found.group(1) if found and found.groups() else display_text
 
 
 def table(
@@ -168,6 +282,7 @@ def table(
     column_config: Mapping | None = None,
     height: int | str = "auto",
     shown: pd.DataFrame | None = None,
+    heading: Sequence[str] = (),
 ) -> None:
     """A table with its CSV: on screen with readable headers and numbers in their units
     (:func:`dataframe`), in the CSV as exported (snake_case names with units, full precision).
@@ -176,12 +291,14 @@ def table(
     while the reader has it open (a table that changes with the sliders costs a rerun about 15 ms
     in the server and the browser); its CSV download stays in view below. Without one, it is drawn
     in place. ``shown``, if given, is what the page displays instead (e.g. values written in their
-    units); the download is always ``df``.
+    units); the download is always ``df``. With a ``heading``, a :func:`wide_table`: one card a row
+    on a phone, headed by those columns.
     """
     def draw() -> None:
         if caption:
             st.caption(caption)
-        dataframe(df if shown is None else shown, column_config=column_config, height=height)
+        dataframe(df if shown is None else shown, column_config=column_config, height=height,
+                  key=name if heading else None, heading=heading)
 
     if title is None:
         draw()

@@ -19,7 +19,7 @@ from ui import market_charts as mc
 from ui.page import derived_note, header, page_content, section
 from ui.price_badge import price_badge
 from ui.state import current_scenario
-from ui.tables import MISSING, download_csv, table
+from ui.tables import MISSING, download_csv, table, wide_table
 
 
 def _prices_key(loaded) -> tuple:
@@ -84,6 +84,9 @@ def _prices_table(prices_key: tuple):
 
 # -- the market's verdict and the OpenAI complex -----------------------------------------------------------
 # None of it depends on the sliders except what OpenAI owes each company: cached per benchmark and prices.
+# On a phone each table of events shows its first few as cards, the rest one tap away: four such
+# tables in full would make the page many screens long.
+EVENT_CARDS = 4
 BENCHMARK_NAMES = {"SPY": "S&P 500 (SPY)", "QQQ": "Nasdaq-100 (QQQ)"}
 REBASE_DEFAULT = DEFAULT_REBASE
 
@@ -188,8 +191,8 @@ def market_verdict(loaded) -> None:
             "An event on the day of results (or of another event) measures both.")
         study = _study(benchmark, *keys)
         msft = study[study["ticker"] == "MSFT"]
-        st.dataframe(_study_shown(msft, with_ticker=False), hide_index=True, width="stretch",
-                     height=35 * (len(msft) + 1) + 3, column_config=_STUDY_COLUMNS, key="market_study_msft")
+        wide_table(_study_shown(msft, with_ticker=False), key="market_study_msft", heading=("event_date", "event"),
+                   height=35 * (len(msft) + 1) + 3, column_config=_STUDY_COLUMNS, first_cards=EVENT_CARDS)
 
     with section("the OpenAI complex"):
         st.subheader("The companies OpenAI owes, beside MSFT")
@@ -207,7 +210,7 @@ def market_verdict(loaded) -> None:
             {"ticker": t, "company": names.get(t, t), "prices": price_feed.describe(a, now)}
             for t, a in answers.items()])
         st.markdown("**Where each ticker's prices come from**")
-        st.dataframe(provenance, hide_index=True, width="stretch", key="market_provenance", column_config={
+        wide_table(provenance, key="market_provenance", heading=("ticker", "company"), column_config={
             "ticker": st.column_config.TextColumn("Ticker", width="small"),
             "company": st.column_config.TextColumn("Company"),
             "prices": st.column_config.TextColumn("Prices shown (source, as of)", width="large")})
@@ -227,7 +230,7 @@ def market_verdict(loaded) -> None:
                             exposure["reported_openai_backlog_usd_bn"], strict=True)],
             "source": exposure["backlog_source"].fillna("not reported in the project's references"),
         })
-        st.dataframe(shown, hide_index=True, width="stretch", key="market_owed", column_config={
+        wide_table(shown, key="market_owed", heading=("company",), column_config={
             "company": st.column_config.TextColumn("Company"),
             "scheduled": st.column_config.TextColumn("Scheduled (derived)", help="Sum of the model's "
                                                      "commitments table for this company's contracts."),
@@ -242,8 +245,9 @@ def market_verdict(loaded) -> None:
 
         others = study[study["ticker"] != "MSFT"]
         st.markdown(f"**Each company on the events that concern it, net of {benchmark}**")
-        st.dataframe(_study_shown(others, with_ticker=True), hide_index=True, width="stretch",
-                     height=35 * (len(others) + 1) + 3, column_config=_STUDY_COLUMNS, key="market_study_complex")
+        wide_table(_study_shown(others, with_ticker=True), key="market_study_complex",
+                   heading=("ticker", "event_date", "event"), height=35 * (len(others) + 1) + 3,
+                   column_config=_STUDY_COLUMNS, first_cards=EVENT_CARDS)
         tables = market_tables(study, _rebased(benchmark, base, *keys), exposure)
         columns = st.columns(3)
         for column, (name, frame) in zip(columns, tables.items(), strict=True):
@@ -267,14 +271,14 @@ def price_chart(loaded, quote, events) -> None:
         in_range = _events_in_range(choice, _prices_key(loaded))
         if len(in_range):
             st.markdown("**The events on the chart**")
-            st.dataframe(in_range, hide_index=True, width="stretch", height=min(35 * (len(in_range) + 1) + 3, 388),
-                         key="market_events_list", column_config={
-                             "date_shown": st.column_config.TextColumn("Date", width="small"),
-                             "label": st.column_config.TextColumn("Event", width="medium"),
-                             "category_label": st.column_config.TextColumn("Kind", width="small"),
-                             "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f"),
-                             "explanation": st.column_config.TextColumn("What happened", width="large"),
-                         })
+            wide_table(in_range, key="market_events_list", heading=("date_shown", "label"), first_cards=EVENT_CARDS,
+                       height=min(35 * (len(in_range) + 1) + 3, 388), column_config={
+                           "date_shown": st.column_config.TextColumn("Date", width="small"),
+                           "label": st.column_config.TextColumn("Event", width="medium"),
+                           "category_label": st.column_config.TextColumn("Kind", width="small"),
+                           "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f"),
+                           "explanation": st.column_config.TextColumn("What happened", width="large"),
+                       })
 
 
 @page_content
@@ -352,7 +356,8 @@ def page() -> None:
                                 ("return_5_sessions_pct", "{:+.2f}%")):
             shown[column] = [MISSING if pd.isna(value) else pattern.format(value) for value in shown[column]]
         shown["base_session_date"] = shown["base_session_date"].fillna(MISSING)
-        st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, column_config={
+        wide_table(shown, key="market_returns", heading=("event_date", "event"), height=35 * (len(shown) + 1) + 3,
+                   first_cards=EVENT_CARDS, column_config={
             "event_date": st.column_config.TextColumn("Event date", help="As reported: a day, a month or a year."),
             "event": st.column_config.TextColumn("Event", width="medium"),
             "base_session_date": st.column_config.TextColumn("Base session"),
@@ -369,7 +374,7 @@ def page() -> None:
     with section("the daily prices and the events"):
         table(_prices_table(_prices_key(loaded)), "msft_daily", title="Daily prices",
               caption=f"USD per share; volume in shares. {quote.description}.")
-        table(events.drop(columns=["chart_date"]), "deal_events", title="Deal events",
+        table(events.drop(columns=["chart_date"]), "deal_events", title="Deal events", heading=("event_date", "label"),
               caption="`event_date` as reported: a day, a month or a year (`date_precision`).")
 
 

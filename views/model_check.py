@@ -8,7 +8,7 @@ from ui import charts, data
 from ui import format as fmt
 from ui.page import chart, header, money_markdown, page_content, section
 from ui.state import current_scenario
-from ui.tables import download_csv
+from ui.tables import download_csv, wide_table
 
 
 @page_content
@@ -55,9 +55,9 @@ def page() -> None:
             columns += ["your scenario", "in band (yours)"]
             st.caption("Your scenario differs from the reported terms: its figures are shown beside the base case's. "
                        "A scenario far from the record is allowed to miss; the base case is not.")
-        st.dataframe(
+        wide_table(
             # Every row in view: the table is the page's point.
-            shown[columns + ["basis", "source", "as_of"]], hide_index=True, width="stretch",
+            shown[columns + ["basis", "source", "as_of"]], key="model_check", heading=("result", "label"),
             height=35 * (len(shown) + 1) + 3,
             column_config={
                 "result": st.column_config.TextColumn("", width="small"),

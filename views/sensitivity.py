@@ -56,6 +56,7 @@ def sensitivity(scenario) -> None:
                 "outcome_at_high": st.column_config.Column(f"At high ({unit})"),
                 "swing": st.column_config.Column(f"Swing ({unit})"),
             },
+            key="sensitivity_tornado", heading=("label",),
         )
         download_csv(tornado, "sensitivity", "Download the tornado, every result (CSV)")
 

@@ -6,7 +6,7 @@ from model.sources import records_table
 from ui import data
 from ui.glossary import glossary_markdown
 from ui.page import header, page_content, section
-from ui.tables import table
+from ui.tables import table, wide_table
 
 
 @page_content
@@ -31,10 +31,11 @@ def glossary_and_sources() -> None:
         records = records_table(shown)
         derived_count = int(records["derived"].sum())
         st.caption(f"{len(records)} facts ({len(shown)} values) shown, {derived_count} of them derived. "
-                   "Each names its source document and the date it speaks for; a weak source says so first in "
-                   "its note.")
+                   "Each names its source by publication and date (the data files hold no addresses); a weak "
+                   "source says so first in its note. Where the source is a Microsoft filing, the filing index "
+                   "links to Microsoft's filings of that form on SEC EDGAR.")
         # One record a row, its values side by side: a reader looks a fact up, not a field.
-        st.dataframe(records, hide_index=True, height=600, column_config={
+        wide_table(records, key="sources_facts", heading=("record",), height=600, column_config={
             "topic": st.column_config.TextColumn("Topic", width="small"),
             "record": st.column_config.TextColumn("Fact", width="medium", pinned=True),
             "values": st.column_config.TextColumn("Values", width="large"),
@@ -42,9 +43,12 @@ def glossary_and_sources() -> None:
             "as_of": st.column_config.TextColumn("As of", width="small"),
             "derived": st.column_config.CheckboxColumn("Derived", help="Worked out by the model, not reported"),
             "note": st.column_config.TextColumn("Note", width="large"),
+            "filing_index": st.column_config.LinkColumn(
+                "Filing index", display_text=r"type=(.+)$",
+                help="Microsoft's filings of this form on SEC EDGAR (the source names which one)"),
         })
         table(shown, "sources", title="Table: every value on its own row (as the CSV has it)",
-              caption="One row per reported value, with its unit, source and date.")
+              caption="One row per reported value, with its unit, source and date.", heading=("record", "field"))
 
 
 page()
