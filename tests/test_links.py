@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 import model.market.prices
 import model.presets
-from model.export.link import PAGE_PARAMS, read_link
+from model.export.link import PAGE_PARAMS, PRESET_PARAM, query_pairs, read_link
+from model.presets import load_presets
 from model.scenario import SPECS, Scenario
 from ui.link import ignored_line
 
@@ -72,11 +73,31 @@ def test_any_link_is_read_without_raising_and_every_value_is_used_or_named(param
     scenario, ignored, page = read_link(QueryParams(params))
     named = {item.name for item in ignored}
     for name in params:
-        # used as an assumption, kept as a page setting, or named in the note
-        assert name in SPECS or name in page or name in named
+        # used as an assumption or a preset, kept as a page setting, or named in the note
+        assert name in SPECS or name == PRESET_PARAM or name in page or name in named
     for item in ignored:
         assert ignored_line(item)
     assert scenario == Scenario.model_validate(scenario.model_dump())
+
+
+def test_a_link_may_start_from_a_preset_by_name_or_title():
+    presets = load_presets()
+    scenario, ignored, _ = read_link(QueryParams({"preset": ["bear"]}))
+    assert scenario == presets["bear"].scenario and not ignored
+    scenario, ignored, _ = read_link(QueryParams({"preset": [" ipo IN 2027 "]}))
+    assert scenario == presets["ipo"].scenario and not ignored
+    # The link's own values go on top of the preset's.
+    scenario, ignored, _ = read_link(QueryParams({"preset": ["breakup"], "discount_rate": ["0.12"]}))
+    assert scenario == presets["breakup"].scenario.model_copy(update={"discount_rate": 0.12})
+    assert scenario != presets["breakup"].scenario
+
+
+def test_an_unknown_preset_is_named_and_the_rest_still_applies():
+    scenario, ignored, _ = read_link(QueryParams({"preset": ["moonshot"], "discount_rate": ["0.12"]}))
+    assert scenario == Scenario(discount_rate=0.12)
+    assert [item.name for item in ignored] == ["preset"]
+    line = ignored_line(ignored[0])
+    assert "moonshot" in line and "breakup" in line and "starting from the reported terms" in line
 
 
 def test_a_whole_number_field_takes_only_whole_numbers():
@@ -181,3 +202,14 @@ def test_the_sidebar_lists_what_changed_and_resets_each_item_on_its_own():
     assert FRACTION_FIELD not in at.query_params and WHOLE_NUMBER_FIELD in at.query_params
     with pytest.raises(KeyError):
         at.button(key=f"_reset_{FRACTION_FIELD}")
+
+
+def test_a_preset_link_opens_the_preset_with_its_values_in_the_address():
+    # A shareholder's hand-written ?preset=breakup: the controls start from Breakup, and the address
+    # is rewritten to the values it stands for, so the link the page shares is the usual one.
+    at = app({"preset": "breakup"})
+    assert not at.exception
+    assert not [w for w in at.warning if "could not be used" in w.value]
+    expected = query_pairs(load_presets()["breakup"].scenario)
+    assert dict(at.query_params) == expected
+    assert float(expected["openai_revenue_vs_plan"]) == 0.4  # data/presets.yaml: Breakup's 0.4x plan

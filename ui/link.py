@@ -18,7 +18,7 @@ import logging
 
 import streamlit as st
 
-from model.export.link import PAGE_PARAMS, choice_label, query_pairs, read_link
+from model.export.link import PAGE_PARAMS, PRESET_PARAM, choice_label, query_pairs, read_link
 from model.scenario import SPECS, IgnoredValue
 from ui.format import assumption_value
 
@@ -78,6 +78,9 @@ def ignored_line(item: IgnoredValue) -> str:
             f"**{param.label}** (`{item.name}`): {shown} is not allowed "
             f"(allowed: {markdown_text(param.describe_range())}); using the default, {markdown_text(default)}"
         )
+    if item.name == PRESET_PARAM:
+        reason = markdown_text(item.reason, limit=200)
+        return f"**Preset** (`{PRESET_PARAM}`): {shown} is {reason}; starting from the reported terms"
     if spec is None:
         name = markdown_text(item.name) if item.name.strip() else "(a value with no name)"
         return f"**{name}**: not an assumption of this model"

@@ -5,7 +5,8 @@ A link holds every assumption that differs from the reported terms, by its field
 it (its value is read too), and the settings of a page that its tables use (Monte Carlo's draws,
 seed, method, range width and whether reported terms are drawn, :data:`PAGE_PARAMS`). The dashboard
 writes it to the address bar and the share box; exports write it on their cover; the dashboard
-reads it back on a session's first run.
+reads it back on a session's first run. A link written by hand may also name a preset
+(``?preset=bear&discount_rate=0.12``): its values are the starting point, the link's own on top.
 
 Reading never raises: each value is read on its own through :func:`model.scenario.lenient`, so one
 that cannot be used is named (:class:`~model.scenario.IgnoredValue`) and the others still apply.
@@ -27,6 +28,7 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from model.analysis.montecarlo import DEFAULT_DRAWS, DEFAULT_METHOD, DEFAULT_SEED, DEFAULT_WIDTH, MAX_DRAWS, METHODS
+from model.presets import load_presets
 from model.scenario import CHOICE_LABELS, SPECS, IgnoredValue, Scenario, lenient
 
 
@@ -99,6 +101,21 @@ PAGE_PARAMS = {
 }
 
 
+# The parameter of a hand-written link that names a preset to start from (data/presets.yaml).
+PRESET_PARAM = "preset"
+
+
+def _preset_scenario(text: str) -> tuple[Scenario, IgnoredValue | None]:
+    """The preset a link names, by its name or its title in any case, or the reported terms and why."""
+    presets = load_presets()
+    wanted = text.strip().casefold()
+    for preset in presets.values():
+        if wanted in (preset.name.casefold(), preset.title.casefold()):
+            return preset.scenario, None
+    names = ", ".join(presets)
+    return Scenario(), IgnoredValue(PRESET_PARAM, text, f"not a preset (the presets: {names})")
+
+
 # Choice fields show a readable label (model.scenario.CHOICE_LABELS); Streamlit's URL carries the
 # label too, while the command line and scenario files use the value. Links accept both.
 
@@ -152,7 +169,12 @@ def read_link(query_params: QueryParams) -> tuple[Scenario, list[IgnoredValue], 
     good: dict[str, Any] = {}
     ignored: list[IgnoredValue] = []
     page: dict[str, str] = {}
-    for name, text in link_values(query_params).items():
+    values = link_values(query_params)
+    start = Scenario()
+    if PRESET_PARAM in values:
+        start, problem = _preset_scenario(values.pop(PRESET_PARAM))
+        ignored += [problem] if problem else []
+    for name, text in values.items():
         if name in PAGE_PARAMS:
             if PAGE_PARAMS[name].parse(text) is None:
                 ignored.append(IgnoredValue(name, text, "outside the page's range"))
@@ -164,7 +186,7 @@ def read_link(query_params: QueryParams) -> tuple[Scenario, list[IgnoredValue], 
             good[name] = value
         else:
             ignored.append(problem)
-    return Scenario().model_copy(update=good), ignored, page
+    return start.model_copy(update=good), ignored, page
 
 
 def query_pairs(scenario: Scenario) -> dict[str, str]:
