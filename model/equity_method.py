@@ -52,7 +52,7 @@ from model.facts import Facts, FundingRound
 from model.scenario import Scenario
 
 ROUND_AFTER_MARCH_DATE = date(2026, 4, 1)  # the 2026 round's undated money: the June 2026 quarter
-NINE_MONTHS = ("9M FY26", ("Q1 FY26", "Q2 FY26", "Q3 FY26"))  # the 10-Q Q3 FY26 reports this sum
+NINE_MONTHS = ("Q1 FY26", "Q2 FY26", "Q3 FY26")  # the 10-Q Q3 FY26 reports these together
 
 
 @dataclass(frozen=True)
@@ -247,9 +247,8 @@ class _Carrying:
 
 def equity_method_table(facts: Facts, scenario: Scenario, years: np.ndarray, stake: np.ndarray,
                         net_income: np.ndarray, equity_raised: np.ndarray, openai_value: np.ndarray) -> pd.DataFrame:
-    """Reported quarters beside the model's, the nine months the 10-Q reports as one figure, then
-    the model's calendar years after them, each year's carrying amount written down to the stake's
-    value in the scenario where it falls below.
+    """Reported quarters beside the model's, then the model's calendar years after them, each year's
+    carrying amount written down to the stake's value in the scenario where it falls below.
 
     ``stake``, ``net_income``, ``equity_raised`` and ``openai_value`` are one draw's yearly arrays
     from the simulation.
@@ -268,8 +267,6 @@ def equity_method_table(facts: Facts, scenario: Scenario, years: np.ndarray, sta
             modelled = _floored(modelled_quarter(quarter, facts, scenario, months, receipts),
                                 carrying, quarter.start, quarter.end)
         rows.append(_row(quarter.period, quarter.end.year, q.quarter_end, q, modelled, scenario, facts))
-        if quarter.period == NINE_MONTHS[1][-1]:
-            rows.append(_nine_months(rows, scenario, facts))
     last = max(to_date(q.quarter_end) for q in facts.microsoft.equity_method)
     for j, year in enumerate(years):
         if year <= last.year or not np.isfinite(net_income[j]):
@@ -293,30 +290,13 @@ def _floored(modelled: dict, carrying: _Carrying, start: date, end: date, fair_v
     return {**modelled, "pretax": pretax, "not_booked": not_booked, "impairment": impairment, "carrying": amount}
 
 
-def _nine_months(rows: list[dict], scenario: Scenario, facts: Facts) -> dict:
-    """The three quarters to 2026-03-31 added up, beside the one figure the 10-Q Q3 FY26 gives them.
-    A subtotal: the quarters are in the table too."""
-    period, quarters = NINE_MONTHS
-    reported = facts.microsoft.equity_method_nine_months
-    parts = [row for row in rows if row["period"] in quarters]
-    modelled = sum(row["modelled_pretax_usd_bn"] for row in parts)
-    net, eps = eps_effect(modelled, scenario, facts)
-    return {
-        **parts[-1],
-        "period": period,
-        "status": "subtotal of the three quarters above",
-        "reported_pretax_usd_bn": reported.openai_pretax_usd_bn,
-        "modelled_pretax_usd_bn": modelled,
-        "modelled_loss_share_usd_bn": sum(row["modelled_loss_share_usd_bn"] for row in parts),
-        "modelled_dilution_gain_usd_bn": sum(row["modelled_dilution_gain_usd_bn"] for row in parts),
-        "modelled_loss_not_booked_usd_bn": sum(row["modelled_loss_not_booked_usd_bn"] for row in parts),
-        "modelled_impairment_usd_bn": sum(row["modelled_impairment_usd_bn"] for row in parts),
-        "modelled_net_income_usd_bn": net,
-        "modelled_eps_usd": eps,
-        "reported_net_income_usd_bn": None,
-        "reported_eps_usd": None,
-        "source": reported.source,
-    }
+def nine_months(table: pd.DataFrame, facts: Facts) -> tuple[float, float]:
+    """(modelled, reported) pre-tax result for the nine months to 2026-03-31: the three quarters of
+    :func:`equity_method_table` added up, beside the one figure the 10-Q Q3 FY26 gives them (kept out
+    of the table, whose rows add up)."""
+    quarters = table.set_index("period").loc[list(NINE_MONTHS)]
+    reported = facts.microsoft.equity_method_nine_months.openai_pretax_usd_bn
+    return float(quarters["modelled_pretax_usd_bn"].sum()), reported
 
 
 def _row(period, year, end, reported, modelled, scenario, facts) -> dict:
@@ -336,7 +316,7 @@ def _row(period, year, end, reported, modelled, scenario, facts) -> dict:
                   else "; model: OpenAI's cash result where no result was reported")
     return {
         "period": period,
-        "year": year,
+        "calendar_year": year,
         "quarter_end": end,
         "status": status,
         "reported_pretax_usd_bn": reported.openai_pretax_usd_bn if has_reported else None,

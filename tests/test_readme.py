@@ -27,6 +27,7 @@ from model.analysis.calibration import check
 from model.analysis.montecarlo import DEFAULT_DRAWS
 from model.analysis.ranges import load_ranges
 from model.engine import run
+from model.equity_method import nine_months
 from model.facts import Facts, load_facts
 from model.presets import load_presets
 from model.scenario import Scenario
@@ -117,8 +118,8 @@ FACTS: list[tuple[str, Callable[[Facts], float]]] = [
     (rf"of the \${NUMBER}B\. The carrying", lambda f: _round_2026(f).undated_usd_bn),
     (rf"the \${NUMBER}B of October 2024", lambda f: _round(f, "2024-10-02").raised_usd_bn),
     (rf"the most it can have been\s+\(\${NUMBER}B", lambda f: f.microsoft.equity_method_carrying_at_most.usd_bn),
-    (rf"\+\${NUMBER}B for the nine months", lambda f: _nine_months(f, "modelled_pretax_usd_bn")),
-    (rf"nine months to March\s+2026 against \+\${NUMBER}B", lambda f: _nine_months(f, "reported_pretax_usd_bn")),
+    (rf"\+\${NUMBER}B for the nine months", lambda f: _nine_months(f, "modelled")),
+    (rf"nine months to March\s+2026 against \+\${NUMBER}B", lambda f: _nine_months(f, "reported")),
 ]
 
 
@@ -132,8 +133,8 @@ def _round(facts: Facts, day: str):
 
 def _nine_months(facts: Facts, column: str) -> float:
     """The nine months of FY26 in the equity-method table (reported, or modelled at the reported terms)."""
-    table = run(Scenario(), facts, readme_today()).tables["equity_method"].set_index("period")
-    return float(table.at["9M FY26", column])
+    modelled, reported = nine_months(run(Scenario(), facts, readme_today()).tables["equity_method"], facts)
+    return modelled if column == "modelled" else reported
 
 
 def _horizon_band(facts: Facts) -> tuple[float, float]:

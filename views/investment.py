@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.equity_method import nine_months
 from model.scenario import Scenario
 from model.simulate import UNPAID_BILLS_RULE
 from ui import charts, data, what_moved
@@ -13,6 +14,7 @@ from ui.page import (
     header,
     metric_row,
     model_result,
+    money_markdown,
     page_content,
     section,
 )
@@ -87,6 +89,10 @@ def page() -> None:
 
     with section("Microsoft's OpenAI result by quarter"):
         chart(charts.equity_method_chart(result.tables["equity_method"]), width="stretch")
+        modelled, reported = nine_months(result.tables["equity_method"], data.facts())
+        st.markdown(money_markdown(
+            f"Nine months to March 2026, as the 10-Q gives them: {fmt.usd_bn(modelled)} modelled against "
+            f"{fmt.usd_bn(reported)} reported. A quarter without a grey bar was not reported."))
         derived_note("Modelled: Microsoft's stake times OpenAI's reported result (2025 shaped by the quarters "
                      "Microsoft reported on their own), plus its stake times the money other investors brought in; "
                      "losses stop at a carrying amount of zero. The rule and how well it matches are on the Model "
@@ -99,8 +105,8 @@ def page() -> None:
               caption="Funding by year (USD bn).")
         table(result.tables["equity_method"], "equity_method", title="Table: Microsoft's OpenAI result by quarter",
               caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
-                      "(its share of OpenAI's result plus dilution gains on money OpenAI raised), the nine months "
-                      "the 10-Q reports as one figure (a subtotal), then projected by calendar year. The carrying "
+                      "(its share of OpenAI's result plus dilution gains on money OpenAI raised), then projected "
+                      "by calendar year. The carrying "
                       "amount is modelled from an upper bound ($6B on 2025-06-30), not disclosed; with it, any "
                       "loss not booked and any write-down. The rule is on the Model check page.")
 

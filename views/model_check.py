@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.equity_method import nine_months
 from model.scenario import Scenario
 from model.simulate import UNPAID_BILLS_RULE, VALUATION_RULE
 from ui import charts, data
@@ -77,10 +78,12 @@ def page() -> None:
 
     with section("where the model falls short"):
         st.subheader("Where the model falls short")
-        quarters = data.result(Scenario()).tables["equity_method"].set_index("period")
+        table = data.result(Scenario()).tables["equity_method"]
+        quarters = table.set_index("period")
+        nine_months_modelled, nine_months_reported = nine_months(table, data.facts())
         st.markdown(money_markdown(f"""
     - **Microsoft's OpenAI result:** of the nine months to March 2026
-      ({fmt.usd_bn(quarters.at["9M FY26", "modelled_pretax_usd_bn"])} modelled, $5.9B reported), only Q2 FY26 is a
+      ({fmt.usd_bn(nine_months_modelled)} modelled, {fmt.usd_bn(nine_months_reported)} reported), only Q2 FY26 is a
       test: {fmt.usd_bn(quarters.at["Q2 FY26", "modelled_pretax_usd_bn"])} against about $10.0B. Q3 FY25 and
       Q1 FY26 fix the shape of OpenAI's 2025 loss, and Q3 FY26 fixes when the 2026 round's money came
       (calibrated), so those rows check arithmetic. The modelled Q4 FY25

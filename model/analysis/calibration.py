@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 from model.analysis.montecarlo import run_monte_carlo
 from model.datafiles import DATA_DIR, load_file, to_date
 from model.engine import Result, run
-from model.equity_method import reported_quarter_modelled
+from model.equity_method import nine_months, reported_quarter_modelled
 from model.facts import Facts, Record, Sourced
 from model.finance import solve_rate
 from model.presets import load_presets
@@ -139,7 +139,7 @@ def measure(name: str, result: Result, facts: Facts) -> float:
         "horizon_price_to_fcf": lambda: result.metrics.horizon_price_to_fcf,
         "horizon_revenue_multiple": lambda: result.metrics.horizon_revenue_multiple,
         "min_preset_revenue_2026": lambda: _lowest_preset_revenue(result, facts, 2026),
-        "equity_method_9m_fy26": lambda: _equity_quarter(result, "9M FY26"),
+        "equity_method_9m_fy26": lambda: nine_months(result.tables["equity_method"], facts)[0],
         "azure_backlog_2025": lambda: _azure_scheduled_from(result, 2026),
         "revenue_share_uncapped_2026_2030": lambda: float(
             _by_year(result, "revenue_share", "owed_usd_bn").loc[2026:2030].sum()),
