@@ -68,7 +68,7 @@ def test_a_range_says_why_and_where_from_to_a_reader_not_by_file_or_issue(declar
     # The Sensitivity page shows these texts: "the Bull preset", "the public record", never a file name.
     texts = [text for r in declaration.ranges for text in (r.reason, r.source)]
     texts += [text for c in declaration.correlations for text in (c.reason, c.source)]
-    assert [t for t in texts if re.search(r"\.ya?ml\b|\.md\b|\bissue \d", t)] == []
+    assert [t for t in texts if re.search(r"\.(ya?ml|md|py)\b|\bissue \d|strength:", t)] == []
 
 
 def test_the_ranges_reach_the_bear_and_breakup_stories(declaration):

@@ -17,7 +17,7 @@ from ui.page import (
     page_content,
     section,
 )
-from ui.tables import table
+from ui.tables import rows_height, table
 
 # The quarterly table's columns an investor reads first, with short titles (the caption gives the unit,
 # pre-tax USD bn); the after-tax figures, the calendar year and the quarter's end date follow.
@@ -27,7 +27,7 @@ QUARTER_COLUMNS = {
     "modelled_carrying_amount_usd_bn": "Carrying amount", "modelled_loss_not_booked_usd_bn": "Loss not booked",
     "modelled_impairment_usd_bn": "Write-down", "status": "Status", "source": "Source",
 }
-QUARTER_WIDTHS = {"status": 150, "source": 260}  # wide enough, with wrapping, for each whole
+QUARTER_WIDTHS = {"status": 130, "source": 230}  # wide enough, with wrapping, for each whole
 
 
 @page_content
@@ -115,7 +115,8 @@ def page() -> None:
         table(quarters, "equity_method", title="Table: Microsoft's OpenAI result by quarter", heading=("period",),
               shown=quarters[list(QUARTER_COLUMNS) + [c for c in quarters.columns if c not in QUARTER_COLUMNS]],
               column_config={name: st.column_config.Column(title, width=QUARTER_WIDTHS.get(name))
-                             for name, title in QUARTER_COLUMNS.items()}, wrap=True,
+                             for name, title in QUARTER_COLUMNS.items()},
+              wrap=True, height=rows_height(len(quarters), wrap=True),
               caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
                       "(its share of OpenAI's result plus dilution gains on money OpenAI raised), the nine months "
                       "the 10-Q reports as one figure (a subtotal), then projected by calendar year. The carrying "

@@ -19,7 +19,7 @@ from ui import market_charts as mc
 from ui.page import derived_note, header, page_content, section
 from ui.price_badge import price_badge
 from ui.state import current_scenario
-from ui.tables import MISSING, download_csv, table, wide_table
+from ui.tables import MISSING, download_csv, rows_height, table, wide_table
 
 
 def _prices_key(loaded) -> tuple:
@@ -272,17 +272,17 @@ def price_chart(loaded, quote, events) -> None:
         st.caption(f"{marked} of {len(events)} events fall in this range. An event known only by month or year "
                    "is marked at the first day of that period.")
         # The chart names its events on hover only, which a touch screen cannot do: the same events as a
-        # list, newest first, each with what happened (a tap on a cell shows it whole).
+        # list, newest first, each with what happened, wrapped.
         in_range = _events_in_range(choice, _prices_key(loaded))
         if len(in_range):
             st.markdown("**The events on the chart**")
             wide_table(in_range, key="market_events_list", heading=("date_shown", "label"), first_cards=EVENT_CARDS,
-                       height=min(35 * (len(in_range) + 1) + 3, 388), column_config={
-                           "date_shown": st.column_config.TextColumn("Date", width="small"),
-                           "label": st.column_config.TextColumn("Event", width="medium"),
-                           "category_label": st.column_config.TextColumn("Kind", width=130),
-                           "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f"),
-                           "explanation": st.column_config.TextColumn("What happened", width="large"),
+                       height=min(rows_height(len(in_range), wrap=True), 650), wrap=True, column_config={
+                           "date_shown": st.column_config.TextColumn("Date", width=110),
+                           "label": st.column_config.TextColumn("Event", width=200),
+                           "category_label": st.column_config.TextColumn("Kind", width=160),
+                           "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f", width=130),
+                           "explanation": st.column_config.TextColumn("What happened", width=360),
                        })
 
 
