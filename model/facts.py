@@ -48,6 +48,16 @@ class Tranche(Sourced):
     nature: str
     confidence: str
 
+    @property
+    def label(self) -> str:
+        """The tranche as a reader names it: "tranche 2019" for the id ``t2019``."""
+        return tranche_label(self.id)
+
+
+def tranche_label(tranche_id: str) -> str:
+    """``"t2019"`` -> ``"tranche 2019"``: a tranche's id (a data file's key) as a reader names it."""
+    return f"tranche {tranche_id.removeprefix('t')}"
+
 
 class TrancheFile(Record):
     filed_commitment: FiledCommitment

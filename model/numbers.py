@@ -9,8 +9,8 @@ one option of a choice (``choice``). An assumption declares its kind where it is
 (:func:`model.export.columns.column_kind`); the headline table carries a unit per row, read by
 :func:`unit_kind`.
 
->>> unit_kind("USD bn"), unit_kind("fraction"), unit_kind("x"), unit_kind("0-10,000")
-('usd_bn', 'percent', 'multiple', 'count')
+>>> unit_kind("USD bn"), unit_kind("fraction"), unit_kind("share of draws"), unit_kind("x"), unit_kind("0-10,000")
+('usd_bn', 'percent', 'percent', 'multiple', 'count')
 >>> is_missing(None), is_missing(float("nan")), is_missing(0.0), is_missing("")
 (True, True, False, False)
 """
@@ -41,7 +41,7 @@ def unit_kind(unit: str) -> Kind:
         return "usd_bn"
     if unit.startswith("USD"):
         return "usd"
-    if unit in ("fraction", "per year", "per $ received") or unit.startswith("of "):
+    if unit in ("fraction", "per year", "per $ received") or unit.startswith(("of ", "share of ")):
         return "percent"
     if unit.startswith("x"):
         return "multiple"

@@ -78,7 +78,7 @@ def sources_table(facts: Facts) -> pd.DataFrame:
     for point in t.funded_points:
         _walk("Investment", f"funded at {point.date}", point, rows)
     for tranche in t.tranches:
-        _walk("Investment", tranche.id, tranche, rows)
+        _walk("Investment", tranche.label, tranche, rows)
     r = facts.revenue_share
     _walk("Revenue share", "OpenAI to Microsoft", r.openai_to_microsoft, rows)
     _walk("Revenue share", "Microsoft to OpenAI", r.microsoft_to_openai, rows)
@@ -129,24 +129,32 @@ def records_table(sources: pd.DataFrame) -> pd.DataFrame:
     (``field: value unit``), then its source, as-of date, whether it is derived, its note, and the
     index of Microsoft's filings of its form where the source is one (:func:`filing_index_url`).
 
+    Values read as a reader says them: a fraction as a percentage, a yes/no field as yes or no, and
+    no ``id`` (a data file's key, which the record's name already gives).
+
     >>> rows = pd.DataFrame([
-    ...     {"topic": "Investment", "record": "t2019", "field": "date", "value": "2019-07-22", "unit": "",
-    ...      "source": "OpenAI", "as_of": "2019-07-22", "derived": False, "note": ""},
-    ...     {"topic": "Investment", "record": "t2019", "field": "amount_usd_bn", "value": "1.0", "unit": "USD bn",
-    ...      "source": "OpenAI", "as_of": "2019-07-22", "derived": False, "note": ""}])
+    ...     {"topic": "Investment", "record": "tranche 2019", "field": field, "value": value, "unit": unit,
+    ...      "source": "OpenAI", "as_of": "2019-07-22", "derived": False, "note": ""}
+    ...     for field, value, unit in [("id", "t2019", ""), ("amount_usd_bn", "1.0", "USD bn"),
+    ...                                ("rate", "0.2", "fraction"), ("in_filed_commitment", "True", "")]])
     >>> records_table(rows)["values"].tolist()
-    ['date: 2019-07-22; amount: 1.0 USD bn']
+    ['amount: 1.0 USD bn; rate: 20%; in filed commitment: yes']
     """
     def value_text(row: pd.Series) -> str:
         name = str(row["field"]).removesuffix("_usd_bn").removesuffix("_usd").replace("_", " ")
-        return f"{name}: {row['value']}" + (f" {row['unit']}" if row["unit"] else "")
+        value, unit = str(row["value"]), row["unit"]
+        if unit == "fraction":
+            value, unit = f"{float(value) * 100:.4g}%", ""
+        value = {"True": "yes", "False": "no"}.get(value, value)
+        return f"{name}: {value}" + (f" {unit}" if unit else "")
 
     rows = []
     for (topic, record), group in sources.groupby(["topic", "record"], sort=False):
         first = group.iloc[0]
         rows.append({
             "topic": topic, "record": record,
-            "values": "; ".join(value_text(row) for _, row in group.iterrows() if str(row["value"]) != ""),
+            "values": "; ".join(value_text(row) for _, row in group.iterrows()
+                                if str(row["value"]) != "" and row["field"] != "id"),
             "source": first["source"], "as_of": first["as_of"], "derived": bool(group["derived"].astype(bool).any()),
             "note": first["note"], "filing_index": filing_index_url(first["source"]),
         })

@@ -263,7 +263,7 @@ def test_the_share_link_rebuilds_the_scenario(scenario):
 
 
 def test_model_check_page_shows_the_base_case_against_the_record(facts):
-    from model.analysis.calibration import check, load_calibration
+    from model.analysis.calibration import band_half_width, check, load_calibration
 
     at = app()
     at.switch_page("views/model_check.py").run()
@@ -272,15 +272,20 @@ def test_model_check_page_shows_the_base_case_against_the_record(facts):
     within = int(expected["within"].sum())
     known = expected[expected["known_miss"] != ""]
     banner = f"The base case reproduces **{within} of {len(expected)}** reported figures within their band."
+    # The count says what it is worth: how wide the widest bands are, from the data.
+    widest = max(w for w in map(band_half_width, expected["low"], expected["high"]) if w is not None)
     if within == len(expected):
-        assert [s.value for s in at.success] == [banner]
+        (success,) = [s.value for s in at.success]
+        assert success.startswith(banner) and f"to ±{widest:.0%} (" in success
     else:  # every miss is a known one, named with its reason
         (warning,) = [w.value for w in at.warning]
         assert warning.startswith(banner) and all(row.label in warning for row in known.itertuples())
         assert within + len(known) == len(expected)
     shown = at.dataframe[0].value
-    assert list(shown["label"]) == [t.label for t in load_calibration()]
-    assert list(shown["result"]) == ["✓" if ok else "✗" for ok in expected["within"]]
+    # Misses first, each marked in words as well as with a cross; the rest in the file's order.
+    order = sorted(range(len(expected)), key=lambda n: bool(expected["within"][n]))
+    assert list(shown["label"]) == [load_calibration()[n].label for n in order]
+    assert list(shown["result"]) == ["✓" if expected["within"][n] else "✗ outside" for n in order]
     assert "your scenario" not in shown.columns
 
 
@@ -292,7 +297,7 @@ def test_model_check_page_adds_the_sidebars_scenario_when_it_differs():
     # The multiple of plan applies from 2027 (2026 stays at the reported pace): half of the $62B plan.
     revenue_2027 = shown.set_index("label").loc["OpenAI revenue 2027"]
     assert revenue_2027["your scenario"] == "$31.0B"
-    assert revenue_2027["in band (yours)"] == "✗"
+    assert revenue_2027["in band (yours)"] == "✗ outside"
     assert shown.set_index("label").loc["OpenAI revenue 2026", "your scenario"] == "$30.0B"
 
 
@@ -342,7 +347,7 @@ def test_tables_on_screen_show_no_none_nor_negative_zero_and_read_their_units():
     assert config["year"]["type_config"]["format"] == "%d"
     # A column whose unit is in the row is written cell by cell; a number of no known kind too.
     shown, _ = screen_table(pd.DataFrame({"value": [0.25, 12.0], "unit": ["of revenue", "USD bn"]}))
-    assert shown["value"].tolist() == ["25.0%", "12.00"]
+    assert shown["value"].tolist() == ["25.0%", "12.0"]  # money in a table to the $0.1B (ui.format.TABLE_DIGITS)
     shown, _ = screen_table(pd.DataFrame({"ratio": [1.23456, 2.0]}))
     assert shown["ratio"].tolist() == ["1.235", "2"]
 
@@ -594,6 +599,20 @@ def test_compare_writes_a_rule_by_its_label():
     cells = {str(cell) for table in at.table for cell in table.value.to_numpy().ravel()}
     assert SHORTFALL_RULE_LABELS[ShortfallRule.azure_paid_last] in cells  # the breakup preset's rule
     assert "azure paid last" not in cells
+
+
+def test_compare_writes_each_figure_by_the_rule_every_page_uses(facts, snapshot_close_usd):
+    at = app()
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    results = at.table[0].value.set_index("Row")
+    metrics = {title: run(scenario, facts, TODAY, snapshot_close_usd).metrics
+               for title, scenario in (("Base", Scenario()), ("Breakup", load_presets()["breakup"].scenario))}
+    # A multiple to 0.1x as on the cards; money to $0.1B as in every table; a rate with no meaning "n/m".
+    assert results.at["TVPI", "Base"] == fmt.multiple(metrics["Base"].tvpi)
+    assert results.at["TVPI", "Breakup"] == fmt.multiple(metrics["Breakup"].tvpi)
+    assert results.at["NPV", "Base"] == fmt.usd_bn(metrics["Base"].npv_usd_bn, 1)
+    assert metrics["Breakup"].irr_to_date is None and results.at["IRR to date", "Breakup"] == "n/m"
 
 
 def test_money_assumptions_read_as_money():

@@ -49,7 +49,7 @@ def test_a_microsoft_filing_links_to_the_sec_index_of_its_form_and_nothing_else_
     assert linked["filing_index"].str.startswith("https://www.sec.gov/cgi-bin/browse-edgar?").all()
     assert linked["source"].str.contains("Microsoft").all()
     # A press release, an article or a leak names no filing: no address is made up for it.
-    assert pd.isna(records.loc["t2019", "filing_index"])
+    assert pd.isna(records.loc["tranche 2019", "filing_index"])
     assert not records.loc[~records["source"].str.contains(r"10-Q|10-K|8-K"), "filing_index"].notna().any()
 
 

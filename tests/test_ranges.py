@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -61,6 +62,13 @@ def test_every_record_holds_the_reported_terms_and_says_why_and_where_from(decla
         if r.basis == "assumption":
             # A judgement is labelled as one, in the file and so on the page.
             assert r.basis == "assumption"
+
+
+def test_a_range_says_why_and_where_from_to_a_reader_not_by_file_or_issue(declaration):
+    # The Sensitivity page shows these texts: "the Bull preset", "the public record", never a file name.
+    texts = [text for r in declaration.ranges for text in (r.reason, r.source)]
+    texts += [text for c in declaration.correlations for text in (c.reason, c.source)]
+    assert [t for t in texts if re.search(r"\.(ya?ml|md|py)\b|\bissue \d|strength:", t)] == []
 
 
 def test_the_ranges_reach_the_bear_and_breakup_stories(declaration):

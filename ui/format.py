@@ -1,4 +1,13 @@
-"""Numbers as people read them: every figure with its unit."""
+"""Numbers as people read them: every figure with its unit.
+
+One rule per kind of number, on every page (the CSV downloads keep full precision):
+
+- money: on a card or in a sentence by :func:`headline_usd_bn` ($281B, $8.0B); in a table to the
+  $0.1B (``TABLE_DIGITS``), whether the table writes "$281.3B" or 281.3 under a "(USD bn)" header;
+- a percentage to 0.1%; a rate per year with no meaning (flows that define no IRR) "n/m";
+- a multiple to 0.1x (12.6x), on cards and in tables alike;
+- a year whole; money per share to the cent.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,9 @@ from typing import Any
 from model.export.link import choice_label
 from model.numbers import Kind, is_missing, unit_kind
 from model.scenario import SPECS, FieldSpec
+
+# Digits after the point a table writes for each kind (see the module's rules).
+TABLE_DIGITS: dict[str, int] = {"usd_bn": 1, "usd": 2, "percent": 1, "multiple": 1}
 
 
 def usd_bn(value: float | None, digits: int = 1) -> str:
@@ -111,18 +123,24 @@ def _short_percent(value: float) -> str:
 
 
 def by_kind(kind: Kind, value: Any, digits: int | None = None) -> str:
-    """A model figure written by its kind: USD bn, USD, percent, x, year, count; ``digits`` after
-    the point where the default (1 for money and percent, 2 for a multiple) is not enough."""
+    """A model figure written by its kind as a table writes it (``TABLE_DIGITS``: $0.1B, 0.1%, 0.1x),
+    year, count; ``digits`` after the point where a band needs more.
+
+    >>> by_kind("usd_bn", 281.348), by_kind("multiple", 12.62), by_kind("percent", 0.2474)
+    ('$281.3B', '12.6x', '24.7%')
+    """
     if isinstance(value, str):
         return value.replace("_", " ")
     if is_missing(value):
         return ""
+    if kind in TABLE_DIGITS and digits is None:
+        digits = TABLE_DIGITS[kind]
     if kind == "usd_bn":
-        return usd_bn(value, 1 if digits is None else digits)
+        return usd_bn(value, digits)
     if kind == "percent":
-        return percent(value, 1 if digits is None else digits)
+        return percent(value, digits)
     if kind == "multiple":
-        return multiple(value, 2 if digits is None else digits)
+        return multiple(value, digits)
     if kind == "year":
         return str(int(value))
     if kind == "usd":
@@ -131,15 +149,24 @@ def by_kind(kind: Kind, value: Any, digits: int | None = None) -> str:
 
 
 def band(kind: Kind, low: float | None, high: float | None) -> str:
-    """A band of a figure's kind, each end to the digits it was declared with.
+    """A band of a figure's kind, each end as declared but no finer than the table's rule
+    (``TABLE_DIGITS``); money to the $0.01B only in a band narrower than $1B, whose ends would
+    otherwise run together.
 
     >>> band("percent", 0.241, 0.253), band("usd_bn", 13.05, 13.15), band("multiple", 25.0, None)
     ('24.1% to 25.3%', '$13.05B to $13.15B', 'at least 25x')
+    >>> band("usd_bn", 37.05, 76.95), band("usd_bn", -1.152, -0.384)
+    ('$37.0B to $77.0B', '-$1.15B to -$0.38B')
     """
+    finest = TABLE_DIGITS.get(kind, 2)
+    if kind == "usd_bn" and not is_missing(low) and not is_missing(high) and high - low < 1:
+        finest = 2
+
     def end(value: float) -> str:
         shown = value * 100 if kind == "percent" else value
         declared = f"{shown:g}"
-        return by_kind(kind, value, len(declared.partition(".")[2]) if "e" not in declared else 2)
+        digits = len(declared.partition(".")[2]) if "e" not in declared else finest
+        return by_kind(kind, value, min(digits, finest))
 
     if is_missing(low):
         return f"at most {end(high)}"
@@ -149,7 +176,14 @@ def band(kind: Kind, low: float | None, high: float | None) -> str:
 
 
 def by_unit(unit: str, value: Any) -> str:
-    """A model figure in the unit its table gives it (the summary's and the comparison's rows)."""
+    """A model figure in the unit its table gives it (the summary's and the comparison's rows); a
+    rate per year that the flows do not define is "n/m", as on the cards.
+
+    >>> by_unit("per year", None), by_unit("x", 0.4167), by_unit("USD bn", 210.70)
+    ('n/m', '0.4x', '$210.7B')
+    """
+    if unit == "per year":
+        return rate(value)
     return by_kind(unit_kind(unit), value)
 
 

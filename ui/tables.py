@@ -68,11 +68,12 @@ MISSING = "–"  # what an empty cell shows: never "None" or "nan"
 # (format, step, decimals): "localized" writes thousands separators and exactly the step's decimals
 # in the reader's locale; "percent" writes a fraction as a percentage with the step's decimals less
 # two (step 0.001: 0.205 -> "20.5%"). Values are rounded to ``decimals`` before they are sent.
+# The digits are ui.format's table rule (money to $0.1B, 0.1%, 0.1x), so every page writes a figure alike.
 _SCREEN_FORMATS: dict[str, tuple[str, float | None, int | None]] = {
-    "usd_bn": ("localized", 0.01, 2),
-    "usd": ("localized", 0.01, 2),
-    "percent": ("percent", 0.001, 3),
-    "multiple": ("%.2fx", None, 2),
+    "usd_bn": ("localized", 10.0 ** -fmt.TABLE_DIGITS["usd_bn"], fmt.TABLE_DIGITS["usd_bn"]),
+    "usd": ("localized", 10.0 ** -fmt.TABLE_DIGITS["usd"], fmt.TABLE_DIGITS["usd"]),
+    "percent": ("percent", 10.0 ** -(fmt.TABLE_DIGITS["percent"] + 2), fmt.TABLE_DIGITS["percent"] + 2),
+    "multiple": (f"%.{fmt.TABLE_DIGITS['multiple']}fx", None, fmt.TABLE_DIGITS["multiple"]),
     "year": ("%d", None, 0),
     "count": ("localized", 1, 0),
     "number": ("localized", None, None),
@@ -80,8 +81,8 @@ _SCREEN_FORMATS: dict[str, tuple[str, float | None, int | None]] = {
 
 
 def cell_text(kind: str | None, value: Any) -> str:
-    """One number as a table shows it: money to the $10M (USD bn) or the cent, fractions as %,
-    an empty cell as a dash, and never "-0.00"."""
+    """One number as a table shows it (ui.format's table rule): money to the $0.1B (USD bn) or the
+    cent, fractions as %, multiples to 0.1x, an empty cell as a dash, and never "-0.0"."""
     if is_missing(value):
         return MISSING
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
@@ -89,14 +90,12 @@ def cell_text(kind: str | None, value: Any) -> str:
     if kind is None and isinstance(value, int | np.integer):
         return str(value)
     value = float(value)
-    if kind == "percent":
-        text = fmt.percent(value)
-    elif kind == "multiple":
-        text = fmt.multiple(value, 2)
+    if kind in ("percent", "multiple"):
+        text = fmt.by_kind(kind, value)
     elif kind in ("year", "count"):
         text = str(int(value)) if kind == "year" else f"{int(value):,}"
     elif kind in ("usd_bn", "usd"):
-        text = f"{value:,.2f}"
+        text = f"{value:,.{fmt.TABLE_DIGITS[kind]}f}"
     else:
         text = f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
     return _NEGATIVE_ZERO.sub(r"\1", text)
@@ -158,17 +157,31 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
 
+# A row tall enough for three lines: Streamlit's table wraps a cell's text only in rows taller than 4rem.
+WRAPPED_ROW_PX = 76
+
+
+def rows_height(rows: int, wrap: bool = False) -> int:
+    """The height in pixels that shows ``rows`` rows and the header whole (no scroll inside the table)."""
+    return (WRAPPED_ROW_PX if wrap else 35) * rows + 35 + 3
+
+
 def dataframe(df: pd.DataFrame, *, column_config: Mapping | None = None, height: int | str = "auto",
-              key: str | None = None, heading: Sequence[str] = ()) -> None:
+              key: str | None = None, heading: Sequence[str] = (), wrap: bool = False) -> None:
     """A table on screen: readable headers, numbers in their units, a dash for an empty cell.
-    With a ``key``, a :func:`wide_table` (cards on a phone, each headed by its ``heading`` columns)."""
+    With a ``key``, a :func:`wide_table` (cards on a phone, each headed by its ``heading`` columns).
+    With ``wrap``, long texts wrap onto up to three lines in taller rows instead of being cut. A
+    ``column_config`` entry adds to what the column's kind gives: ``st.column_config.Column("Loss
+    share")`` retitles a money column and keeps its number format; None hides the column."""
     shown, config = screen_table(df)
-    config = {**config, **(column_config or {})}
+    for column, given in (column_config or {}).items():
+        config[column] = None if given is None else {
+            **config.get(column, {}), **{k: v for k, v in given.items() if v is not None}}
     if key is None:
         st.dataframe(shown, hide_index=True, column_config=config, height=height, width="stretch",
-                     placeholder=MISSING)
+                     placeholder=MISSING, row_height=WRAPPED_ROW_PX if wrap else None)
     else:
-        wide_table(shown, key=key, heading=heading, column_config=config, height=height)
+        wide_table(shown, key=key, heading=heading, column_config=config, height=height, wrap=wrap)
 
 
 # Streamlit's own phone breakpoint (its columns stack below it). The sortable table shows above it,
@@ -191,16 +204,25 @@ _CARDS_CSS = f"""<style>
 
 
 def wide_table(shown: pd.DataFrame, *, key: str, heading: Sequence[str], column_config: Mapping,
-               height: int | str = "auto", first_cards: int = FIRST_CARDS) -> None:
+               height: int | str = "auto", first_cards: int = FIRST_CARDS, wrap: bool = False,
+               static: bool = False) -> None:
     """A table too wide for a phone: on a wider screen the sortable ``st.dataframe`` (its
     ``column_config`` as given, a readable title for any column without one); on a phone one card a
     row, headed by the row's ``heading`` columns, then every other column as "Title: value" written as
     the table writes it (:func:`card_text`). Past ``first_cards`` rows, the rest wait in a closed
-    "Show n more" below, so a long table does not make an endless page."""
+    "Show n more" below, so a long table does not make an endless page. With ``wrap``, the desktop
+    table's long texts wrap in taller rows (:data:`WRAPPED_ROW_PX`). With ``static``, the desktop table
+    is a plain ``st.table`` of texts, every cell wrapped to its length (``shown`` already written as
+    text, headed by the configs' titles): for many short columns whose texts differ in length."""
     config = {**column_labels(shown), **column_config}
     with st.container(key=f"{WIDE_PREFIX}{key}"):
-        st.dataframe(shown, hide_index=True, column_config=config, height=height, width="stretch",
-                     placeholder=MISSING, key=key)
+        if static:
+            # Only the configured columns are retitled: the others are the caller's own words (a scenario's name).
+            st.table(shown.rename(columns={column: _title(column, config) for column in column_config}),
+                     hide_index=True, border="horizontal")
+        else:
+            st.dataframe(shown, hide_index=True, column_config=config, height=height, width="stretch",
+                         placeholder=MISSING, key=key, row_height=WRAPPED_ROW_PX if wrap else None)
     with st.container(key=f"{CARDS_PREFIX}{key}"):
         st.html(_CARDS_CSS + cards_html(shown, heading, config, first_cards))
 
@@ -236,8 +258,8 @@ def card_text(value: Any, column: str, config: Mapping | None, *, link: bool = T
 
     >>> card_text(0.2051, "share", {"type_config": {"type": "number", "format": "percent", "step": 0.001}})
     '20.5%'
-    >>> card_text(1234.5, "amount_usd_bn", None), card_text(None, "note", None)
-    ('1,234.50', '–')
+    >>> card_text(1234.56, "amount_usd_bn", None), card_text(None, "note", None)
+    ('1,234.6', '–')
     """
     type_config = (config or {}).get("type_config") or {}
     if type_config.get("type") == "link" and isinstance(value, str) and value:
@@ -283,6 +305,7 @@ def table(
     height: int | str = "auto",
     shown: pd.DataFrame | None = None,
     heading: Sequence[str] = (),
+    wrap: bool = False,
 ) -> None:
     """A table with its CSV: on screen with readable headers and numbers in their units
     (:func:`dataframe`), in the CSV as exported (snake_case names with units, full precision).
@@ -292,13 +315,13 @@ def table(
     in the server and the browser); its CSV download stays in view below. Without one, it is drawn
     in place. ``shown``, if given, is what the page displays instead (e.g. values written in their
     units); the download is always ``df``. With a ``heading``, a :func:`wide_table`: one card a row
-    on a phone, headed by those columns.
+    on a phone, headed by those columns; ``wrap`` as for :func:`dataframe`.
     """
     def draw() -> None:
         if caption:
             st.caption(caption)
         dataframe(df if shown is None else shown, column_config=column_config, height=height,
-                  key=name if heading else None, heading=heading)
+                  key=name if heading else None, heading=heading, wrap=wrap)
 
     if title is None:
         draw()

@@ -7,7 +7,7 @@ from ui import analysis, analysis_charts, saved_scenarios
 from ui import format as fmt
 from ui.page import chart, header, page_content, section
 from ui.state import current_scenario
-from ui.tables import download_csv
+from ui.tables import download_csv, wide_table
 
 SHOW = {"values": "Values", "amount": "Change vs base", "percentage": "Change vs base (%)"}
 # The results a reader compares first, drawn on one chart for every scenario.
@@ -15,7 +15,7 @@ KEY_RESULTS = ("npv_usd_bn", "stake_value_usd_bn", "at_risk_azure_revenue_usd_bn
 
 
 def _change(kind: str, value, mode: str) -> str:
-    """A difference from the base with its unit: +$12.3B, +1.5 pp, +1 yr, +0.20x, or +12% in
+    """A difference from the base with its unit: +$12.3B, +1.5 pp, +1 yr, +0.2x, or +12% in
     percentage mode; empty where it means nothing (a rule, a missing value, a base of zero)."""
     if value is None or isinstance(value, str) or value != value:
         return ""
@@ -32,7 +32,7 @@ def _change(kind: str, value, mode: str) -> str:
     if kind == "count":
         return f"{sign}{size:,.0f}"
     if kind == "multiple":
-        return f"{sign}{size:,.2f}x"
+        return f"{sign}{fmt.multiple(size)}"
     if kind == "usd_bn":
         return f"{sign}{fmt.usd_bn(size)}"
     return f"{sign}{size:,.2f}"
@@ -89,9 +89,10 @@ def comparison() -> None:
             if part.empty:
                 st.caption("Every row is the same in every scenario; switch on the rows that are the same to see them.")
                 continue
-            # A static table: every label and value in full, wrapped rather than cut; on a phone it
-            # scrolls sideways within itself, the row names first.
-            st.table(part.rename(columns={"label": "Row"}), hide_index=True, border="horizontal")
+            # A static table: every label and value in full, wrapped rather than cut; on a phone one card
+            # a row, each scenario's value whole on its own line.
+            wide_table(part, key=f"compare_{title}", heading=("label",), static=True,
+                       column_config={"label": st.column_config.TextColumn("Row")})
             if title == "result":
                 chart(analysis_charts.scenario_results_chart(key_results_frame(long)))
         st.caption(

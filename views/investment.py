@@ -3,6 +3,7 @@
 import streamlit as st
 
 from model.equity_method import nine_months
+from model.facts import tranche_label
 from model.scenario import Scenario
 from model.simulate import UNPAID_BILLS_RULE
 from ui import charts, data, what_moved
@@ -18,7 +19,17 @@ from ui.page import (
     page_content,
     section,
 )
-from ui.tables import table
+from ui.tables import rows_height, table
+
+# The quarterly table's columns an investor reads first, with short titles (the caption gives the unit,
+# pre-tax USD bn); the after-tax figures, the calendar year and the quarter's end date follow.
+QUARTER_COLUMNS = {
+    "period": "Period", "reported_pretax_usd_bn": "Reported", "modelled_pretax_usd_bn": "Modelled",
+    "modelled_loss_share_usd_bn": "Loss share", "modelled_dilution_gain_usd_bn": "Dilution gain",
+    "modelled_carrying_amount_usd_bn": "Carrying amount", "modelled_loss_not_booked_usd_bn": "Loss not booked",
+    "modelled_impairment_usd_bn": "Write-down", "status": "Status", "source": "Source",
+}
+QUARTER_WIDTHS = {"status": 130, "source": 230}  # wide enough, with wrapping, for each whole
 
 
 @page_content
@@ -99,16 +110,24 @@ def page() -> None:
                      "check page.")
 
     with section("the tables"):
-        table(result.tables["tranches"], "tranches", title="Table: tranches",
-              caption="Tranches with source and confidence; the cash/credit columns are an assumption.")
+        tranches = result.tables["tranches"]
+        table(tranches, "tranches", title="Table: tranches", heading=("tranche",),
+              shown=tranches.assign(tranche=[tranche_label(t) for t in tranches["tranche"]]),
+              caption="Tranches with source and confidence; the cash/credit columns are an assumption.",
+              column_config={"counted": st.column_config.CheckboxColumn("In filed commitment")})
         table(result.tables["investment_funding"], "investment_funding", title="Table: funding by year",
-              caption="Funding by year (USD bn).")
-        table(result.tables["equity_method"], "equity_method", title="Table: Microsoft's OpenAI result by quarter",
+              caption="Funding by year (USD bn).", heading=("year",))
+        quarters = result.tables["equity_method"]
+        table(quarters, "equity_method", title="Table: Microsoft's OpenAI result by quarter", heading=("period",),
+              shown=quarters[list(QUARTER_COLUMNS) + [c for c in quarters.columns if c not in QUARTER_COLUMNS]],
+              column_config={name: st.column_config.Column(title, width=QUARTER_WIDTHS.get(name))
+                             for name, title in QUARTER_COLUMNS.items()},
+              wrap=True, height=rows_height(len(quarters), wrap=True),
               caption="Microsoft's OpenAI result by fiscal quarter (pre-tax, USD bn): reported beside modelled "
                       "(its share of OpenAI's result plus dilution gains on money OpenAI raised), then projected "
                       "by calendar year. The carrying "
                       "amount is modelled from an upper bound ($6B on 2025-06-30), not disclosed; with it, any "
-                      "loss not booked and any write-down. The rule is on the Model check page.")
-
+                      "loss not booked and any write-down. The rule is on the Model check page. Net income and "
+                      "EPS (after tax) follow the source.")
 
 page()

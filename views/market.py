@@ -19,7 +19,7 @@ from ui import market_charts as mc
 from ui.page import derived_note, header, page_content, section
 from ui.price_badge import price_badge
 from ui.state import current_scenario
-from ui.tables import MISSING, download_csv, table, wide_table
+from ui.tables import MISSING, download_csv, rows_height, table, wide_table
 
 
 def _prices_key(loaded) -> tuple:
@@ -231,15 +231,20 @@ def market_verdict(loaded) -> None:
             "source": exposure["backlog_source"].fillna("not reported in the project's references"),
         })
         wide_table(shown, key="market_owed", heading=("company",), column_config={
-            "company": st.column_config.TextColumn("Company"),
-            "scheduled": st.column_config.TextColumn("Scheduled (derived)", help="Sum of the model's "
+            "company": st.column_config.TextColumn("Company", width=130),
+            "scheduled": st.column_config.TextColumn("Scheduled (derived)", width=135, help="Sum of the model's "
                                                      "commitments table for this company's contracts."),
-            "not_paid": st.column_config.TextColumn("Not paid (derived)", help="The scenario's shortfall."),
-            "share": st.column_config.TextColumn("Share of OpenAI's bills", help="Of everything scheduled in the "
-                                                 "same years, renewals included."),
-            "backlog": st.column_config.TextColumn("OpenAI in its backlog (reported)", width="large"),
-            "source": st.column_config.TextColumn("Backlog source", width="medium")})
-        derived_note("Scheduled and not paid are the model's, by this scenario. A company's backlog share is shown "
+            "not_paid": st.column_config.TextColumn("Not paid (derived)", width=135,
+                                                    help="The scenario's shortfall."),
+            "share": st.column_config.TextColumn("Share of all OpenAI's bills", width=190,
+                                                 help="Of everything the model schedules OpenAI to pay in the same "
+                                                 "years: every contract, the chips it finances and renewals."),
+            "backlog": st.column_config.TextColumn("OpenAI in its backlog (reported)", width=220),
+            "source": st.column_config.TextColumn("Backlog source", width=150)}, wrap=True)
+        derived_note("Scheduled and not paid are the model's, by this scenario. A share here is of all OpenAI's "
+                     f"scheduled bills from {data.today().year} to the horizon, renewals and financed chips "
+                     "included; the Compute commitments page's shares are of the signed contracts alone, as "
+                     "announced, so the big cloud contracts weigh more there. A company's backlog share is shown "
                      "only where the company reported it; none is estimated here. NVIDIA's chips mostly reach OpenAI "
                      "inside the cloud contracts, so little is owed to NVIDIA directly.")
 
@@ -267,17 +272,17 @@ def price_chart(loaded, quote, events) -> None:
         st.caption(f"{marked} of {len(events)} events fall in this range. An event known only by month or year "
                    "is marked at the first day of that period.")
         # The chart names its events on hover only, which a touch screen cannot do: the same events as a
-        # list, newest first, each with what happened (a tap on a cell shows it whole).
+        # list, newest first, each with what happened, wrapped.
         in_range = _events_in_range(choice, _prices_key(loaded))
         if len(in_range):
             st.markdown("**The events on the chart**")
             wide_table(in_range, key="market_events_list", heading=("date_shown", "label"), first_cards=EVENT_CARDS,
-                       height=min(35 * (len(in_range) + 1) + 3, 388), column_config={
-                           "date_shown": st.column_config.TextColumn("Date", width="small"),
-                           "label": st.column_config.TextColumn("Event", width="medium"),
-                           "category_label": st.column_config.TextColumn("Kind", width="small"),
-                           "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f"),
-                           "explanation": st.column_config.TextColumn("What happened", width="large"),
+                       height=min(rows_height(len(in_range), wrap=True), 650), wrap=True, column_config={
+                           "date_shown": st.column_config.TextColumn("Date", width=110),
+                           "label": st.column_config.TextColumn("Event", width=200),
+                           "category_label": st.column_config.TextColumn("Kind", width=160),
+                           "close_usd": st.column_config.NumberColumn("MSFT close (USD)", format="%.2f", width=130),
+                           "explanation": st.column_config.TextColumn("What happened", width=360),
                        })
 
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.analysis.calibration import band_half_width
 from model.equity_method import nine_months
 from model.scenario import Scenario
 from model.simulate import UNPAID_BILLS_RULE, VALUATION_RULE
@@ -9,7 +10,24 @@ from ui import charts, data
 from ui import format as fmt
 from ui.page import chart, header, money_markdown, page_content, section
 from ui.state import current_scenario
-from ui.tables import download_csv, wide_table
+from ui.tables import download_csv, rows_height, wide_table
+
+PASS, MISS = "✓", "✗ outside"
+WIDE_BAND = 0.25  # a band this wide (±25% around its middle) or wider places the model, it does not pin it
+
+
+def band_spread(base) -> str:
+    """What the count of passes is worth: how wide the bands are, named from the data."""
+    widths = base.assign(width=[band_half_width(lo, hi) for lo, hi in zip(base["low"], base["high"], strict=True)])
+    widths = widths.dropna(subset=["width"])
+    if widths.empty:
+        return ""
+    widest = widths[widths["width"] >= widths["width"].max() - 1e-9]
+    wide = int((widths["width"] >= WIDE_BAND - 1e-9).sum())
+    return (f"The bands are as tight as the record allows: from ±{fmt.percent(widths['width'].min())} around the "
+            f"reported figure to ±{widths['width'].max():.0%} ({len(widest)} of them, such as "
+            f"{widest.iloc[0]['label']}); {wide} are ±{WIDE_BAND:.0%} or wider, where a pass shows the model in "
+            "the right range, not on the figure. Each band's basis is in the table.")
 
 
 @page_content
@@ -20,30 +38,21 @@ def page() -> None:
     with section("the check of the base case"):
         base = data.calibration(Scenario())
         passed = int(base["within"].sum())
-        message = f"The base case reproduces **{passed} of {len(base)}** reported figures within their band."
+        message = (f"The base case reproduces **{passed} of {len(base)}** reported figures within their band. "
+                   + band_spread(base))
         known = base[~base["within"] & (base["known_miss"] != "")]
         if passed == len(base):
-            st.success(message, icon=":material/verified:")
+            st.success(money_markdown(message), icon=":material/verified:")
         elif passed + len(known) == len(base):
-            st.warning(message + " The model is known to miss the rows marked ✗, for the reason given:\n\n"
-                       + "\n".join(f"- **{row.label}**: {row.known_miss}" for row in known.itertuples()),
+            st.warning(money_markdown(message) + " The model is known to miss the rows marked ✗, for the reason "
+                       "given:\n\n" + "\n".join(f"- **{row.label}**: {row.known_miss}" for row in known.itertuples()),
                        icon=":material/warning:")
         else:
-            st.warning(message + " The rows marked ✗ are outside.", icon=":material/warning:")
-        bounded = base.dropna(subset=["low", "high"])
-        bounded = bounded[(bounded["low"] > 0) & (bounded["high"] > 0)]
-        if not bounded.empty:
-            ratio = bounded["high"] / bounded["low"]
-            widest = bounded.loc[ratio.idxmax()]
-            widest_band = fmt.band(widest["kind"], widest["low"], widest["high"])
-            st.caption(money_markdown(
-                "A band is as tight as what was reported allows, and no tighter: a filed figure gets a narrow one, "
-                "a leak, a plan or a figure the filings do not break out a wide one (the widest: "
-                f"{widest['label']}, {widest_band}, its basis in the table). Passing a wide band shows the "
-                "model is in the right range, not that it hits the figure."))
+            st.warning(money_markdown(message) + " The rows marked ✗ are outside; they come first in the table.",
+                       icon=":material/warning:")
         scenario = current_scenario()
         # Each figure written by its target's declared kind: 24.7% and 23% to 27% for a stake, $13.1B for money.
-        shown = base.assign(result=["✓" if ok else "✗" for ok in base["within"]],
+        shown = base.assign(result=[PASS if ok else MISS for ok in base["within"]],
                             modelled=[fmt.by_kind(k, v) for k, v in zip(base["kind"], base["modelled"], strict=True)],
                             band=[fmt.band(k, lo, hi) for k, lo, hi in zip(base["kind"], base["low"], base["high"],
                                                                         strict=True)])
@@ -52,23 +61,25 @@ def page() -> None:
         if scenario != Scenario():
             mine = data.calibration(scenario)
             shown["your scenario"] = [fmt.by_kind(k, v) for k, v in zip(mine["kind"], mine["modelled"], strict=True)]
-            shown["in band (yours)"] = ["✓" if ok else "✗" for ok in mine["within"]]
+            shown["in band (yours)"] = [PASS if ok else MISS for ok in mine["within"]]
             columns += ["your scenario", "in band (yours)"]
             st.caption("Your scenario differs from the reported terms: its figures are shown beside the base case's. "
                        "A scenario far from the record is allowed to miss; the base case is not.")
+        # A miss reads as a word as well as a mark, and comes first.
+        shown = shown.sort_values("within", kind="stable")
         wide_table(
             # Every row in view: the table is the page's point.
             shown[columns + ["basis", "source", "as_of"]], key="model_check", heading=("result", "label"),
-            height=35 * (len(shown) + 1) + 3,
+            height=rows_height(len(shown), wrap=True), wrap=True,
             column_config={
-                "result": st.column_config.TextColumn("", width="small"),
-                "label": st.column_config.TextColumn("Reported figure", width="medium"),
-                "reported": st.column_config.TextColumn("Reported"),
+                "result": st.column_config.TextColumn("", width=80),
+                "label": st.column_config.TextColumn("Reported figure", width=370),
+                "reported": st.column_config.TextColumn("Reported", width=170),
                 "band": st.column_config.TextColumn("Band the model must hit"),
                 "modelled": st.column_config.TextColumn("Model (base)"),
                 "your scenario": st.column_config.TextColumn("Model (yours)"),
-                "basis": st.column_config.TextColumn("Basis", width="large"),
-                "source": st.column_config.TextColumn("Source", width="large"),
+                "basis": st.column_config.TextColumn("Basis", width=320),
+                "source": st.column_config.TextColumn("Source", width=260),
             },
         )
         st.caption("Each row is written in its own unit: money in USD billions, a stake or a chance as a percentage, "

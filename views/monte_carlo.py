@@ -169,9 +169,13 @@ def results(result: montecarlo.MonteCarlo, scenario) -> None:
         dataframe(
             result.correlations[["label_a", "label_b", "declared_correlation", "correlation_used", "reason",
                                  "source"]],
-            column_config={"label_a": st.column_config.TextColumn("Assumption", width="medium"),
-                           "label_b": st.column_config.TextColumn("With", width="medium"),
-                           "reason": st.column_config.TextColumn("Why", width="large")},
+            column_config={"label_a": st.column_config.TextColumn("Assumption", width=160),
+                           "label_b": st.column_config.TextColumn("With", width=160),
+                           "declared_correlation": st.column_config.Column("Declared", width=75),
+                           "correlation_used": st.column_config.Column("Used", width=60),
+                           "reason": st.column_config.TextColumn("Why", width=280),
+                           "source": st.column_config.TextColumn("Source", width=200)},
+            key="monte_carlo_correlations", heading=("label_a",), wrap=True,
         )
         download_csv(result.correlations, "monte_carlo_correlations")
     with section("the tables"):

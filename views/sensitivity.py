@@ -40,23 +40,29 @@ def sensitivity(scenario) -> None:
                        + ", ".join(tornado.loc[idle, "label"]) + ".")
         held = [SPECS[r.name].label for r in load_ranges().ranges if r.fixed and not include_fixed]
         st.caption(
-            "Ranges: the low and high of each assumption in data/ranges.yaml, the same ranges Monte Carlo draws "
-            "from, around the sidebar's value (stretched to hold it); the table gives each range's reason and "
+            "Ranges: the low and high of each assumption from the public record, the same ranges Monte Carlo "
+            "draws from, around the sidebar's value (stretched to hold it); the table gives each range's reason and "
             "source. All variants run in one vectorised pass of the model."
             + (" Held as reported terms: " + ", ".join(held) + "." if held else "")
         )
         rows = tornado[tornado["outcome"] == outcome]
+        # The result's figures first, next to the assumption, so they are in view without scrolling
+        # sideways; the texts after them wrap.
         dataframe(
-            rows[["rank", "label", "assumption_unit", "low", "value", "high",
-                  "outcome_at_low", "outcome_at_high", "swing", "basis", "reason", "source"]],
+            rows[["rank", "label", "swing", "outcome_at_low", "outcome_at_high", "low", "value", "high",
+                  "assumption_unit", "basis", "reason", "source"]],
             column_config={
-                "label": st.column_config.TextColumn("Assumption", width="large"),
-                "reason": st.column_config.TextColumn("Why this range", width="large"),
-                "outcome_at_low": st.column_config.Column(f"At low ({unit})"),
-                "outcome_at_high": st.column_config.Column(f"At high ({unit})"),
-                "swing": st.column_config.Column(f"Swing ({unit})"),
+                "rank": st.column_config.Column("Rank", width=50),
+                "label": st.column_config.TextColumn("Assumption", width=200),
+                "swing": st.column_config.Column(f"Swing ({unit})", width=110),
+                "outcome_at_low": st.column_config.Column(f"At low ({unit})", width=110),
+                "outcome_at_high": st.column_config.Column(f"At high ({unit})", width=115),
+                "assumption_unit": st.column_config.Column("Unit", width=100),
+                "basis": st.column_config.TextColumn("Basis", width=95),
+                "reason": st.column_config.TextColumn("Why this range", width=320),
+                "source": st.column_config.TextColumn("Source", width=260),
             },
-            key="sensitivity_tornado", heading=("label",),
+            key="sensitivity_tornado", heading=("label",), wrap=True,
         )
         download_csv(tornado, "sensitivity", "Download the tornado, every result (CSV)")
 

@@ -35,14 +35,15 @@ def glossary_and_sources() -> None:
                    "source says so first in its note. Where the source is a Microsoft filing, the filing index "
                    "links to Microsoft's filings of that form on SEC EDGAR.")
         # One record a row, its values side by side: a reader looks a fact up, not a field.
-        wide_table(records, key="sources_facts", heading=("record",), height=600, column_config={
-            "topic": st.column_config.TextColumn("Topic", width="small"),
-            "record": st.column_config.TextColumn("Fact", width="medium", pinned=True),
-            "values": st.column_config.TextColumn("Values", width="large"),
-            "source": st.column_config.TextColumn("Source", width="large"),
-            "as_of": st.column_config.TextColumn("As of", width="small"),
+        # Long texts wrap in taller rows: a source is read whole, not cut at the column's edge.
+        wide_table(records, key="sources_facts", heading=("record",), height=600, wrap=True, column_config={
+            "topic": st.column_config.TextColumn("Topic", width=110),
+            "record": st.column_config.TextColumn("Fact", width=170, pinned=True),
+            "values": st.column_config.TextColumn("Values", width=280),
+            "source": st.column_config.TextColumn("Source", width=270),
+            "as_of": st.column_config.TextColumn("As of", width=95),
             "derived": st.column_config.CheckboxColumn("Derived", help="Worked out by the model, not reported"),
-            "note": st.column_config.TextColumn("Note", width="large"),
+            "note": st.column_config.TextColumn("Note", width=320),
             "filing_index": st.column_config.LinkColumn(
                 "Filing index", display_text=r"type=(.+)$",
                 help="Microsoft's filings of this form on SEC EDGAR (the source names which one)"),

@@ -156,6 +156,18 @@ def _within(value: float, target: CalibrationTarget) -> bool:
             and (target.high is None or value <= target.high + tolerance))
 
 
+def band_half_width(low: float | None, high: float | None) -> float | None:
+    """How wide a band is: half its width over its middle (``±50%`` for -1.152 to -0.384 around
+    -0.768); None for a band open at one end or around zero, which has no such width.
+
+    >>> round(band_half_width(13.05, 13.15), 4), round(band_half_width(-1.152, -0.384), 4), band_half_width(-3, 3)
+    (0.0038, 0.5, None)
+    """
+    if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)) or low * high <= 0:
+        return None
+    return float((high - low) / abs(high + low))
+
+
 def figure_text(value: float, kind: str, digits: int = 6) -> str:
     """A calibration figure as plain text in its kind, to ``digits`` significant figures: the command
     line's and the CSV's words (the dashboard writes them with ui.format).

@@ -35,6 +35,7 @@ from model.export.link import read_link, scenario_tag
 from model.presets import load_presets
 from model.scenario import SHORTFALL_RULE_LABELS, Scenario, ShortfallRule
 from ui import format as fmt
+from ui.tables import CARDS_PREFIX
 
 OVERVIEW = PAGE["Overview"]
 
@@ -273,17 +274,18 @@ OVERFLOW_JS = """() => {
 def test_on_a_phone_compare_shows_numbers_on_the_first_screen(phone, artifacts_dir):
     open_page(phone, PAGE["Compare"])
 
-    results = phone.page.locator("[data-testid='stTable']").first
+    # The results are one card a row on a phone (ui.tables.wide_table), each scenario's value whole.
+    results = phone.page.locator(f"[class*='st-key-{CARDS_PREFIX}compare_result'] .table-card").first
     box = results.bounding_box()
-    # The results table starts on the first screen with room for its header and several rows.
+    # The first card starts on the first screen with room for several of its lines.
     assert box is not None and box["y"] + 4 * 35 < PHONE["height"], box
-    # Its cells are the model's figures: the first row that differs between the scenarios, each with its unit.
-    cells = results.locator("td").all_inner_texts()
+    # Its lines are the model's figures: the first row that differs between the scenarios, each with its unit.
     # Every preset keeps 2026 at the reported pace (the multiple of plan starts in 2027), so the revenue
     # share received to date is the same in all of them and hidden; the first row that differs is the
     # revenue share still to come.
     to_come = fmt.usd_bn(expected(Scenario(), 1.0).metrics.revenue_share_to_come_usd_bn)
-    assert cells[0] == "Revenue share to come" and to_come in cells[:8], cells[:8]
+    heading = results.locator(".table-card-heading").inner_text()
+    assert heading == "Revenue share to come" and f"Base: {to_come}" in results.inner_text(), results.inner_text()
     assert phone.page.evaluate(OVERFLOW_JS) == {"main": 0, "page": 0}
     phone.page.screenshot(path=str(artifacts_dir / "screenshots" / "phone_compare_first_screen.png"))
 

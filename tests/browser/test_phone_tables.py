@@ -13,15 +13,24 @@ from streamlit_harness import Tab, install_page_clock
 from ui.tables import CARDS_PREFIX, WIDE_PREFIX
 
 DESKTOP = {"width": 1440, "height": 900}
-PAGES_WITH_WIDE_TABLES = ("Sensitivity", "Model check", "Sources", "Market")
+PAGES_WITH_WIDE_TABLES = ("Investment", "Compare", "Monte Carlo", "Sensitivity", "Model check", "Sources", "Market")
 
 # Each wide table's block as the reader sees it: shown or not, its first row's cells as the table draws
 # them, and every column header. The data grid's accessible cells hold only the columns in its view, so
 # the grid is scrolled sideways half a view at a time (no column is wider than that), each time waiting
-# until the grid has redrawn the headers in view, then back.
+# until the grid has redrawn the headers in view, then back. A static table (Compare's) is read as it is.
 DESKTOP_JS = """async () => {
     const tables = [];
     for (const block of document.querySelectorAll("[data-testid='stMain'] [class*='st-key-WIDE']")) {
+        const key = block.className.match(/st-key-WIDE(\\S+)/)[1];
+        const plain = block.querySelector("[data-testid='stTable'] table");
+        if (plain) {
+            const text = cell => cell.textContent.trim();
+            tables.push({key, heads: [...plain.querySelectorAll("thead th")].map(text),
+                         firstRow: [...plain.querySelector("tbody tr").querySelectorAll("th, td")].map(text),
+                         shown: block.offsetParent !== null});
+            continue;
+        }
         const inView = () => [...block.querySelectorAll("[role='columnheader']")].map(c => c.textContent.trim());
         const heads = new Set(inView());
         const firstRow = [...(block.querySelectorAll("[role='row']")[1] || block).querySelectorAll("[role='gridcell']")]
@@ -37,14 +46,15 @@ DESKTOP_JS = """async () => {
             inView().forEach(head => heads.add(head));
         }
         scroller.scrollLeft = 0;
-        tables.push({key: block.className.match(/st-key-WIDE(\\S+)/)[1], heads: [...heads], firstRow,
+        tables.push({key, heads: [...heads], firstRow,
                      shown: block.offsetParent !== null && !!block.querySelector("[data-testid='stDataFrame']")});
     }
     return tables;
 }""".replace("WIDE", WIDE_PREFIX)
 # The data grid draws its cells after the run.
 GRIDS_DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [class*='st-key-WIDE']")]
-    .every(block => block.querySelector("[role='columnheader']") !== null)""".replace("WIDE", WIDE_PREFIX)
+    .every(block => block.querySelector("[role='columnheader'], [data-testid='stTable'] th") !== null)
+    """.replace("WIDE", WIDE_PREFIX)
 CARDS_SHOWN_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [class*='st-key-CARDS']")]
     .filter(block => block.offsetParent !== null).length""".replace("CARDS", CARDS_PREFIX)
 # On the phone, with every "Show n more" opened: each table's cards, the column names they give, the first
@@ -82,12 +92,24 @@ def desktop(browser, dashboard) -> Iterator[Tab]:
 
 
 def _words(text: str) -> str:
-    return " ".join(text.split())
+    """A cell's text as a card writes it: spaces as one, a tick box's state as yes or no."""
+    text = " ".join(text.split())
+    return {"true": "yes", "false": "no"}.get(text, text)
+
+
+def open_tables(tab: Tab) -> None:
+    """Open every closed "Table: ..." expander of the page (their tables are drawn only while open)."""
+    for summary in tab.page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary",
+                                    has_text="Table:").all():
+        runs = tab.runs_finished()
+        summary.click()
+        tab.settle(runs + 1)
 
 
 @pytest.mark.parametrize("title", PAGES_WITH_WIDE_TABLES)
 def test_a_wide_table_is_a_table_on_a_desktop_and_cards_with_every_column_on_a_phone(desktop, phone, title):
     open_page(desktop, PAGE[title])
+    open_tables(desktop)
     desktop.page.wait_for_function(GRIDS_DRAWN_JS)
     tables = desktop.page.evaluate(DESKTOP_JS)
     assert tables, f"no wide table on {title}"
@@ -95,6 +117,7 @@ def test_a_wide_table_is_a_table_on_a_desktop_and_cards_with_every_column_on_a_p
     assert desktop.page.evaluate(CARDS_SHOWN_JS) == 0, "cards show on a desktop"
 
     open_page(phone, PAGE[title])
+    open_tables(phone)
     seen = phone.page.evaluate(PHONE_JS)
     assert seen["overflow"] == 0
     for table in tables:
