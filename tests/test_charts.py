@@ -3,6 +3,9 @@ from one fixed scale."""
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 
 from model.engine import COUNTERPARTIES, RENEWALS, run
@@ -161,3 +164,72 @@ def test_legends_sit_off_the_side_so_a_phone_keeps_the_plots_width(tables):
                 if legend:
                     assert legend["orient"] in ("bottom", "top"), name
         assert chart.streamlit_spec()["autosize"]["type"] == "fit-x", name
+
+
+def _row_charts(tables) -> dict:
+    """The charts of long-named rows: the bridge, the shares, the loss, the drivers, the correlations."""
+    from ui import analysis_charts, what_moved
+
+    drivers = pd.DataFrame({"label": ["OpenAI's price to free cash flow at the horizon", "b"], "rank": [1, 2],
+                            "rank_correlation_with_npv": [0.6, -0.2], "mean_percentile_in_worst_10pct": [0.2, 0.7]})
+    correlations = pd.DataFrame({"assumption_a": ["a"], "label_a": ["OpenAI revenue vs its plan"],
+                                 "assumption_b": ["b"], "label_b": ["OpenAI's last round (market mark)"],
+                                 "correlation_used": [0.6]})
+    risk = pd.DataFrame({"measure": ["Value (NPV), discount rate aside"], "loss_usd_bn": [10.0]})
+    return {
+        "bridge": _charts(tables)["bridge"], "commitment_share": _charts(tables)["commitment_share"],
+        "risk": what_moved.risk_chart(risk), "drivers": analysis_charts.drivers_chart(drivers),
+        "correlation": analysis_charts.correlation_chart(correlations),
+    }
+
+
+def test_row_names_sit_above_their_bars_across_the_whole_plot(tables):
+    # As labels on the left they took most of a phone's width from the bars, or ended in "…".
+    for name, chart in _row_charts(tables).items():
+        spec = chart.to_dict()
+        (y,) = {json.dumps(e["y"]) for e in _encodings(spec) if "y" in e and "axis" in e["y"]}
+        axis = json.loads(y)["axis"]
+        assert axis["labelAlign"] == "left" and axis["labelBaseline"] == "bottom", name
+        assert axis["labelOffset"] < 0 and axis["labelLimit"] == {"expr": "width"}, name
+        # A row's height, its name's line included (the drivers: a fixed height of at least four rows).
+        assert spec["height"] in ({"step": charts.ROW_STEP_PX}, 4 * charts.ROW_STEP_PX), name
+
+
+def test_the_share_chart_names_its_denominator_azures_whole_share_and_an_undisclosed_size(tables):
+    totals = tables["commitment_totals"]
+    spec = charts.commitment_share_chart(totals).to_dict()
+    subtitle = " ".join(spec["title"]["subtitle"])
+    azure = totals.loc[totals["counterparty"].str.startswith("Microsoft Azure"), "share_of_total"].sum()
+    assert "share of all OpenAI pays under today's contracts to the horizon" in subtitle
+    assert f"Microsoft Azure, its three parts together: {azure:.0%}" in subtitle
+    labels = spec["layer"][1]
+    assert "size not disclosed" in json.dumps(labels["transform"])  # Google Cloud has no bar, still a label
+
+
+def test_openais_own_lines_take_no_counterpartys_colour(tables):
+    spec = charts.cash_chart(tables["openai_funding"], ink="#333333").to_dict()
+    colours = set(spec["layer"][0]["encoding"]["color"]["scale"]["range"])
+    assert not colours & set(charts.COUNTERPARTY_COLOURS.values())
+    assert spec["layer"][0]["encoding"]["strokeDash"]["scale"]["domain"] == list(charts.CASH_MEASURES.values())
+    # The AWS expansion and Stargate no longer share a pale yellow.
+    assert charts.COUNTERPARTY_COLOURS["Stargate (OpenAI's equity)"] == "#EE6677"
+
+
+def test_the_loss_charts_subtitle_names_the_colour_it_draws():
+    from ui import what_moved
+
+    spec = what_moved.risk_chart(pd.DataFrame({"measure": ["x"], "loss_usd_bn": [1.0]})).to_dict()
+    assert charts.OUT_COLOUR == "#D55E00" and "(orange)" in " ".join(spec["title"]["subtitle"])
+    assert "red" not in " ".join(spec["title"]["subtitle"])
+
+
+def test_the_scenario_chart_marks_a_result_at_zero_and_draws_no_yellow():
+    from ui import analysis_charts
+
+    frame = pd.DataFrame({"label": ["NPV", "NPV"], "scenario_title": ["Base", "As announced"],
+                          "amount_usd_bn": [0.0, 10.0]})
+    spec = analysis_charts.scenario_results_chart(frame).to_dict()
+    bars, ends = spec["layer"]
+    assert ends["mark"]["type"] == "tick"  # a scenario at zero has no bar, but its tick
+    assert "#F0E442" not in analysis_charts.SCENARIO_COLOURS  # Okabe-Ito's yellow all but vanished on white
+    assert bars["mark"]["type"] == "bar"

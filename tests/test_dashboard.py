@@ -3,6 +3,7 @@ presets set the scenario, a bad link says what it ignored, downloads are the mod
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -621,3 +622,62 @@ def test_money_assumptions_read_as_money():
     assert fmt.readable_value(SPECS["outside_funding_usd_bn_per_year"], 10.0) == "$10B per year"
     assert fmt.readable_value(SPECS["revenue_share_cap_usd_bn"], 38.0) == "$38B"
     assert fmt.readable_value(SPECS["gpu_usd_bn_per_gw"], 15.5) == "$15.5B per GW"
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """Each chart's title, its lines joined."""
+    titles = [json.loads(element.proto.spec).get("title", {}).get("text", "") for element in
+              at.get("vega_lite_chart")]
+    return [" ".join(title) if isinstance(title, list) else title for title in titles]
+
+
+def test_at_the_reported_terms_the_loss_chart_gives_way_to_a_sentence():
+    at = app()
+    assert not at.exception
+    assert any("No loss against the reported terms" in caption.value for caption in at.caption)
+    assert not [title for title in chart_titles(at) if title.startswith("What Microsoft loses")]
+    at = app({"openai_revenue_vs_plan": "0.6"})  # a loss: the chart is back, the sentence gone
+    assert [title for title in chart_titles(at) if title.startswith("What Microsoft loses")]
+    assert not any("No loss against the reported terms" in caption.value for caption in at.caption)
+
+
+def test_a_written_off_stake_is_said_in_words_and_revenue_at_risk_sits_beside_the_margin_on_it():
+    at = app(query_pairs(load_presets()["breakup"].scenario))
+    assert not at.exception
+    text = " ".join(markdown.value for markdown in at.markdown).replace("\\$", "$")
+    assert "$13.0B has been written off" in text and "stake worth $0.0B" not in text
+    labels = [metric.label for metric in at.metric]
+    margin = labels.index("Azure margin at risk")
+    assert labels[margin - 1] == "At-risk Azure revenue"
+
+
+def test_a_link_with_many_changes_shows_three_chips_and_the_rest_behind_one_button():
+    from ui.what_moved import CHIPS_SHOWN
+
+    at = app(query_pairs(load_presets()["breakup"].scenario))  # eight assumptions changed
+    (more,) = at.get("popover")
+    assert more.proto.popover.label == f"and {8 - CHIPS_SHOWN} more"
+    # Every one can still be put back: the rest are in the popover.
+    assert len([button for button in at.button if button.key.startswith("_chip_")]) == 8
+    assert len([button for button in more.button if button.key.startswith("_chip_")]) == 8 - CHIPS_SHOWN
+
+
+def test_the_revenue_share_cards_show_their_change_from_the_reported_terms():
+    at = app({"revenue_share_cap_usd_bn": "20"})
+    at.switch_page("views/revenue_share.py").run()
+    assert not at.exception
+    shown = cards(at)
+    assert shown["Cap from 2026"] == ("$20.0B", "-$18.0B")
+    assert [label for label in ("Revenue share received", "To come", "Cap binds in (year)")
+            if shown[label][1] is None] == []
+
+
+def test_monte_carlo_cards_use_the_charts_percentiles():
+    at = app()
+    at.switch_page("views/monte_carlo.py").run()
+    assert not at.exception
+    labels = [metric.label for metric in at.metric]
+    assert {"NPV, P10", "NPV, P50", "NPV, P90", "NPV, mean"} <= set(labels)
+    assert not [label for label in labels if "P5" in label.replace("P50", "")]
+    assert {"P(a funding gap in some year)", "Funding gap, all years, P95"} <= set(labels)
+    assert any("95th percentile" in caption.value for caption in at.caption)  # why the risk cards differ

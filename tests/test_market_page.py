@@ -281,13 +281,17 @@ def test_price_chart_spec_has_titles_units_tooltips_and_a_category_legend(snapsh
     spec = mc.price_chart(snapshot, marks, subtitle="Prices: live, 2 min ago").to_dict()
     assert spec["title"]["text"] == "MSFT share price and the deal's events"
     assert "Prices: live, 2 min ago" in spec["title"]["subtitle"]
-    line, rules, points = _layers(spec)
+    line, rules, points, minor = _layers(spec)
     assert line["encoding"]["y"]["title"] == "MSFT close (USD per share)"
     assert line["encoding"]["x"]["title"] == "Date"
     assert rules["mark"]["type"] == "rule" and points["mark"]["type"] == "point"
+    # The deal's own events on the line; the rest as ticks along the top, so late 2025 does not pile up.
+    assert minor["mark"]["type"] == "tick" and minor["encoding"]["y"] == {"value": 7}
+    assert "'tranche'" in points["transform"][0]["filter"] and minor["transform"][0]["filter"].startswith("!(")
     for field in ("label", "date_shown", "category_label", "explanation", "source"):
         assert field in _tooltip_fields(points)
         assert field in _tooltip_fields(rules)
+        assert field in _tooltip_fields(minor)
     colour = points["encoding"]["color"]
     assert colour["scale"]["domain"] == list(mc.CATEGORY_LABELS.values())
     assert colour["legend"]["title"] == "Event"

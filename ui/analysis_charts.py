@@ -10,11 +10,12 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
+from ui.charts import IN_COLOUR, LINE_COLOUR, OUT_COLOUR, ROW_STEP_PX, TOTAL_COLOUR, chart_title, rows_axis
 from ui.figure import Figure, data, figure
 
-# One colour a scenario column (Okabe-Ito, colour-blind safe, readable on light and dark).
-SCENARIO_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
+# One colour a scenario column (Okabe-Ito, colour-blind safe, readable on light and dark; Tol's purple
+# in place of Okabe-Ito's yellow, which all but vanished on a white page).
+SCENARIO_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#AA4499", "#999999"]
 
 LOW_COLOUR, HIGH_COLOUR = "#D55E00", "#0072B2"
 
@@ -44,10 +45,7 @@ def tornado_frame(tornado: pd.DataFrame, outcome: str, top: int | None = None) -
 def _tornado_structure(outcome_label: str, unit: str, height: int) -> alt.LayerChart:
     bars = alt.Chart(data("tornado")).mark_bar().encode(
         # Widest swing on top: the table's rank, so the structure does not change with the order.
-        # Labels up to 170 px: on a phone the plot keeps half the width (a longer name ends in "…",
-        # and the tooltip and the table below give it whole).
-        y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=170)),
+        y=rows_axis("label:N", alt.EncodingSortField(field="rank", op="min", order="ascending")),
         x=alt.X("outcome_at:Q", title=f"{outcome_label} ({unit})", scale=alt.Scale(zero=False)),
         x2=alt.X2("outcome_now:Q"),
         color=alt.Color(
@@ -81,8 +79,8 @@ def _tornado_structure(outcome_label: str, unit: str, height: int) -> alt.LayerC
     ).properties(height=height)
 
 
-# Every bar named: Vega drops every other axis label once rows are shorter than a label.
-TORNADO_ROW_PX = 22
+# Every bar named, above it (ui.charts.rows_axis).
+TORNADO_ROW_PX = ROW_STEP_PX
 
 
 def tornado_height(rows: int) -> int:
@@ -278,8 +276,8 @@ def histogram_chart(histogram: pd.DataFrame, percentiles: pd.DataFrame, outcome:
     return figure(_histogram_structure, (label,), bins=bins, marks=marks)
 
 
-def _scenario_results_structure(scenarios: tuple[str, ...]) -> alt.Chart:
-    return alt.Chart(data("results")).mark_bar().encode(
+def _scenario_results_structure(scenarios: tuple[str, ...]) -> alt.LayerChart:
+    base = alt.Chart(data("results")).encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
         yOffset=alt.YOffset("scenario_title:N", sort=list(scenarios)),
         x=alt.X("amount_usd_bn:Q", title="USD bn"),
@@ -289,7 +287,11 @@ def _scenario_results_structure(scenarios: tuple[str, ...]) -> alt.Chart:
                                           columns=alt.ExprRef("max(1, floor(width / 130))"))),
         tooltip=[alt.Tooltip("scenario_title:N", title="Scenario"), alt.Tooltip("label:N", title="Result"),
                  alt.Tooltip("amount_usd_bn:Q", title="USD bn", format=",.1f")],
-    ).properties(title=chart_title("The key results, scenario by scenario", " "), height=alt.Step(11))
+    )
+    # A mark at each bar's end, so that a scenario at zero (no bar) still shows where it is.
+    ends = base.mark_tick(thickness=2, size=10)
+    return alt.layer(base.mark_bar(), ends).properties(
+        title=chart_title("The key results, scenario by scenario", " "), height=alt.Step(11))
 
 
 def scenario_results_chart(frame: pd.DataFrame) -> Figure:
@@ -312,8 +314,7 @@ def _drivers_structure(height: int) -> alt.Chart:
         )
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"), title=None,
-                    axis=alt.Axis(labelLimit=200)),
+            y=rows_axis("label:N", alt.EncodingSortField(field="rank", op="min", order="ascending")),
             x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV"),
             # The subtitle says what the colours mean: a legend would not fit beside a phone's bars.
             color=alt.Color("direction:N",
@@ -367,7 +368,7 @@ def _correlation_structure() -> alt.LayerChart:
     tooltip = [alt.Tooltip("row_label:N", title="Assumption"), alt.Tooltip("column_label:N", title="With"),
                alt.Tooltip("correlation:Q", title="Correlation of normal scores", format="+.2f")]
     # Numbered labels sort in their own order (zero-padded past nine), with no sort field to send.
-    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=170, labelOverlap=False))
+    y = rows_axis("row:N", "ascending")
     x = alt.X("column:N", title="With (number of the row)",
               axis=alt.Axis(labelAngle=0, labelOverlap=False, orient="top"))
     rects = base.mark_rect().encode(
@@ -383,7 +384,7 @@ def _correlation_structure() -> alt.LayerChart:
     return alt.layer(rects, text, title=_title(
         "Correlations used in this run",
         "Correlation of the normal scores of the Gaussian copula; blank: drawn independently",
-    )).resolve_scale(color="independent").properties(height=300)
+    )).resolve_scale(color="independent").properties(height=alt.Step(ROW_STEP_PX))
 
 
 def correlation_chart(correlations: pd.DataFrame) -> Figure:

@@ -33,7 +33,7 @@ _PALETTE = (
     "#E69F00",  # orange: AWS
     "#F0C05A",  # light orange: the AWS expansion, next to its parent deal
     "#CC79A7",  # reddish purple: Cerebras
-    "#DDCC77",  # sand: Stargate
+    "#EE6677",  # Tol rose: Stargate (apart from the AWS expansion's light orange)
     "#999933",  # olive: NVIDIA
     "#AA4499",  # Tol purple: AMD
     "#882255",  # Tol wine: Broadcom
@@ -87,6 +87,22 @@ def chart_title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start", subtitleColor="#8A8F98")
 
 
+# Horizontal bars with each row's name written above its bar, from the plot's left edge: as labels to
+# the left of the plot, long names took most of a phone's width from the bars, or ended in "…". A row
+# is ROW_STEP_PX high, half of it the bar, the other half the gap its name is written in.
+ROW_STEP_PX = 44
+_ROW_BAND = 0.5
+
+
+def rows_axis(field: str, sort) -> alt.Y:
+    """A y encoding whose labels sit above each row's bar (or cells), across the plot's whole width
+    (a name longer than the plot ends in "…"; the tooltip gives it whole)."""
+    return alt.Y(field, sort=sort, title=None, scale=alt.Scale(paddingInner=1 - _ROW_BAND, paddingOuter=0.6),
+                 axis=alt.Axis(labelAlign="left", labelBaseline="bottom", labelPadding=0, labelBound=False,
+                               labelOffset=-(ROW_STEP_PX * _ROW_BAND / 2 + 2), labelOverlap=False,
+                               labelFontSize=12, labelLimit=alt.ExprRef("width"), ticks=False, domain=False))
+
+
 def _year_axis() -> alt.X:
     return alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0))
 
@@ -114,7 +130,7 @@ def bridge_frame(cash_flows: pd.DataFrame) -> pd.DataFrame:
 
 def _bridge_structure(steps: tuple[str, ...]) -> alt.LayerChart:
     base = alt.Chart(data("bridge"))
-    y = alt.Y("step:N", sort=list(steps), title=None, axis=alt.Axis(labelLimit=260))
+    y = rows_axis("step:N", list(steps))
     bars = base.mark_bar().encode(
         y=y,
         x=alt.X("start_usd_bn:Q", title="Cumulative position (USD bn)"),
@@ -133,7 +149,7 @@ def _bridge_structure(steps: tuple[str, ...]) -> alt.LayerChart:
         text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
     ).transform_calculate(label_at_usd_bn="max(datum.start_usd_bn, datum.end_usd_bn)")
     title = chart_title("From invested capital to net position", " ")
-    return alt.layer(bars, labels, title=title).properties(height=320)
+    return alt.layer(bars, labels, title=title).properties(height=alt.Step(ROW_STEP_PX))
 
 
 def bridge_chart(bridge: pd.DataFrame, horizon_year: int) -> Figure:
@@ -402,15 +418,22 @@ def shortfall_chart(commitments: pd.DataFrame) -> Figure:
                   commitments=commitments)
 
 
-def _cash_structure() -> alt.LayerChart:
+# OpenAI's own measures, in colours no counterparty has: cash in the page's ink (solid), its burn in
+# ink dashed, and what it leaves unpaid in magenta, the one colour that stands out.
+UNPAID_COLOUR = "#EE3377"
+
+
+def _cash_structure(ink: str) -> alt.LayerChart:
     tooltip = [alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("measure:N", title="Measure"),
                alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f")]
+    domain = list(CASH_MEASURES.values())
     lines = alt.Chart(data("cash")).mark_line(point=True).encode(
         x=_year_axis(), y=alt.Y("amount_usd_bn:Q", title="USD bn"),
-        color=alt.Color("measure:N", title=None, legend=_legend(),
-                        scale=alt.Scale(domain=list(CASH_MEASURES.values()),
-                                        range=[OUT_COLOUR, TOTAL_COLOUR, LINE_COLOUR])),
+        color=alt.Color("measure:N", title=None, legend=_legend(symbolType="stroke"),
+                        scale=alt.Scale(domain=domain, range=[ink, ink, UNPAID_COLOUR])),
+        strokeDash=alt.StrokeDash("measure:N", title=None, legend=_legend(symbolType="stroke"),
+                                  scale=alt.Scale(domain=domain, range=[[6, 3], [1, 0], [1, 0]])),
         tooltip=tooltip)
     zero = alt.Chart(data("zero")).mark_rule(color="#8A8F98").encode(y=alt.Y("amount_usd_bn:Q", title="USD bn"))
     return alt.layer(lines, zero, title=chart_title(
@@ -423,36 +446,50 @@ CASH_MEASURES = {"burn_before_financing_usd_bn": "Cash burn", "cash_end_usd_bn":
                  "funding_gap_usd_bn": "Unpaid commitments"}
 
 
-def cash_chart(funding: pd.DataFrame) -> Figure:
+def cash_chart(funding: pd.DataFrame, ink: str = "#333333") -> Figure:
     """OpenAI's burn, its cash and its funding gap by year."""
     cash = funding.melt(id_vars=["year"], value_vars=list(CASH_MEASURES), var_name="measure",
                         value_name="amount_usd_bn").dropna()
     cash["measure"] = cash["measure"].map(CASH_MEASURES)
-    return figure(_cash_structure, cash=cash, zero=pd.DataFrame({"amount_usd_bn": [0.0]}))
+    return figure(_cash_structure, (ink,), cash=cash, zero=pd.DataFrame({"amount_usd_bn": [0.0]}))
 
 
 def _commitment_share_structure(order: tuple[str, ...]) -> alt.LayerChart:
     # Bars rather than a donut: every name reads in full, and shares compare by length. Largest
     # first by an explicit order: Vega-Lite drops a sort by field on a layered chart.
     base = alt.Chart(data("totals")).encode(
-        y=alt.Y("counterparty:N", title=None, sort=list(order), axis=alt.Axis(labelLimit=220)),
-        x=alt.X("total_usd_bn:Q", title="What OpenAI pays, whole contracts (USD bn)"),
+        y=rows_axis("counterparty:N", list(order)),
         tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"),
                  alt.Tooltip("total_usd_bn:Q", title="OpenAI pays (USD bn)", format=",.1f"),
                  alt.Tooltip("announced_usd_bn:Q", title="Announced (USD bn)", format=",.1f"),
-                 alt.Tooltip("share_of_total:Q", title="Share", format=".1%")],
+                 alt.Tooltip("share_of_total:Q", title="Share to the horizon", format=".1%")],
     )
-    bars = base.mark_bar().encode(color=alt.Color("counterparty:N", scale=counterparty_scale(), legend=None))
-    shares = base.mark_text(align="left", dx=4, color="#888888").encode(text=alt.Text("share_of_total:Q", format=".0%"))
-    return alt.layer(bars, shares, title=chart_title(
-        "Share of OpenAI's commitments", "What OpenAI itself pays, whole contracts; label: share to the horizon"),
-    ).properties(height=400)
+    x_title = "What OpenAI pays, whole contracts (USD bn)"
+    bars = base.mark_bar().encode(x=alt.X("total_usd_bn:Q", title=x_title),
+                                  color=alt.Color("counterparty:N", scale=counterparty_scale(), legend=None))
+    # A contract with no disclosed size has no bar, but still its label, at zero.
+    shares = base.mark_text(align="left", dx=4, color="#888888").encode(
+        x=alt.X("label_at_usd_bn:Q", title=x_title), text="share_text:N",
+    ).transform_calculate(
+        label_at_usd_bn="isValid(datum.total_usd_bn) ? datum.total_usd_bn : 0",
+        share_text="isValid(datum.total_usd_bn) ? format(datum.share_of_total, '.0%') : 'size not disclosed'",
+    )
+    return alt.layer(bars, shares, title=chart_title("Share of OpenAI's commitments", " ")
+                     ).properties(height=alt.Step(ROW_STEP_PX))
+
+
+AZURE = "Microsoft Azure"
 
 
 def commitment_share_chart(totals: pd.DataFrame) -> Figure:
-    """Each counterparty's whole contracts, largest first (one with no figure last)."""
+    """Each counterparty's whole contracts, largest first (one with no figure last); the subtitle
+    names what the shares are of, and Azure's parts together (Microsoft's position at a glance)."""
     totals = totals.sort_values("total_usd_bn", ascending=False, kind="stable", na_position="last")
-    return figure(_commitment_share_structure, (tuple(totals["counterparty"]),), totals=totals)
+    azure = totals.loc[totals["counterparty"].str.startswith(AZURE), "share_of_total"].sum()
+    subtitle = ("Bars: what OpenAI itself pays, whole contracts. Label: the counterparty's share of all "
+                "OpenAI pays under today's contracts to the horizon. "
+                f"Microsoft Azure, its three parts together: {azure:.0%}.")
+    return figure(_commitment_share_structure, (tuple(totals["counterparty"]),), totals=totals, subtitle=subtitle)
 
 
 # -- model check ---------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ CATEGORY_COLOURS = {
     "competition": "#56B4E9",
     "finances": "#999933",
 }
+# The deal's own events, drawn on the price line; the others are marked along the chart's top.
+MAJOR_CATEGORIES = ("tranche", "partnership", "recapitalization", "amendment")
 PRECISION_SHAPES = {"day": "circle", "month": "diamond", "year": "square"}
 # A mid grey: readable on white and on Streamlit's dark background, and quieter than the events.
 PRICE_LINE_COLOUR = "#8A8F98"
@@ -151,7 +153,12 @@ def price_chart(window: pd.DataFrame, marks: pd.DataFrame, subtitle: str = "") -
         events = alt.Chart(marks)
         rules = events.mark_rule(strokeDash=[2, 3], opacity=0.45).encode(
             x=alt.X("chart_date:T", title="Date"), color=_category_colour(), tooltip=tooltip)
-        points = events.mark_point(filled=True, size=110, opacity=1, stroke="#FFFFFF", strokeWidth=1).encode(
+        # The deal's own events as points on the line; the rest (commitments, competition, OpenAI's
+        # finances), many of them weeks apart in late 2025, as small marks along the plot's top, where
+        # they no longer pile up on the line.
+        major = f"indexof({list(MAJOR_CATEGORIES)!r}, datum.category) >= 0"
+        points = events.transform_filter(major).mark_point(
+            filled=True, size=110, opacity=1, stroke="#FFFFFF", strokeWidth=1).encode(
             x=alt.X("chart_date:T", title="Date"),
             y=alt.Y("close_usd:Q", title="MSFT close (USD per share)"),
             color=_category_colour(),
@@ -162,10 +169,14 @@ def price_chart(window: pd.DataFrame, marks: pd.DataFrame, subtitle: str = "") -
                                               symbolFillColor=PRICE_LINE_COLOUR, symbolStrokeWidth=0)),
             tooltip=tooltip,
         )
-        layers += [rules, points]
+        minor = events.transform_filter(f"!({major})").mark_tick(thickness=3, size=14, opacity=1).encode(
+            x=alt.X("chart_date:T", title="Date"), y=alt.value(7), color=_category_colour(), tooltip=tooltip)
+        layers += [rules, points, minor]
     first, last = (frame["date"].iloc[0].date(), frame["date"].iloc[-1].date()) if len(frame) else (None, None)
     span = f"Daily close as traded, {first} to {last}" if first else "No prices"
-    hint = "Hover a point, or see the list below." if not marks.empty else "No deal event in this range."
+    hint = ("Points on the line: the deal's own events; marks along the top: compute deals, competition and "
+            "OpenAI's finances. Hover one, or see the list below." if not marks.empty else
+            "No deal event in this range.")
     lines = [f"{span}. {hint}", subtitle] if subtitle else [f"{span}. {hint}"]
     return alt.layer(*layers, title=_title("MSFT share price and the deal's events", lines),
                      ).properties(height=400, padding=_PADDING, autosize=STREAMLIT_AUTOSIZE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -80,15 +81,34 @@ def derived_note(text: str) -> None:
     st.caption(f":material/calculate: **Derived.** {money_markdown(text)}")
 
 
+# Cards in a row share its width equally, whatever their text; on a phone a label wraps onto a second
+# line (a change too) and a value is drawn smaller, where Streamlit would cut both with "…" (a card is ~170 px wide).
+_CARD_STYLE = """<style>
+[class*="st-key-_cards_"] > div { flex: 1 1 0 !important; min-width: 0 !important; }
+[class*="st-key-_cards_"] [data-testid="stMetricLabel"] *,
+[class*="st-key-_cards_"] [data-testid="stMetricDelta"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+@media (max-width: 640px) {
+  [class*="st-key-_cards_"] [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+  [class*="st-key-_cards_"] [data-testid="stMetricValue"] * { overflow: visible !important;
+    text-overflow: clip !important; }
+}
+</style>"""
+
+
 def metric_row(cards: list[tuple]) -> None:
-    """Four headline cards, each (label, value, help) or (label, value, help, delta, delta colour):
-    four across on a desktop, two by two on a phone.
+    """Headline cards (four, or any even number), each (label, value, help) or (label, value, help,
+    delta, delta colour): all across on a desktop, two by two on a phone, every card as wide as the next.
 
     Streamlit stacks columns one above the other on a narrow screen. Each half is a horizontal
-    container that never wraps, so the two halves stack as two rows of two cards on a phone
-    instead of four full-width ones."""
-    for half, pair in zip(st.columns(2), (cards[:2], cards[2:]), strict=True):
-        with half, st.container(horizontal=True, wrap=False):
+    container that never wraps, so the two halves stack as rows of two cards on a phone instead of
+    full-width ones."""
+    st.html(_CARD_STYLE)
+    middle = (len(cards) + 1) // 2
+    # A key per row (from its labels, so it is the same on every rerun) for the style above.
+    row = zlib.crc32("|".join(str(card[0]) for card in cards).encode())
+    for index, (half, pair) in enumerate(zip(st.columns(2), (cards[:middle], cards[middle:]), strict=True)):
+        with half, st.container(horizontal=True, wrap=False, key=f"_cards_{row}_{index}"):
             for label, value, help_text, *delta in pair:
                 text, colour = (delta + [None, "off"])[:2]
                 st.metric(label, value, help=help_text, border=True, delta=text, delta_color=colour or "off",

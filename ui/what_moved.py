@@ -14,7 +14,7 @@ from model.analysis.sensitivity import OUTCOMES
 from model.numbers import Kind, is_missing
 from model.scenario import SPECS, Scenario, changed_specs
 from ui import format as fmt
-from ui.charts import IN_COLOUR, OUT_COLOUR, TOTAL_COLOUR, chart_title
+from ui.charts import IN_COLOUR, OUT_COLOUR, ROW_STEP_PX, TOTAL_COLOUR, chart_title, rows_axis
 from ui.controls import reset_one
 from ui.figure import Figure, data, figure
 from ui.format import readable_value
@@ -24,11 +24,16 @@ from ui.page import money_markdown
 # A chip's text may shrink below its natural width and wrap inside the column, with a margin on the
 # right: Streamlit sizes an element in a horizontal container to its content, which on a 390 px phone
 # pushes a long chip's text past the screen's edge.
+# On a phone, in a page's first screen (a container keyed ``_first_screen``), the chips come after
+# the headline cards: above them, a link with many changes pushed every card below the first screen.
 _CHIP_STYLE = """<style>
 [class*="st-key-_chip_box_"] { max-width: 100%; padding-right: 0.5rem; }
 [class*="st-key-_chip_box_"] > .stElementContainer:has(.stMarkdown) { flex: 0 1 auto; min-width: 0; }
 [class*="st-key-_chip_box_"] .stMarkdown span { padding: 0.1rem 0.4rem; border-radius: 0.4rem;
   overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  .st-key-_first_screen > [data-testid="stLayoutWrapper"]:has(> .st-key-_chips_section) { order: 1; }
+}
 </style>"""
 LAST_VIEW_STATE = "_last_view"
 LAST_CHANGE_STATE = "_last_change"
@@ -68,21 +73,34 @@ def changed_chips(scenario: Scenario) -> None:
     if not changed:
         st.caption(":material/check_circle: Every assumption is at the reported terms.")
         return
-    st.caption(f"**{len(changed)} assumption{'s' if len(changed) != 1 else ''} changed from the reported "
-               "terms**; :material/undo: puts one back:")
-    st.html(_CHIP_STYLE)
-    with st.container(horizontal=True, key="_changed_chips", gap="small"):
-        for spec in changed:
-            now = readable_value(spec, getattr(scenario, spec.name))
-            reported = readable_value(spec, spec.default)
-            # A chip: its reset first, then its text, which wraps on a phone beside the reset.
-            with st.container(horizontal=True, width="content", gap=None, wrap=False,
-                              vertical_alignment="center", key=f"_chip_box_{spec.name}"):
-                st.button("", key=f"_chip_{spec.name}", icon=":material/undo:", on_click=reset_one,
-                          args=(spec.name,), help=f"Put {spec.label} back to the reported terms: {reported}",
-                          type="tertiary")
-                st.markdown(f":blue-background[**{markdown_text(spec.label)}** {markdown_text(now)} "
-                            f"(reported {markdown_text(reported)})]", width="content")
+    with st.container(key="_chips_section"):
+        st.caption(f"**{len(changed)} assumption{'s' if len(changed) != 1 else ''} changed from the reported "
+                   "terms**; :material/undo: puts one back:")
+        st.html(_CHIP_STYLE)
+        with st.container(horizontal=True, key="_changed_chips", gap="small"):
+            for spec in changed[:CHIPS_SHOWN]:
+                _chip(spec, scenario)
+            # The rest behind one button: eight chips filled a phone's screen.
+            if len(changed) > CHIPS_SHOWN:
+                with st.popover(f"and {len(changed) - CHIPS_SHOWN} more", type="tertiary"):
+                    for spec in changed[CHIPS_SHOWN:]:
+                        _chip(spec, scenario)
+
+
+CHIPS_SHOWN = 3
+
+
+def _chip(spec, scenario: Scenario) -> None:
+    """One changed assumption: its reset first, then its text, which wraps on a phone beside the reset."""
+    now = readable_value(spec, getattr(scenario, spec.name))
+    reported = readable_value(spec, spec.default)
+    with st.container(horizontal=True, width="content", gap=None, wrap=False,
+                      vertical_alignment="center", key=f"_chip_box_{spec.name}"):
+        st.button("", key=f"_chip_{spec.name}", icon=":material/undo:", on_click=reset_one,
+                  args=(spec.name,), help=f"Put {spec.label} back to the reported terms: {reported}",
+                  type="tertiary")
+        st.markdown(f":blue-background[**{markdown_text(spec.label)}** {markdown_text(now)} "
+                    f"(reported {markdown_text(reported)})]", width="content")
 
 
 # -- each figure against the reported terms ------------------------------------------------------------
@@ -194,7 +212,7 @@ def attribution_frame(attribution: Attribution, outcome: str) -> pd.DataFrame:
 
 def _attribution_structure(steps: tuple[str, ...], outcome_label: str) -> alt.LayerChart:
     base = alt.Chart(data("steps"))
-    y = alt.Y("step:N", sort=list(steps), title=None, axis=alt.Axis(labelLimit=220))
+    y = rows_axis("step:N", list(steps))
     x_title = f"{outcome_label} (USD bn)"
     bars = base.mark_bar().encode(
         y=y,
@@ -214,7 +232,7 @@ def _attribution_structure(steps: tuple[str, ...], outcome_label: str) -> alt.La
         text=alt.Text("amount_usd_bn:Q", format="+,.1f"),
     ).transform_calculate(label_at_usd_bn="max(datum.start_usd_bn, datum.end_usd_bn)")
     title = chart_title(f"Why {outcome_label} moved", " ")
-    return alt.layer(bars, labels, title=title).properties(height=alt.Step(28))
+    return alt.layer(bars, labels, title=title).properties(height=alt.Step(ROW_STEP_PX))
 
 
 def attribution_chart(frame: pd.DataFrame, outcome_label: str) -> Figure:
@@ -244,7 +262,7 @@ def largest_sentence(attribution: Attribution, outcome: str) -> str:
 
 def _risk_structure() -> alt.LayerChart:
     base = alt.Chart(data("risk"))
-    y = alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    y = rows_axis("measure:N", None)
     x = alt.X("loss_usd_bn:Q", title="Lost against the reported terms (USD bn)")
     bars = base.mark_bar().encode(
         y=y, x=x,
@@ -257,9 +275,9 @@ def _risk_structure() -> alt.LayerChart:
         text=alt.Text("loss_usd_bn:Q", format=",.1f"),
     ).transform_calculate(label_at_usd_bn="max(datum.loss_usd_bn, 0)")
     return alt.layer(bars, labels, title=chart_title("What Microsoft loses against the reported terms", " ")
-                     ).properties(height=alt.Step(34))
+                     ).properties(height=alt.Step(ROW_STEP_PX))
 
 
 def risk_chart(frame: pd.DataFrame) -> Figure:
     return figure(_risk_structure, (), risk=frame,
-                  subtitle="USD bn; a loss is positive (red), a gain negative (green)")
+                  subtitle="USD bn; a loss is positive (orange), a gain negative (green)")

@@ -35,10 +35,10 @@ def page() -> None:
             ("Announced", fmt.headline_usd_bn(totals["announced_usd_bn"].sum()),
              "The headline figures as announced, where there is one (GPU deals in gigawatts have none). "
              "They overlap: Stargate's $500B contains Oracle's sites."),
-            ("What OpenAI itself pays", fmt.headline_usd_bn(totals["total_usd_bn"].sum()),
+            ("OpenAI itself pays", fmt.headline_usd_bn(totals["total_usd_bn"].sum()),
              "Whole contracts as rent, its own chips and its Stargate equity (derived)."),
-            ("Funding gap, all years", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
-             "Committed bills OpenAI cannot pay. First gap: "
+            ("Funding gap", fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn),
+             "Committed bills OpenAI cannot pay, all years. First gap: "
              f"{fmt.year(metrics.first_funding_gap_year, never='never')}."),
             ("At-risk Azure revenue", fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn),
              "Microsoft's part of the unpaid bills: revenue, not value (its cost is the margin on it)."),
@@ -59,7 +59,7 @@ def page() -> None:
         chart(charts.commitments_chart(commitments, funding, ink=ink()), width="stretch")
     left, right = st.columns(2)
     with left, section("OpenAI's cash"):
-        chart(charts.cash_chart(funding), width="stretch")
+        chart(charts.cash_chart(funding, ink=ink()), width="stretch")
         cash = data.facts().openai.cash
         st.caption(money_markdown(f"The cash account starts from the {fmt.usd_bn(cash.cash_usd_bn, 0)} of cash "
                                   f"OpenAI reported on {cash.date} ({cash.source})."))

@@ -10,7 +10,7 @@ from model.scenario import SPECS
 from ui import analysis, data
 from ui import analysis_charts as charts
 from ui import format as fmt
-from ui.page import chart, header, page_content, section
+from ui.page import chart, header, metric_row, page_content, section
 from ui.state import current_scenario, linked_setting
 from ui.tables import dataframe, download_csv, table
 
@@ -38,7 +38,7 @@ def histogram(result: montecarlo.MonteCarlo) -> None:
 def npv_shortfall(result: montecarlo.MonteCarlo) -> None:
     left, right = st.columns([1, 2])
     amount = left.number_input(
-        "NPV below the reported terms' by more than (USD bn)", min_value=0.0, max_value=1000.0,
+        "NPV more than this below the reported terms' NPV (USD bn)", min_value=0.0, max_value=1000.0,
         value=montecarlo.DEFAULT_NPV_SHORTFALL_USD_BN, step=10.0, key="mc_npv_shortfall",
         help=f"The reported terms' NPV is {fmt.usd_bn(result.reported_npv_usd_bn)} (every assumption at its "
         "default).",
@@ -113,27 +113,30 @@ def edited_ranges(chosen: dict[str, montecarlo.Range]) -> dict[str, montecarlo.R
 
 def results(result: montecarlo.MonteCarlo, scenario) -> None:
     with section("the percentiles"):
-        cols = st.columns(3)
-        for column, statistic in zip(cols, ("p5", "p50", "p95"), strict=True):
-            value = montecarlo.percentile_value(result, "npv_usd_bn", statistic)
-            column.metric(f"NPV, {statistic.upper()}", fmt.usd_bn(value), border=True)
-        st.caption(
-            f"NPV P1 to P99: {fmt.usd_bn(montecarlo.percentile_value(result, 'npv_usd_bn', 'p1'))} to "
-            f"{fmt.usd_bn(montecarlo.percentile_value(result, 'npv_usd_bn', 'p99'))}; {result.method} draws."
-        )
+        # P10 and P90, as the fan chart's band and the histogram's marks; P1 to P99 in the caption.
+        npv = {statistic: montecarlo.percentile_value(result, "npv_usd_bn", statistic)
+               for statistic in ("p10", "p50", "p90", "mean", "p1", "p99")}
+        metric_row([(f"NPV, {name}", fmt.usd_bn(npv[statistic]), help_text) for statistic, name, help_text in (
+            ("p10", "P10", "10% of draws have a lower NPV."), ("p50", "P50", "The median draw."),
+            ("p90", "P90", "10% of draws have a higher NPV."), ("mean", "mean", "The average over the draws."))])
+        st.caption(f"NPV P1 to P99: {fmt.usd_bn(npv['p1'])} to {fmt.usd_bn(npv['p99'])}; {result.method} draws.")
     with section("the risk figures"):
         st.subheader("What a risk reader asks")
         npv_shortfall(result)
-        cols = st.columns(3)
-        cols[0].metric("P(stake keeps < 50% of its value)",
-                       f"{montecarlo.risk_value(result, 'probability_stake_keeps_under_half'):.1%}", border=True,
-                       help="Share of draws whose stake, as counted, is worth less than half its value under the "
-                       f"reported terms ({fmt.usd_bn(result.reported_stake_value_usd_bn)}).")
-        cols[1].metric("Funding gap, all years, P95", fmt.usd_bn(montecarlo.risk_value(result, "funding_gap_p95")),
-                       border=True, help="Committed bills OpenAI cannot pay, summed over the years; 95% of draws "
-                       "have less.")
-        cols[2].metric("At-risk Azure revenue, P95", fmt.usd_bn(montecarlo.risk_value(result, "at_risk_azure_p95")),
-                       border=True, help="Microsoft's part of the unpaid bills; 95% of draws have less.")
+        metric_row([
+            ("P(stake keeps < 50% of its value)",
+             f"{montecarlo.risk_value(result, 'probability_stake_keeps_under_half'):.1%}",
+             "Share of draws whose stake, as counted, is worth less than half its value under the "
+             f"reported terms ({fmt.usd_bn(result.reported_stake_value_usd_bn)})."),
+            ("P(a funding gap in some year)", f"{montecarlo.risk_value(result, 'probability_any_funding_gap'):.1%}",
+             "Share of draws in which OpenAI cannot pay its committed bills in at least one year."),
+            ("Funding gap, all years, P95", fmt.usd_bn(montecarlo.risk_value(result, "funding_gap_p95")),
+             "Committed bills OpenAI cannot pay, summed over the years; 95% of draws have less."),
+            ("At-risk Azure revenue, P95", fmt.usd_bn(montecarlo.risk_value(result, "at_risk_azure_p95")),
+             "Microsoft's part of the unpaid bills; 95% of draws have less."),
+        ])
+        st.caption("The risk figures take the 95th percentile, the bad case one draw in twenty reaches: "
+                   "a risk is read further into the tail than the P10 to P90 band of the charts.")
     with section("the lower tail's drivers"):
         drivers = result.drivers
         if len(drivers):

@@ -28,8 +28,12 @@ def scenario_name(scenario) -> str:
 def plain_words(result) -> str:
     """What the scenario means for Microsoft, in one sentence a shareholder can read."""
     metrics = result.metrics
-    stake = (f"Microsoft's {fmt.headline_usd_bn(metrics.invested_usd_bn)} has become a stake worth "
-             f"{fmt.headline_usd_bn(metrics.stake_value_usd_bn)} as this scenario values it")
+    invested = fmt.headline_usd_bn(metrics.invested_usd_bn)
+    if metrics.stake_value_usd_bn < 0.05:  # "$0.0B" as shown: nothing is left of the stake
+        stake = f"Microsoft's {invested} has been written off: this scenario values its stake at nothing"
+    else:
+        stake = (f"Microsoft's {invested} has become a stake worth "
+                 f"{fmt.headline_usd_bn(metrics.stake_value_usd_bn)} as this scenario values it")
     gap = fmt.headline_usd_bn(metrics.total_funding_gap_usd_bn)
     if metrics.total_funding_gap_usd_bn < 0.05:  # under $0.1B as shown: every bill paid, to the rounding
         bills = ("OpenAI pays every bill it has signed, so none of the "
@@ -126,18 +130,23 @@ def what_microsoft_risks(result, reported, attribution) -> None:
     metric_row([
         ("Value lost (NPV)", fmt.headline_usd_bn(npv_loss),
          "The reported terms' NPV less this scenario's, leaving out the part that comes from a different "
-         "discount rate or horizon (a way of valuing, not a loss)."),
+         f"discount rate or horizon (a way of valuing, not a loss); {fmt.usd(per_share)} per MSFT share."),
         ("After-tax profit lost", fmt.headline_usd_bn(profit_loss),
          f"Azure margin and net revenue share to {scenario.horizon_year}, undiscounted, after Microsoft's "
          f"{fmt.percent(scenario.msft_tax_rate, 0)} tax rate (an assumption), reported terms less this scenario."),
-        ("Value lost per MSFT share", fmt.usd(per_share),
-         "The value lost divided by Microsoft's shares outstanding."),
+        # Revenue at risk beside the margin on it: the first is what OpenAI cannot pay, the second what it costs.
+        what_moved.headline_card(
+            "at_risk_azure_revenue_usd_bn", metrics, reported.metrics,
+            "Microsoft's share of the bills OpenAI cannot pay: revenue, not value (the margin on it is beside)."),
         ("Azure margin at risk", fmt.headline_usd_bn(margin_at_risk),
          f"The margin on the {fmt.headline_usd_bn(metrics.at_risk_azure_revenue_usd_bn)} of Azure revenue OpenAI "
          f"cannot pay, at the assumed {fmt.percent(scenario.azure_margin, 0)} margin: revenue at risk is not "
          "value at risk."),
     ])
-    chart(what_moved.risk_chart(frame))
+    if frame["loss_usd_bn"].abs().max() < 0.05:  # nothing to draw: every measure rounds to $0.0B
+        st.caption(":material/check_circle: No loss against the reported terms on any of the three measures.")
+    else:
+        chart(what_moved.risk_chart(frame))
 
 
 @page_content
@@ -156,11 +165,14 @@ def page() -> None:
     reported_result = data.result(Scenario())
     reported = reported_result.metrics
 
-    with section("the scenario in a sentence"):
+    # The sentence, the changed assumptions and the headline cards: on a phone the cards come before
+    # the changes (ui.what_moved.changed_chips).
+    first_screen = st.container(key="_first_screen")
+    with first_screen, section("the scenario in a sentence"):
         st.markdown(plain_words(result))
         what_moved.changed_chips(scenario)
 
-    with section("the headline numbers"):
+    with first_screen, section("the headline numbers"):
         st.caption("Each card's change is against the reported terms (every assumption at its default).")
         valued = ("at the last round's price, counted today" if scenario.stake_valuation.value == "market_mark"
                   else "at the scenario's value of OpenAI, counted today")
@@ -256,11 +268,11 @@ def page() -> None:
             picks = [("stake_value_usd_bn", "Stake value"), ("npv_usd_bn", "NPV"),
                      ("npv_forward_contracts_usd_bn", "Contract NPV"),
                      ("invested_usd_bn", "Invested")]
-            for column, (metric, label) in zip(st.columns(len(picks)), picks, strict=True):
-                row = per_share.loc[metric]
-                column.metric(f"{label}, per MSFT share", fmt.usd(row["per_msft_share_usd"]),
-                              delta=f"{fmt.percent(row['share_of_msft_market_value'], 2)} of market value",
-                              delta_color="off", delta_arrow="off", border=True)
+            metric_row([
+                (f"{label}, per MSFT share", fmt.usd(per_share.loc[metric, "per_msft_share_usd"]), None,
+                 f"{fmt.percent(per_share.loc[metric, 'share_of_msft_market_value'], 2)} of market value", "off")
+                for metric, label in picks
+            ])
 
     left, right = st.columns(2)
     with left, section("the bridge from invested capital to net position"):

@@ -2,10 +2,17 @@
 
 import streamlit as st
 
-from ui import charts
+from model.scenario import Scenario
+from ui import charts, data, what_moved
 from ui import format as fmt
 from ui.page import assumption_note, chart, header, metric_row, model_result, page_content, rate_path_text, section
 from ui.tables import table
+
+
+def cap_binds_year(revenue_share) -> int | None:
+    """The first year the cap stops the payments; None if it never does."""
+    binding = revenue_share.loc[revenue_share["cap_binds"].astype(bool), "year"]
+    return int(binding.min()) if len(binding) else None
 
 
 @page_content
@@ -16,16 +23,24 @@ def page() -> None:
     metrics, scenario = result.metrics, result.scenario
     revenue_share = result.tables["revenue_share"]
 
+    # The reported terms' run (cached): what every card's change is against, as on the Overview.
+    reported_result = data.result(Scenario())
+    reported = reported_result.metrics
+
     with section("the revenue share figures"):
-        binding = revenue_share.loc[revenue_share["cap_binds"].astype(bool), "year"]
+        st.caption("Each card's change is against the reported terms (every assumption at its default).")
+        card, to_come = what_moved.card, "revenue_share_to_come_usd_bn"
         metric_row([
-            ("Received so far", fmt.headline_usd_bn(metrics.revenue_share_received_usd_bn),
-             "Derived from OpenAI's revenue; 2026 is modelled, so it follows the scenario."),
-            ("To come", fmt.headline_usd_bn(metrics.revenue_share_to_come_usd_bn), "Under the cap, to its end year."),
-            ("Cap from 2026", fmt.headline_usd_bn(scenario.revenue_share_cap_usd_bn),
-             "The total Microsoft can receive."),
-            ("Cap binds in (year)", fmt.year(binding.min() if len(binding) else None, never="never"),
-             "The first year the cap stops the payments."),
+            what_moved.headline_card("revenue_share_received_usd_bn", metrics, reported,
+                                     "Derived from OpenAI's revenue; 2026 is modelled, so it follows the scenario."),
+            card("To come", fmt.headline_usd_bn(metrics.revenue_share_to_come_usd_bn),
+                 "Under the cap, to its end year.", "usd_bn", getattr(metrics, to_come), getattr(reported, to_come)),
+            card("Cap from 2026", fmt.headline_usd_bn(scenario.revenue_share_cap_usd_bn),
+                 "The total Microsoft can receive.", "usd_bn", scenario.revenue_share_cap_usd_bn,
+                 reported_result.scenario.revenue_share_cap_usd_bn),
+            card("Cap binds in (year)", fmt.year(cap_binds_year(revenue_share), never="never"),
+                 "The first year the cap stops the payments.", "year", cap_binds_year(revenue_share),
+                 cap_binds_year(reported_result.tables["revenue_share"]), higher_is_better=True),
         ])
         assumption_note(
             f"{rate_path_text(scenario)}; total from 2026 capped at "
