@@ -125,5 +125,5 @@ def test_monte_carlo_link_gives_the_same_numbers(facts):
     assert at.query_params["mc_draws"] == "500" and at.query_params["mc_seed"] == "3"
     shown = {m.label: m.value for m in at.metric}
     expected = run_monte_carlo(Scenario(), facts, date.today(), draws=500, seed=3)
-    assert shown["NPV, P50"] == fmt.usd_bn(percentile_value(expected, "npv_usd_bn", "p50"))
+    assert shown["NPV, P50"] == fmt.headline_usd_bn(percentile_value(expected, "npv_usd_bn", "p50"))
     assert not at.warning, [w.value for w in at.warning]

@@ -40,12 +40,12 @@ def npv_shortfall(result: montecarlo.MonteCarlo) -> None:
     amount = left.number_input(
         "NPV more than this below the reported terms' NPV (USD bn)", min_value=0.0, max_value=1000.0,
         value=montecarlo.DEFAULT_NPV_SHORTFALL_USD_BN, step=10.0, key="mc_npv_shortfall",
-        help=f"The reported terms' NPV is {fmt.usd_bn(result.reported_npv_usd_bn)} (every assumption at its "
+        help=f"The reported terms' NPV is {fmt.headline_usd_bn(result.reported_npv_usd_bn)} (every assumption at its "
         "default).",
     )
     chance = montecarlo.probability_npv_below_reported(result, float(amount))
     right.metric(
-        f"P(NPV < {fmt.usd_bn(result.reported_npv_usd_bn - float(amount))})", f"{chance:.1%}", border=True,
+        f"P(NPV < {fmt.headline_usd_bn(result.reported_npv_usd_bn - float(amount))})", f"{chance:.1%}", border=True,
         help="Share of the draws whose NPV ends below the reported terms' NPV by more than the chosen amount.",
     )
 
@@ -81,9 +81,10 @@ def settings_row() -> analysis.MonteCarloSettings:
 def edited_ranges(chosen: dict[str, montecarlo.Range]) -> dict[str, montecarlo.Range]:
     with st.expander("Ranges from the record (edit to narrow or widen one assumption)", icon=":material/tune:"):
         st.caption(
-            "Each range with its reason and source (data/ranges.yaml; basis 'assumption' marks a judgement). The "
-            "draw centres on the most likely value, or on the sidebar's value once you move it. Edits here apply "
-            "to this session only; the link keeps the method, draws, seed, width and reported-terms choice."
+            "Each range with its reason and source (basis 'assumption' marks a judgement, 'record' a reported "
+            "span). The draw centres on the most likely value, or on the sidebar's value once you move it. "
+            "Edits here apply to this session only; the link keeps the method, draws, seed, width and "
+            "reported-terms choice."
         )
         frame = montecarlo.ranges_frame(chosen)
         edited = st.data_editor(
@@ -116,7 +117,7 @@ def results(result: montecarlo.MonteCarlo, scenario) -> None:
         # P10 and P90, as the fan chart's band and the histogram's marks; P1 to P99 in the caption.
         npv = {statistic: montecarlo.percentile_value(result, "npv_usd_bn", statistic)
                for statistic in ("p10", "p50", "p90", "mean", "p1", "p99")}
-        metric_row([(f"NPV, {name}", fmt.usd_bn(npv[statistic]), help_text) for statistic, name, help_text in (
+        metric_row([(f"NPV, {name}", fmt.headline_usd_bn(npv[statistic]), help_text) for statistic, name, help_text in (
             ("p10", "P10", "10% of draws have a lower NPV."), ("p50", "P50", "The median draw."),
             ("p90", "P90", "10% of draws have a higher NPV."), ("mean", "mean", "The average over the draws."))])
         st.caption(f"NPV P1 to P99: {fmt.usd_bn(npv['p1'])} to {fmt.usd_bn(npv['p99'])}; {result.method} draws.")
@@ -127,12 +128,12 @@ def results(result: montecarlo.MonteCarlo, scenario) -> None:
             ("P(stake keeps < 50% of its value)",
              f"{montecarlo.risk_value(result, 'probability_stake_keeps_under_half'):.1%}",
              "Share of draws whose stake, as counted, is worth less than half its value under the "
-             f"reported terms ({fmt.usd_bn(result.reported_stake_value_usd_bn)})."),
+             f"reported terms ({fmt.headline_usd_bn(result.reported_stake_value_usd_bn)})."),
             ("P(a funding gap in some year)", f"{montecarlo.risk_value(result, 'probability_any_funding_gap'):.1%}",
              "Share of draws in which OpenAI cannot pay its committed bills in at least one year."),
-            ("Funding gap, all years, P95", fmt.usd_bn(montecarlo.risk_value(result, "funding_gap_p95")),
+            ("Funding gap, all years, P95", fmt.headline_usd_bn(montecarlo.risk_value(result, "funding_gap_p95")),
              "Committed bills OpenAI cannot pay, summed over the years; 95% of draws have less."),
-            ("At-risk Azure revenue, P95", fmt.usd_bn(montecarlo.risk_value(result, "at_risk_azure_p95")),
+            ("At-risk Azure revenue, P95", fmt.headline_usd_bn(montecarlo.risk_value(result, "at_risk_azure_p95")),
              "Microsoft's part of the unpaid bills; 95% of draws have less."),
         ])
         st.caption("The risk figures take the 95th percentile, the bad case one draw in twenty reaches: "

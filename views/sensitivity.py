@@ -90,8 +90,8 @@ def sensitivity(scenario) -> None:
         chart(
             charts.grid_chart(
                 grid.long, row_label, column_label, label, unit,
-                row_text=lambda value: fmt.assumption_value(SPECS[row_name], value),
-                column_text=lambda value: fmt.assumption_value(SPECS[column_name], value),
+                row_text=lambda value: fmt.readable_value(SPECS[row_name], value),
+                column_text=lambda value: fmt.readable_value(SPECS[column_name], value),
             ),
             width="stretch",
         )
