@@ -46,7 +46,8 @@ def page() -> None:
         derived_note(
             "Cloud contracts are rent over their terms; GPU deals count only the chips OpenAI finances itself; "
             "Stargate counts OpenAI's equity, its sites being rent through Oracle. Where no schedule was reported, "
-            "a stated rule spreads the total (the table's Basis column names it). A gap is shared by the sidebar's rule: "
+            "a stated rule spreads the total (the table's Basis column names it). A gap is shared by the "
+            "sidebar's rule: "
             f"{SHORTFALL_RULE_LABELS[scenario.shortfall_rule]}."
         )
         assumption_note(
