@@ -331,7 +331,7 @@ class Scenario(BaseModel):
         label="Microsoft's money in the 2026 round",
         help="What Microsoft put into the $122B round at its price (assumption: OpenAI speaks of "
         "'continued participation from Microsoft', amount not given; reports said 'less than $10B' "
-        "and 'several billion'). Paid in cash in 2026; 0 to $10B puts the stake at 23.1-24.3%.",
+        "and 'several billion'). Paid in cash in 2026; 0 to $10B puts the stake at 24.1-25.3%.",
         fmt="%.1f",
     )
     openai_valuation_usd_bn: float = assumption(

@@ -308,9 +308,9 @@ def _drivers_structure(height: int) -> alt.Chart:
     return (
         alt.Chart(
             data("drivers"),
-            title=_title("What drives the lower tail of NPV",
+            title=_title("The assumptions most linked with NPV",
                          ["Rank correlation with NPV across the draws, the ten strongest;",
-                          "blue: a higher value raises NPV; orange: it lowers NPV"]),
+                          "green: a higher value goes with a higher NPV; orange: a lower one"]),
         )
         .mark_bar()
         .encode(
@@ -318,7 +318,7 @@ def _drivers_structure(height: int) -> alt.Chart:
             x=alt.X("rank_correlation_with_npv:Q", title="Rank correlation with NPV"),
             # The subtitle says what the colours mean: a legend would not fit beside a phone's bars.
             color=alt.Color("direction:N",
-                            scale=alt.Scale(domain=["raises NPV", "lowers NPV"], range=[HIGH_COLOUR, LOW_COLOUR]),
+                            scale=alt.Scale(domain=["raises NPV", "lowers NPV"], range=[IN_COLOUR, OUT_COLOUR]),
                             legend=None),
             tooltip=[
                 alt.Tooltip("label:N", title="Assumption"),

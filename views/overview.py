@@ -29,6 +29,9 @@ def plain_words(result) -> str:
     """What the scenario means for Microsoft, in one sentence a shareholder can read."""
     metrics = result.metrics
     invested = fmt.headline_usd_bn(metrics.invested_usd_bn)
+    if result.scenario.msft_round_2026_usd_bn > 0:  # its part of the 2026 round bought shares of the stake too
+        round_money = fmt.headline_usd_bn(result.scenario.msft_round_2026_usd_bn)
+        invested += f", with its assumed {round_money} in the 2026 round,"
     if metrics.stake_value_usd_bn < 0.05:  # "$0.0B" as shown: nothing is left of the stake
         stake = f"Microsoft's {invested} has been written off: this scenario values its stake at nothing"
     else:
