@@ -109,9 +109,8 @@ def _receipts(facts: Facts, scenario: Scenario) -> list[tuple[date, float, float
     for r in facts.openai.funding_rounds:
         closed = to_date(r.date)
         msft = _microsoft_money(r, facts, scenario)
-        undated = 0.0
-        if closed.year == facts.openai.cash_year:
-            undated = min(r.undated_usd_bn, scenario.round_2026_after_march_usd_bn)
+        in_cash_year = closed.year == facts.openai.cash_year
+        undated = min(r.undated_usd_bn, scenario.round_2026_after_march_usd_bn) if in_cash_year else 0.0
         # Microsoft's money of the cash point's year is paid with the round's undated money; an
         # earlier round's, in proportion to its dated payments.
         others = 1.0 if undated > 0 else max(1.0 - msft / r.raised_usd_bn, 0.0)
@@ -120,7 +119,7 @@ def _receipts(facts: Facts, scenario: Scenario) -> list[tuple[date, float, float
             if r.converted_at_recapitalization and day < recap:
                 day = recap  # the money became equity at the recapitalization: the gain is booked then
             out.append((day, receipt.usd_bn * others, stake_on(max(day, closed), facts, scenario)))
-        if closed.year == facts.openai.cash_year:
+        if in_cash_year:
             # What the cash count of 31 March holds besides the dated payments comes at the close.
             out.append((closed, r.undated_usd_bn - undated, stake_on(closed, facts, scenario)))
         if undated > 0:

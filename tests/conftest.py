@@ -4,10 +4,19 @@ from datetime import date
 
 import pytest
 
+from model.cli import main
 from model.facts import load_facts
 
 # The day the tests look at the model from; fixed so results do not change with the calendar.
 TODAY = date(2026, 11, 21)
+
+
+def cli(argv: list[str]) -> int:
+    """``python -m model``'s exit status for ``argv``, whether main returns it or argparse raises it."""
+    try:
+        return main(argv)
+    except SystemExit as stop:
+        return stop.code
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,6 @@ import model.market.prices as price_feed
 import ui.data
 import ui.link
 from model import finance
-from model.cli import main
 from model.engine import run
 from model.export import flex
 from model.export.bundle import MARKET_TABLES, MonteCarloSettings, PriceUsed, make_bundle, market_sheets
@@ -36,28 +35,15 @@ from model.export.files import zip_bytes
 from model.export.link import scenario_tag
 from model.export.tearsheet import tearsheet_pdf
 from model.export.workbook import COVER_SHEET
-from model.facts import load_facts
 from model.scenario import Scenario
 from model.sources import sources_table
-from tests.conftest import TODAY
+from tests.conftest import TODAY, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = Scenario(openai_revenue_vs_plan=0.6, discount_rate=0.1)
 PRICE = PriceUsed(509.22, None, "given")
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-
-
-def cli(argv: list[str]) -> int:
-    try:
-        return main(argv)
-    except SystemExit as stop:
-        return stop.code
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
 
 
 @pytest.fixture(scope="module")

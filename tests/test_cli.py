@@ -27,6 +27,7 @@ from model.facts import load_facts
 from model.presets import load_presets
 from model.scenario import SPECS, Scenario
 from model.sources import sources_table
+from tests.conftest import cli
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 21)
@@ -39,14 +40,6 @@ ANALYSIS_TABLES = ["scenario_comparison", "sensitivity", "monte_carlo_ranges", "
                    "monte_carlo_histogram", "monte_carlo_drivers", "monte_carlo_risk",
                    # the Market page's tables (model.export.bundle.MARKET_TABLES), from the snapshots
                    "event_study", "rebased_prices", "openai_complex"]
-
-
-def cli(argv: list[str]) -> int:
-    """main(argv)'s exit status, whether it returns it or argparse raises it."""
-    try:
-        return main(argv)
-    except SystemExit as stop:
-        return stop.code
 
 
 @pytest.fixture(scope="module")
